@@ -1,0 +1,122 @@
+package session
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// The body is how the Encrypted and Signed formats and server-side records
+// write a State: one JSON object, keys in a fixed order, so a client that can
+// read a Signed cookie sees plain JSON:
+//
+//	{"c":1700000000,"i":1700000300,"p":true,"f":[["message","hi"]],"v":{"cart":[1,2],"user_id":42}}
+//
+// c is created-at and i issued-at in Unix seconds, p marks a permanent
+// session, f holds the flashes and v the values, each in its codec encoding.
+
+// appendBody appends the JSON body of st to b.
+func appendBody(b []byte, st *State) []byte {
+	b = append(b, `{"c":`...)
+	b = strconv.AppendInt(b, unixOrZero(st.Created), 10)
+	b = append(b, `,"i":`...)
+	b = strconv.AppendInt(b, unixOrZero(st.Issued), 10)
+	if st.Permanent {
+		b = append(b, `,"p":true`...)
+	}
+	if len(st.Flashes) > 0 {
+		b = append(b, `,"f":[`...)
+		for i, f := range st.Flashes {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, '[')
+			b = appendJSONString(b, f.Category)
+			b = append(b, ',')
+			b = appendJSONString(b, f.Message)
+			b = append(b, ']')
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"v":{`...)
+	keys := make([]string, 0, len(st.Values))
+	for k := range st.Values {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, k)
+		b = append(b, ':')
+		b = append(b, st.Values[k]...)
+	}
+	return append(b, "}}"...)
+}
+
+func unixOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
+}
+
+func timeOrZero(sec int64) time.Time {
+	if sec == 0 {
+		return time.Time{}
+	}
+	return time.Unix(sec, 0)
+}
+
+// appendJSONString appends s as a JSON string.
+func appendJSONString(b []byte, s string) []byte {
+	if plainString(s) {
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"')
+	}
+	q, _ := json.Marshal(s) // a string always marshals
+	return append(b, q...)
+}
+
+// wireBody is the decoding shape of a body.
+type wireBody struct {
+	Created   int64                      `json:"c"`
+	Issued    int64                      `json:"i"`
+	Permanent bool                       `json:"p"`
+	Flashes   [][2]string                `json:"f"`
+	Values    map[string]json.RawMessage `json:"v"`
+}
+
+// parseBody decodes a body written by appendBody. The caller has already
+// authenticated it; the depth limit still applies.
+func parseBody(data []byte) (*State, error) {
+	if err := checkDepth(data, MaxDepth+2); err != nil {
+		return nil, err
+	}
+	var w wireBody
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&w); err != nil {
+		return nil, fmt.Errorf("session: malformed session body: %w", err)
+	}
+	st := &State{
+		Permanent: w.Permanent,
+		Created:   timeOrZero(w.Created),
+		Issued:    timeOrZero(w.Issued),
+		Values:    make(map[string][]byte, len(w.Values)),
+	}
+	for k, v := range w.Values {
+		st.Values[k] = v
+	}
+	if len(w.Flashes) > 0 {
+		st.Flashes = make([]Flash, len(w.Flashes))
+		for i, f := range w.Flashes {
+			st.Flashes[i] = Flash{Category: f[0], Message: f[1]}
+		}
+	}
+	return st, nil
+}

@@ -1,0 +1,129 @@
+package session
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// commit saves the session and sets the response headers, once. The
+// responseWriter calls it before the first byte of the response.
+func (s *Session) commit() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.committed {
+		return nil
+	}
+	s.committed = true
+	if !s.loaded {
+		return nil // untouched: no decoding, no cookie, no Vary
+	}
+	addVary(s.w.Header())
+	if s.m.cfg.Store != nil {
+		return s.commitServer()
+	}
+	return s.commitCookie()
+}
+
+// commitCookie writes a cookie session following Flask's rules: write when
+// modified, or when permanent and RefreshEachRequest; delete the cookie of a
+// session that became empty.
+func (s *Session) commitCookie() error {
+	cfg := s.m.cfg
+	if len(s.values) == 0 && len(s.flashes) == 0 {
+		if s.hadCookie && s.modified {
+			s.setCookie("", time.Time{}, true)
+		}
+		return nil
+	}
+	if !s.modified && !s.oldKey && !(s.permanent && cfg.refresh) && cfg.IdleTimeout == 0 {
+		return nil
+	}
+	now := cfg.Now()
+	created := s.created
+	if created.IsZero() {
+		created = now
+	}
+	st := State{
+		Values:    make(map[string][]byte, len(s.values)),
+		Flashes:   s.flashes,
+		Permanent: s.permanent,
+		Created:   created,
+		Issued:    now,
+	}
+	for k, e := range s.values {
+		st.Values[k] = e.raw
+	}
+	value, err := s.m.sealer.Seal(&st)
+	if err != nil {
+		return err
+	}
+	return s.setCookie(value, now, false)
+}
+
+// setCookie adds the session's Set-Cookie header (a deletion when del) and
+// Cache-Control. It refuses a cookie over MaxCookieSize, leaving the
+// visitor's previous cookie untouched.
+func (s *Session) setCookie(value string, now time.Time, del bool) error {
+	cfg := s.m.cfg
+	var b strings.Builder
+	b.Grow(len(cfg.Cookie.Name) + len(value) + 128)
+	b.WriteString(cfg.Cookie.Name)
+	b.WriteByte('=')
+	b.WriteString(value)
+	b.WriteString("; Path=")
+	b.WriteString(cfg.Cookie.Path)
+	if cfg.Cookie.Domain != "" {
+		b.WriteString("; Domain=")
+		b.WriteString(cfg.Cookie.Domain)
+	}
+	switch {
+	case del:
+		b.WriteString("; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0")
+	case s.permanent:
+		b.WriteString("; Expires=")
+		b.WriteString(now.Add(cfg.Lifetime).UTC().Format(http.TimeFormat))
+		b.WriteString("; Max-Age=")
+		b.WriteString(strconv.FormatInt(int64(cfg.Lifetime/time.Second), 10))
+	}
+	if cfg.httpOnly {
+		b.WriteString("; HttpOnly")
+	}
+	if cfg.secure {
+		b.WriteString("; Secure")
+	}
+	switch cfg.sameSite {
+	case http.SameSiteLaxMode:
+		b.WriteString("; SameSite=Lax")
+	case http.SameSiteStrictMode:
+		b.WriteString("; SameSite=Strict")
+	case http.SameSiteNoneMode:
+		b.WriteString("; SameSite=None")
+	}
+	if cfg.Cookie.Partitioned {
+		b.WriteString("; Partitioned")
+	}
+	if b.Len() > cfg.MaxCookieSize {
+		return &CookieTooLargeError{Size: b.Len(), Limit: cfg.MaxCookieSize}
+	}
+	h := s.w.Header()
+	h.Add("Set-Cookie", b.String())
+	if cfg.CacheControl != KeepCacheControl {
+		h.Set("Cache-Control", cfg.CacheControl)
+	}
+	return nil
+}
+
+// addVary adds "Cookie" to the Vary header unless it is there already.
+func addVary(h http.Header) {
+	for _, v := range h.Values("Vary") {
+		for _, f := range strings.Split(v, ",") {
+			f = strings.TrimSpace(f)
+			if f == "*" || strings.EqualFold(f, "Cookie") {
+				return
+			}
+		}
+	}
+	h.Add("Vary", "Cookie")
+}

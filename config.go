@@ -1,0 +1,295 @@
+package session
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Config configures a Manager. Only Secret is required; every other field's
+// zero value selects the default its comment states, and the defaults are
+// the secure choice.
+type Config struct {
+	// Secret encrypts or signs cookies. Required: at least 32 random bytes
+	// (`sessionctl keygen` prints one). Changing it logs everyone out unless
+	// the previous value moves to OldSecrets.
+	Secret []byte
+
+	// OldSecrets are previous secrets, newest first. Cookies made with them
+	// are still accepted and are issued again under Secret at the next
+	// commit; nothing new is made with them. Default: none.
+	OldSecrets [][]byte
+
+	// Format is the cookie format of cookie sessions. Default: Encrypted.
+	// Signed keeps the session readable by the visitor; flask.Format()
+	// reads and writes Flask's own session cookie.
+	Format Format
+
+	// Store keeps sessions on the server; the cookie then holds only a
+	// random session ID. Default: nil, which keeps the whole session in the
+	// cookie.
+	Store Store
+
+	// Cookie sets the session cookie's name and attributes.
+	Cookie CookieOptions
+
+	// Lifetime is how long a permanent session lasts (Flask's
+	// PERMANENT_SESSION_LIFETIME). It is also the longest any cookie is
+	// accepted after it was issued, checked on the server. Default: 31 days.
+	Lifetime time.Duration
+
+	// IdleTimeout ends a session that has not been used for this long. It
+	// is checked on the server; a session used within it is refreshed.
+	// Default: 0, no idle limit beyond Lifetime.
+	IdleTimeout time.Duration
+
+	// AbsoluteTimeout ends a session this long after it was created,
+	// however active it is. Default: 0, no absolute limit.
+	AbsoluteTimeout time.Duration
+
+	// RefreshEachRequest sends a fresh cookie (and a new expiry) for a
+	// permanent session on every request that uses it, as Flask's
+	// SESSION_REFRESH_EACH_REQUEST. Default: On.
+	RefreshEachRequest Toggle
+
+	// MaxCookieSize is the largest Set-Cookie header value the Manager
+	// will send, counting name, value and attributes. A larger session is
+	// refused with ErrCookieTooLarge. Default: 4093, as Flask.
+	MaxCookieSize int
+
+	// CacheControl is the Cache-Control header set on every response that
+	// carries the session cookie, so no cache stores one visitor's cookie
+	// for another. Default: "no-store". Set KeepCacheControl to leave the
+	// header as the handler set it.
+	CacheControl string
+
+	// ErrorHandler writes the response when the session cannot be saved
+	// (a store is down, the cookie would be too large). No session cookie is
+	// sent with it. Default: logs the error and replies 500 Internal Server
+	// Error.
+	ErrorHandler func(w http.ResponseWriter, r *http.Request, err error)
+
+	// Logger receives errors and security events (rejected cookies,
+	// changes after commit). Cookie values, session IDs and secrets are never
+	// logged. Default: slog.Default().
+	Logger *slog.Logger
+
+	// Now is the clock. Tests set it to move time. Default: time.Now.
+	Now func() time.Time
+}
+
+// CookieOptions sets the session cookie's name and attributes. The zero
+// value gives a cookie named "session" with Path=/, no Domain, Secure,
+// HttpOnly and SameSite=Lax.
+type CookieOptions struct {
+	// Name is the cookie's name. Default: "session", as Flask. Names with
+	// the "__Host-" prefix are checked against the browser's rules.
+	Name string
+	// Path is the cookie's Path attribute. Default: "/".
+	Path string
+	// Domain is the cookie's Domain attribute. Default: none, so the
+	// cookie goes back only to the host that set it, not to subdomains.
+	Domain string
+	// Secure sends the cookie over HTTPS only. Default: On. Set Off for
+	// plain-HTTP development; browsers accept Secure cookies from
+	// http://localhost, but other clients may not.
+	Secure Toggle
+	// HttpOnly hides the cookie from JavaScript. Default: On.
+	HttpOnly Toggle
+	// SameSite is the cookie's SameSite attribute. Default: Lax. None
+	// requires Secure.
+	SameSite http.SameSite
+	// Partitioned adds the Partitioned attribute (CHIPS), for sessions in
+	// third-party iframes. Requires Secure. Default: off.
+	Partitioned bool
+}
+
+// Toggle is a setting that is on or off, whose zero value means "the
+// default stated on the field".
+type Toggle uint8
+
+const (
+	// Default selects the field's documented default.
+	Default Toggle = iota
+	// On turns the setting on.
+	On
+	// Off turns the setting off.
+	Off
+)
+
+func (t Toggle) or(def bool) bool {
+	switch t {
+	case On:
+		return true
+	case Off:
+		return false
+	}
+	return def
+}
+
+// KeepCacheControl, as Config.CacheControl, leaves the Cache-Control header
+// of responses that carry the session cookie as the handler set it.
+const KeepCacheControl = "keep"
+
+// Defaults, as Flask has them where Flask has one.
+const (
+	DefaultCookieName    = "session"
+	DefaultLifetime      = 31 * 24 * time.Hour
+	DefaultMaxCookieSize = 4093
+	DefaultCacheControl  = "no-store"
+	// MinSecretSize is the shortest Secret New accepts.
+	MinSecretSize = 32
+)
+
+// settings is a Config with its defaults applied and checked.
+type settings struct {
+	Config
+	secure, httpOnly, refresh bool
+	sameSite                  http.SameSite
+}
+
+func (c Config) settings() (*settings, error) {
+	if err := checkSecret("Config.Secret", c.Secret); err != nil {
+		return nil, err
+	}
+	for i, old := range c.OldSecrets {
+		name := fmt.Sprintf("Config.OldSecrets[%d]", i)
+		if err := checkSecret(name, old); err != nil {
+			return nil, err
+		}
+		if bytes.Equal(old, c.Secret) {
+			return nil, fmt.Errorf("session: %s equals Config.Secret; a rotated-out secret must differ from the current one", name)
+		}
+	}
+	s := &settings{Config: c}
+	if s.Format == nil {
+		s.Format = Encrypted
+	}
+	if s.Cookie.Name == "" {
+		s.Cookie.Name = DefaultCookieName
+	}
+	if s.Cookie.Path == "" {
+		s.Cookie.Path = "/"
+	}
+	if s.Lifetime == 0 {
+		s.Lifetime = DefaultLifetime
+	}
+	if s.MaxCookieSize == 0 {
+		s.MaxCookieSize = DefaultMaxCookieSize
+	}
+	if s.CacheControl == "" {
+		s.CacheControl = DefaultCacheControl
+	}
+	if s.Logger == nil {
+		s.Logger = slog.Default()
+	}
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	s.secure = c.Cookie.Secure.or(true)
+	s.httpOnly = c.Cookie.HttpOnly.or(true)
+	s.refresh = c.RefreshEachRequest.or(true)
+	s.sameSite = c.Cookie.SameSite
+	if s.sameSite == 0 || s.sameSite == http.SameSiteDefaultMode {
+		s.sameSite = http.SameSiteLaxMode
+	}
+	if s.ErrorHandler == nil {
+		logger := s.Logger
+		s.ErrorHandler = func(w http.ResponseWriter, r *http.Request, err error) {
+			logger.ErrorContext(r.Context(), "session: cannot save the session", "err", err)
+			http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		}
+	}
+	return s, s.check()
+}
+
+func (s *settings) check() error {
+	name := s.Cookie.Name
+	if !validCookieName(name) {
+		return fmt.Errorf("session: cookie name %q is not a valid cookie name; use letters, digits and !#$%%&'*+-.^_`|~ only", name)
+	}
+	if strings.ContainsAny(s.Cookie.Path, ";\r\n") || !strings.HasPrefix(s.Cookie.Path, "/") {
+		return fmt.Errorf("session: cookie path %q must start with / and contain no ';' or line breaks", s.Cookie.Path)
+	}
+	if strings.ContainsAny(s.Cookie.Domain, "; \r\n\t") {
+		return fmt.Errorf("session: cookie domain %q contains a character a domain cannot have", s.Cookie.Domain)
+	}
+	if strings.HasPrefix(name, "__Host-") {
+		if s.Cookie.Domain != "" {
+			return fmt.Errorf("session: cookie %q has the __Host- prefix, which browsers reject with a Domain; remove Cookie.Domain or rename the cookie", name)
+		}
+		if s.Cookie.Path != "/" {
+			return fmt.Errorf("session: cookie %q has the __Host- prefix, which requires Path=/; set Cookie.Path to \"/\" or rename the cookie", name)
+		}
+		if !s.secure {
+			return fmt.Errorf("session: cookie %q has the __Host- prefix, which requires Secure; leave Cookie.Secure on or rename the cookie", name)
+		}
+	}
+	if strings.HasPrefix(name, "__Secure-") && !s.secure {
+		return fmt.Errorf("session: cookie %q has the __Secure- prefix, which requires Secure; leave Cookie.Secure on or rename the cookie", name)
+	}
+	if s.sameSite == http.SameSiteNoneMode && !s.secure {
+		return errors.New("session: SameSite=None requires Secure (browsers drop such cookies); leave Cookie.Secure on or choose SameSite Lax or Strict")
+	}
+	if s.Cookie.Partitioned && !s.secure {
+		return errors.New("session: a Partitioned cookie requires Secure; leave Cookie.Secure on or drop Partitioned")
+	}
+	if s.sameSite < http.SameSiteDefaultMode || s.sameSite > http.SameSiteNoneMode {
+		return fmt.Errorf("session: Cookie.SameSite %d is not one of net/http's SameSite modes", s.sameSite)
+	}
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"Lifetime", s.Lifetime}, {"IdleTimeout", s.IdleTimeout}, {"AbsoluteTimeout", s.AbsoluteTimeout}} {
+		if d.v < 0 {
+			return fmt.Errorf("session: Config.%s is negative (%v); use 0 for the default", d.name, d.v)
+		}
+	}
+	if s.MaxCookieSize < 0 {
+		return fmt.Errorf("session: Config.MaxCookieSize is negative (%d); use 0 for the default of %d", s.MaxCookieSize, DefaultMaxCookieSize)
+	}
+	if strings.ContainsAny(s.CacheControl, "\r\n") {
+		return errors.New("session: Config.CacheControl contains a line break")
+	}
+	return nil
+}
+
+// checkSecret refuses secrets that are missing, short or plainly weak.
+func checkSecret(name string, b []byte) error {
+	if len(b) == 0 {
+		return fmt.Errorf("session: %s is empty; set it to %d or more random bytes (sessionctl keygen prints one)", name, MinSecretSize)
+	}
+	if len(b) < MinSecretSize {
+		return fmt.Errorf("session: %s is %d bytes; use at least %d random bytes (sessionctl keygen prints one)", name, len(b), MinSecretSize)
+	}
+	var seen [256]bool
+	distinct := 0
+	for _, c := range b {
+		if !seen[c] {
+			seen[c] = true
+			distinct++
+		}
+	}
+	if distinct < 8 {
+		return fmt.Errorf("session: %s has only %d distinct byte values, which is not a random key; use %d or more random bytes (sessionctl keygen prints one)", name, distinct, MinSecretSize)
+	}
+	return nil
+}
+
+// validCookieName reports whether name is an RFC 6265 token.
+func validCookieName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte("()<>@,;:\\\"/[]?={}", c) >= 0 {
+			return false
+		}
+	}
+	return true
+}

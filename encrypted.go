@@ -1,0 +1,109 @@
+package session
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"time"
+)
+
+// Encrypted is the default cookie format: the session is sealed with
+// AES-256-GCM, so the visitor can neither read nor change it.
+//
+// Wire format, base64url without padding:
+//
+//	version (1 byte, 1) | key id (4) | nonce (12) | ciphertext | tag (16)
+//
+// The associated data binds the format version and the cookie name, so a
+// value copied into a cookie of another name is rejected. Keys come from
+// Config.Secret through HKDF-SHA256; nonces are random.
+var Encrypted Format = encryptedFormat{}
+
+const encryptedVersion = 1
+
+type encryptedFormat struct{}
+
+func (encryptedFormat) Bind(p FormatParams) (Sealer, error) {
+	keys, err := deriveKeys("encrypted cookie v1", p.Secret, p.OldSecrets)
+	if err != nil {
+		return nil, err
+	}
+	s := &encryptedSealer{ad: []byte("websession/encrypted/v1\x00" + p.CookieName)}
+	for _, k := range keys {
+		block, err := aes.NewCipher(k.key)
+		if err != nil {
+			return nil, fmt.Errorf("session: %w", err)
+		}
+		aead, err := cipher.NewGCM(block)
+		if err != nil {
+			return nil, fmt.Errorf("session: %w", err)
+		}
+		s.keys = append(s.keys, aeadKey{id: k.id, aead: aead})
+	}
+	return s, nil
+}
+
+type aeadKey struct {
+	id   [keyIDSize]byte
+	aead cipher.AEAD
+}
+
+type encryptedSealer struct {
+	jsonCodec
+	keys []aeadKey // keys[0] seals
+	ad   []byte
+}
+
+const (
+	gcmNonceSize    = 12
+	gcmTagSize      = 16
+	encryptedHeader = 1 + keyIDSize + gcmNonceSize
+)
+
+func (s *encryptedSealer) Name() string { return "encrypted" }
+
+func (s *encryptedSealer) Seal(st *State) (string, error) {
+	k := s.keys[0]
+	buf := make([]byte, encryptedHeader, 256)
+	buf[0] = encryptedVersion
+	copy(buf[1:], k.id[:])
+	nonce := buf[1+keyIDSize : encryptedHeader]
+	if _, err := rand.Read(nonce); err != nil {
+		return "", fmt.Errorf("session: reading random nonce: %w", err)
+	}
+	body := appendBody(make([]byte, 0, 256), st)
+	buf = k.aead.Seal(buf, nonce, body, s.ad)
+	return base64.RawURLEncoding.EncodeToString(buf), nil
+}
+
+func (s *encryptedSealer) Open(value string, now time.Time) (*State, error) {
+	if len(value) < base64.RawURLEncoding.EncodedLen(encryptedHeader+gcmTagSize) {
+		return nil, fmt.Errorf("%w: too short", ErrInvalidCookie)
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(value)
+	if err != nil {
+		return nil, fmt.Errorf("%w: not base64url", ErrInvalidCookie)
+	}
+	if raw[0] != encryptedVersion {
+		return nil, fmt.Errorf("%w: unknown version %d", ErrInvalidCookie, raw[0])
+	}
+	nonce := raw[1+keyIDSize : encryptedHeader]
+	for i, k := range s.keys {
+		if [keyIDSize]byte(raw[1:1+keyIDSize]) != k.id {
+			continue
+		}
+		body, err := k.aead.Open(nil, nonce, raw[encryptedHeader:], s.ad)
+		if err != nil {
+			continue // a key id collision is possible; try the others
+		}
+		st, err := parseBody(body)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrInvalidCookie, err)
+		}
+		st.OldKey = i > 0
+		return st, nil
+	}
+	return nil, fmt.Errorf("%w: authentication failed (tampered, or sealed with an unknown key or for another cookie name)", ErrInvalidCookie)
+}

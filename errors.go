@@ -1,0 +1,30 @@
+package session
+
+import (
+	"errors"
+	"fmt"
+)
+
+var (
+	// ErrCommitted is returned by a change made after the session was
+	// committed (the response had started). The change is not saved. Make
+	// session changes before writing the response.
+	ErrCommitted = errors.New("session: changed after the response started, so the change cannot be saved; change the session before writing the response")
+
+	// ErrCookieTooLarge is matched (errors.Is) by the *CookieTooLargeError
+	// a commit fails with when the session does not fit in a cookie.
+	ErrCookieTooLarge = errors.New("session: cookie too large")
+)
+
+// CookieTooLargeError reports a session that would not fit in
+// Config.MaxCookieSize. It matches ErrCookieTooLarge.
+type CookieTooLargeError struct {
+	Size, Limit int
+}
+
+func (e *CookieTooLargeError) Error() string {
+	return fmt.Sprintf("session: cookie would be %d bytes, over the %d-byte limit; store less or use a server-side store", e.Size, e.Limit)
+}
+
+// Unwrap makes errors.Is(err, ErrCookieTooLarge) true.
+func (e *CookieTooLargeError) Unwrap() error { return ErrCookieTooLarge }

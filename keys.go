@@ -1,0 +1,41 @@
+package session
+
+import (
+	"crypto/hkdf"
+	"crypto/sha256"
+	"fmt"
+)
+
+// keyIDSize is the length of the key id written into Encrypted and Signed
+// cookies, so a cookie names the secret that made it and rotation costs one
+// attempt, not one per old secret.
+const keyIDSize = 4
+
+// derivedKey is one configured secret turned into a key for one purpose.
+type derivedKey struct {
+	id  [keyIDSize]byte
+	key []byte
+}
+
+// deriveKeys turns the current secret and the old ones (newest first) into
+// 32-byte keys for purpose with HKDF-SHA256, each with its key id. The
+// purpose string keeps keys of different formats apart: a Signed cookie's key
+// never decrypts an Encrypted one.
+func deriveKeys(purpose string, secret []byte, old [][]byte) ([]derivedKey, error) {
+	all := append([][]byte{secret}, old...)
+	keys := make([]derivedKey, 0, len(all))
+	for _, s := range all {
+		k, err := hkdf.Key(sha256.New, s, nil, "websession/session "+purpose, 32)
+		if err != nil {
+			return nil, fmt.Errorf("session: deriving a key: %w", err)
+		}
+		id, err := hkdf.Key(sha256.New, s, nil, "websession/session key id", keyIDSize)
+		if err != nil {
+			return nil, fmt.Errorf("session: deriving a key id: %w", err)
+		}
+		dk := derivedKey{key: k}
+		copy(dk.id[:], id)
+		keys = append(keys, dk)
+	}
+	return keys, nil
+}

@@ -1,0 +1,97 @@
+package session
+
+import (
+	"time"
+)
+
+// maxClockSkew is how far in the future an issue time may lie before the
+// cookie is refused, to allow for clocks of several servers that disagree.
+const maxClockSkew = time.Minute
+
+// load reads the session from the request, once. It runs with s.mu held.
+func (s *Session) load() {
+	s.loaded = true
+	if s.committed {
+		s.m.cfg.Logger.WarnContext(s.req.Context(), "session: first used after the response started, so the response lacks Vary: Cookie; use the session before writing the response")
+	}
+	if s.m.cfg.Store != nil {
+		s.loadServer()
+		return
+	}
+	s.loadCookie()
+}
+
+// loadCookie opens the request's session cookies. Every cookie with the
+// session's name is tried in order and the first valid one wins; the others
+// are logged. A cookie that cannot be opened gives an empty session and a
+// security event, never an error for the visitor.
+func (s *Session) loadCookie() {
+	cfg := s.m.cfg
+	now := cfg.Now()
+	var st *State
+	for _, c := range s.req.CookiesNamed(cfg.Cookie.Name) {
+		s.hadCookie = true
+		if len(c.Value) > cfg.MaxCookieSize {
+			s.securityEvent("cookie longer than MaxCookieSize")
+			continue
+		}
+		opened, err := s.m.sealer.Open(c.Value, now)
+		if err != nil {
+			s.securityEvent(err.Error())
+			continue
+		}
+		if reason := s.m.expired(opened.Issued, opened.Created, now); reason != "" {
+			s.securityEvent(reason)
+			continue
+		}
+		if st != nil {
+			s.securityEvent("more than one valid session cookie; the first is used")
+			continue
+		}
+		st = opened
+	}
+	if st == nil {
+		s.isNew = true
+		return
+	}
+	s.adopt(st)
+}
+
+// adopt takes the content of an opened cookie or record.
+func (s *Session) adopt(st *State) {
+	s.values = make(map[string]entry, len(st.Values))
+	for k, raw := range st.Values {
+		s.values[k] = entry{raw: raw}
+	}
+	s.flashes = st.Flashes
+	s.permanent = st.Permanent
+	s.created = st.Created
+	s.issued = st.Issued
+	s.oldKey = st.OldKey
+}
+
+// expired returns why a session issued and created at the given times may
+// not be used at now, or "" when it may.
+func (m *Manager) expired(issued, created, now time.Time) string {
+	cfg := m.cfg
+	switch {
+	case issued.IsZero():
+		return "no issue time"
+	case issued.After(now.Add(maxClockSkew)):
+		return "issued in the future"
+	case now.Sub(issued) > cfg.Lifetime:
+		return "expired (older than Lifetime)"
+	case cfg.IdleTimeout > 0 && now.Sub(issued) > cfg.IdleTimeout:
+		return "expired (idle longer than IdleTimeout)"
+	case cfg.AbsoluteTimeout > 0 && !created.IsZero() && now.Sub(created) > cfg.AbsoluteTimeout:
+		return "expired (older than AbsoluteTimeout)"
+	}
+	return ""
+}
+
+// securityEvent logs a rejected cookie or ID. reason never contains the
+// cookie's value.
+func (s *Session) securityEvent(reason string) {
+	s.m.cfg.Logger.WarnContext(s.req.Context(), "session: cookie rejected",
+		"reason", reason, "format", s.m.sealer.Name(), "cookie", s.m.cfg.Cookie.Name)
+}

@@ -1,0 +1,82 @@
+package session
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+)
+
+// Manager loads and commits sessions for the requests that pass through its
+// Handler. Create one with New and share it; it is safe for concurrent use.
+type Manager struct {
+	cfg    *settings
+	sealer Sealer
+	codec  Codec
+}
+
+// New checks cfg and returns a Manager. Configuration that cannot work (a
+// missing or short Secret, a __Host- cookie with a Domain, SameSite=None
+// without Secure, an invalid cookie name) fails here, with a message that
+// says what to change, rather than at the first request.
+func New(cfg Config) (*Manager, error) {
+	s, err := cfg.settings()
+	if err != nil {
+		return nil, err
+	}
+	sealer, err := s.Format.Bind(FormatParams{
+		Secret:     s.Secret,
+		OldSecrets: s.OldSecrets,
+		CookieName: s.Cookie.Name,
+		Lifetime:   s.Lifetime,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("session: setting up the cookie format: %w", err)
+	}
+	m := &Manager{cfg: s, sealer: sealer, codec: sealer}
+	if s.Store != nil {
+		m.codec = JSON
+	}
+	return m, nil
+}
+
+// sessionKey is the context key under which Handler stores the request's
+// innermost *Session. Sessions of outer managers hang off its parent chain.
+type sessionKey struct{}
+
+// Handler returns middleware that gives every request a session, loaded
+// lazily on first use and committed once, just before the first byte of the
+// response (or when next returns, if it writes nothing).
+func (m *Manager) Handler(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := &Session{m: m}
+		s.parent, _ = r.Context().Value(sessionKey{}).(*Session)
+		r = r.WithContext(context.WithValue(r.Context(), sessionKey{}, s))
+		s.req = r
+		s.w = responseWriter{ResponseWriter: w, s: s}
+		next.ServeHTTP(&s.w, r)
+		s.w.finish()
+	})
+}
+
+// Get returns the session this Manager keeps for r. Use it when an app has
+// more than one Manager; From is enough otherwise. It panics when r did not
+// pass through m.Handler, which is a wiring mistake to fix in code.
+func (m *Manager) Get(r *http.Request) *Session {
+	for s, _ := r.Context().Value(sessionKey{}).(*Session); s != nil; s = s.parent {
+		if s.m == m {
+			return s
+		}
+	}
+	panic("session: Manager.Get called for a request that did not pass through this Manager's Handler; wrap the handler: http.ListenAndServe(addr, m.Handler(mux))")
+}
+
+// From returns the session of r, as loaded by the innermost Manager.Handler
+// r passed through. It panics when there is none, which is a wiring mistake:
+// wrap the handler with Manager.Handler.
+func From(r *http.Request) *Session {
+	s, _ := r.Context().Value(sessionKey{}).(*Session)
+	if s == nil {
+		panic("session: From called for a request that did not pass through a session Manager's Handler; wrap the handler: http.ListenAndServe(addr, m.Handler(mux))")
+	}
+	return s
+}

@@ -1,0 +1,258 @@
+package session
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Session is one visitor's session during one request: a dictionary of
+// JSON-shaped values plus flash messages and a permanent flag, as Flask's
+// session. Get one with From or Manager.Get. It is loaded on first use and
+// committed by the Manager before the response starts; changes after that
+// are refused with ErrCommitted.
+//
+// A Session is safe for use by several goroutines of its request. Values are
+// stored as their encoding at the moment of Set: changing a map or slice
+// after storing it does not change the session; Set it again.
+type Session struct {
+	m      *Manager
+	req    *http.Request
+	parent *Session // session of an outer Manager, if any
+	w      responseWriter
+
+	mu        sync.Mutex
+	loaded    bool
+	committed bool
+	values    map[string]entry
+	flashes   []Flash
+	permanent bool
+	created   time.Time
+	issued    time.Time
+
+	isNew     bool // no valid session came with the request
+	hadCookie bool // the request carried a cookie of this name
+	oldKey    bool // the cookie verified under an old secret
+	modified  bool
+	renewed   bool
+	destroyed bool
+
+	server serverState // server-side mode only
+}
+
+// entry is one stored value: its encoding, and its decoded form once read.
+type entry struct {
+	raw     []byte
+	val     any
+	decoded bool
+}
+
+// lock loads the session if needed and locks it. Every public method goes
+// through it, so a session is read from its cookie or store only when used.
+func (s *Session) lock() {
+	s.mu.Lock()
+	if !s.loaded {
+		s.load()
+	}
+}
+
+// change is called with the lock held before a mutation. It refuses changes
+// after the commit, reporting them loudly.
+func (s *Session) change(op string) error {
+	if !s.committed {
+		return nil
+	}
+	err := fmt.Errorf("%w: %s", ErrCommitted, op)
+	s.m.cfg.Logger.ErrorContext(s.req.Context(), err.Error())
+	return err
+}
+
+// Get returns the value stored under key and whether there is one. Numbers
+// that are integers come back as int, others as float64; objects as
+// map[string]any and arrays as []any (or the Flask format's types). Use the
+// generic Get function to read into a type of your own.
+func (s *Session) Get(key string) (any, bool) {
+	s.lock()
+	defer s.mu.Unlock()
+	return s.get(key)
+}
+
+func (s *Session) get(key string) (any, bool) {
+	e, ok := s.values[key]
+	if !ok {
+		return nil, false
+	}
+	if !e.decoded {
+		v, err := s.m.codec.Unmarshal(e.raw)
+		if err != nil {
+			s.m.cfg.Logger.WarnContext(s.req.Context(), "session: stored value cannot be decoded", "key", key, "err", err)
+			return nil, false
+		}
+		e.val, e.decoded = v, true
+		s.values[key] = e
+	}
+	return e.val, true
+}
+
+// Set stores value under key. The value must be encodable by the format's
+// codec (JSON for Encrypted, Signed and server-side stores); otherwise Set
+// returns the error and changes nothing. Setting a key to the value it
+// already holds changes nothing.
+func (s *Session) Set(key string, value any) error {
+	raw, err := s.m.codec.Marshal(value)
+	if err != nil {
+		return fmt.Errorf("session: Set(%q): %w", key, err)
+	}
+	s.lock()
+	defer s.mu.Unlock()
+	if err := s.change(fmt.Sprintf("Set(%q)", key)); err != nil {
+		return err
+	}
+	if old, ok := s.values[key]; ok && bytes.Equal(old.raw, raw) {
+		return nil
+	}
+	if s.values == nil {
+		s.values = make(map[string]entry)
+	}
+	s.values[key] = entry{raw: raw}
+	s.modified = true
+	return nil
+}
+
+// Delete removes key. Deleting a missing key changes nothing.
+func (s *Session) Delete(key string) error {
+	s.lock()
+	defer s.mu.Unlock()
+	if err := s.change(fmt.Sprintf("Delete(%q)", key)); err != nil {
+		return err
+	}
+	if _, ok := s.values[key]; ok {
+		delete(s.values, key)
+		s.modified = true
+	}
+	return nil
+}
+
+// Clear removes every value and flash message. The session keeps its
+// identity and permanence; use Destroy to end it.
+func (s *Session) Clear() error {
+	s.lock()
+	defer s.mu.Unlock()
+	if err := s.change("Clear()"); err != nil {
+		return err
+	}
+	if len(s.values) > 0 || len(s.flashes) > 0 {
+		clear(s.values)
+		s.flashes = nil
+		s.modified = true
+	}
+	return nil
+}
+
+// Has reports whether key holds a value.
+func (s *Session) Has(key string) bool {
+	s.lock()
+	defer s.mu.Unlock()
+	_, ok := s.values[key]
+	return ok
+}
+
+// Len returns the number of keys.
+func (s *Session) Len() int {
+	s.lock()
+	defer s.mu.Unlock()
+	return len(s.values)
+}
+
+// Keys returns the keys in sorted order.
+func (s *Session) Keys() []string {
+	s.lock()
+	defer s.mu.Unlock()
+	keys := make([]string, 0, len(s.values))
+	for k := range s.values {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// Permanent reports whether the session is permanent: its cookie outlives
+// the browser session and lasts Config.Lifetime. Sessions start
+// non-permanent, as in Flask.
+func (s *Session) Permanent() bool {
+	s.lock()
+	defer s.mu.Unlock()
+	return s.permanent
+}
+
+// SetPermanent makes the session permanent or not.
+func (s *Session) SetPermanent(permanent bool) error {
+	s.lock()
+	defer s.mu.Unlock()
+	if err := s.change(fmt.Sprintf("SetPermanent(%t)", permanent)); err != nil {
+		return err
+	}
+	if s.permanent != permanent {
+		s.permanent = permanent
+		s.modified = true
+	}
+	return nil
+}
+
+// Modified reports whether this request changed the session.
+func (s *Session) Modified() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.modified
+}
+
+// Accessed reports whether this request used the session at all. The
+// response of such a request carries Vary: Cookie.
+func (s *Session) Accessed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.loaded
+}
+
+// IsNew reports whether the request came without a valid session, so this
+// one started empty.
+func (s *Session) IsNew() bool {
+	s.lock()
+	defer s.mu.Unlock()
+	return s.isNew
+}
+
+// Renew gives the session a new identity, keeping its data: a new ID in a
+// server-side store (the old one stops working) and a freshly issued cookie.
+// Call it when privileges change, at log-in above all, so an identifier an
+// attacker planted before log-in is worthless after it.
+func (s *Session) Renew() error {
+	s.lock()
+	defer s.mu.Unlock()
+	if err := s.change("Renew()"); err != nil {
+		return err
+	}
+	s.renewed = true
+	s.modified = true
+	return nil
+}
+
+// Destroy ends the session: its data is removed (from the store too) and
+// the response deletes the cookie. Values set afterwards in the same request
+// start a new session.
+func (s *Session) Destroy() error {
+	s.lock()
+	defer s.mu.Unlock()
+	if err := s.change("Destroy()"); err != nil {
+		return err
+	}
+	clear(s.values)
+	s.flashes = nil
+	s.permanent = false
+	s.destroyed = true
+	s.modified = true
+	return nil
+}

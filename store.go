@@ -1,0 +1,100 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Store keeps server-side session records. Set Config.Store to one to keep
+// session data on the server; the cookie then carries only a random ID.
+//
+// Keys are chosen by the Manager: the lowercase hex SHA-256 of the session
+// ID (64 characters), never the raw ID and never a value from the request.
+// A Store may refuse any other key with ErrInvalidKey.
+//
+// Implementations must be safe for concurrent use. Extra powers are optional
+// interfaces found by type assertion: Toucher, Iterator and Sweeper.
+// The sessiontest package checks that a Store keeps this contract.
+type Store interface {
+	// Load returns the record stored under key. It returns ErrNotFound when
+	// there is none or when it has expired: an expired record is never
+	// returned, even before it is swept.
+	Load(ctx context.Context, key string) (Record, error)
+
+	// Save stores rec under key if the stored version still equals
+	// rec.Version (0 means "no live record exists"). On success the stored
+	// version becomes rec.Version+1. When another writer got there first, or
+	// a record exists where none was expected, Save returns ErrConflict and
+	// changes nothing.
+	Save(ctx context.Context, key string, rec Record) error
+
+	// Delete removes the record stored under key. Deleting a missing record
+	// is not an error.
+	Delete(ctx context.Context, key string) error
+}
+
+// Record is one server-side session as a Store keeps it.
+type Record struct {
+	// Data is the encoded session. Stores treat it as opaque bytes.
+	Data []byte
+	// Expires is when the record stops being returned by Load.
+	Expires time.Time
+	// Version counts successful saves. Load returns the stored version;
+	// Save compares it (compare-and-set). A record that does not exist yet
+	// has version 0.
+	Version uint64
+}
+
+// Toucher is implemented by stores that can extend a record's expiry
+// without rewriting its data, so a read-only request that refreshes a
+// session costs no data write.
+type Toucher interface {
+	// Touch sets the expiry of the live record under key. It returns
+	// ErrNotFound when there is none. The version is not changed.
+	Touch(ctx context.Context, key string, expires time.Time) error
+}
+
+// Iterator is implemented by stores that can list their live records.
+type Iterator interface {
+	// Iterate calls fn for every live record, in no particular order, until
+	// fn returns a non-nil error, which Iterate then returns.
+	Iterate(ctx context.Context, fn func(key string, rec Record) error) error
+}
+
+// Sweeper is implemented by stores that can delete expired records in bulk.
+// Stores never start a goroutine to sweep on their own: call DeleteExpired
+// from a job, or start a loop with a context you control.
+type Sweeper interface {
+	// DeleteExpired deletes every expired record and reports how many.
+	DeleteExpired(ctx context.Context) (int, error)
+}
+
+var (
+	// ErrNotFound is returned by Store.Load when no live record exists.
+	ErrNotFound = errors.New("session: record not found")
+	// ErrConflict is returned by Store.Save when the stored version is not
+	// the one the caller loaded: another request saved first.
+	ErrConflict = errors.New("session: record changed by another request (version conflict)")
+	// ErrInvalidKey is returned by a Store given a key the Manager would
+	// never produce (not 64 lowercase hex characters).
+	ErrInvalidKey = errors.New("session: invalid store key; keys are the hex SHA-256 of a session ID")
+	// ErrNotSupported is returned when a store lacks an optional capability.
+	ErrNotSupported = errors.New("session: the store does not support this operation")
+)
+
+// ValidKey reports whether key has the form the Manager uses for store
+// keys: 64 lowercase hex characters. Stores that map keys onto file names
+// or similar must check it.
+func ValidKey(key string) bool {
+	if len(key) != 64 {
+		return false
+	}
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}

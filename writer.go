@@ -1,0 +1,93 @@
+package session
+
+import (
+	"bufio"
+	"net"
+	"net/http"
+)
+
+// responseWriter commits the session before the first byte of the response:
+// on the first WriteHeader (other than 1xx), Write, Flush or Hijack. Unwrap
+// lets http.ResponseController reach the writer beneath for deadlines and
+// the like.
+type responseWriter struct {
+	http.ResponseWriter
+	s       *Session
+	started bool // the commit ran, the response is underway
+	failed  bool // the commit failed; ErrorHandler wrote the response
+}
+
+// begin commits the session if this is the response's first byte. It
+// reports whether the caller may go on writing.
+func (w *responseWriter) begin() bool {
+	if !w.started {
+		w.started = true
+		if err := w.s.commit(); err != nil {
+			w.failed = true
+			w.s.m.cfg.ErrorHandler(w.ResponseWriter, w.s.req, err)
+		}
+	}
+	return !w.failed
+}
+
+// WriteHeader commits the session, then writes the status. Informational
+// (1xx) statuses pass through without committing.
+func (w *responseWriter) WriteHeader(code int) {
+	if code >= 100 && code < 200 && code != http.StatusSwitchingProtocols {
+		w.ResponseWriter.WriteHeader(code)
+		return
+	}
+	if w.begin() {
+		w.ResponseWriter.WriteHeader(code)
+	}
+}
+
+// Write commits the session, then writes p. After a failed commit the
+// handler's output is discarded and Write reports the commit error.
+func (w *responseWriter) Write(p []byte) (int, error) {
+	if !w.begin() {
+		return 0, errResponseReplaced
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+// Flush commits the session, then flushes the writer beneath.
+func (w *responseWriter) Flush() {
+	_ = w.FlushError()
+}
+
+// FlushError is Flush for http.ResponseController, reporting errors.
+func (w *responseWriter) FlushError() error {
+	if !w.begin() {
+		return errResponseReplaced
+	}
+	return http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+// Hijack commits the session, then hands over the connection. Headers set
+// by the commit, the session cookie among them, are only sent if the new
+// owner of the connection writes them.
+func (w *responseWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	if !w.begin() {
+		return nil, nil, errResponseReplaced
+	}
+	return http.NewResponseController(w.ResponseWriter).Hijack()
+}
+
+// Unwrap returns the ResponseWriter beneath, for http.ResponseController.
+func (w *responseWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// finish runs when the handler returns: a handler that wrote nothing still
+// gets its session committed, and a failed commit still gets its error
+// response.
+func (w *responseWriter) finish() {
+	w.begin()
+}
+
+// errResponseReplaced is returned to a handler writing after the session
+// could not be committed, when ErrorHandler has written the response.
+var errResponseReplaced = errorString("session: the session could not be saved, so ErrorHandler replaced this response")
+
+type errorString string
+
+func (e errorString) Error() string { return string(e) }
