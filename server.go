@@ -1,8 +1,164 @@
 package session
 
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
 // serverState is what a server-side session adds to a Session.
-type serverState struct{}
+type serverState struct {
+	id      string // from the cookie, or newly issued; "" when none
+	key     string // StoreKey(id)
+	version uint64 // version loaded; 0 when there is no record
+	expires time.Time
+	loadErr error // a store failure on load: the commit fails closed
+}
 
-func (s *Session) loadServer() {}
+// loadServer reads the record named by the request's session cookie. Only
+// IDs of the right form reach the store, and an ID the store does not have
+// is never adopted: the session starts empty and gets a new ID if written.
+func (s *Session) loadServer() {
+	cfg := s.m.cfg
+	ctx := s.req.Context()
+	now := cfg.Now()
+	for _, c := range s.req.CookiesNamed(cfg.Cookie.Name) {
+		s.hadCookie = true
+		if !ValidID(c.Value) {
+			s.securityEvent("malformed session ID")
+			continue
+		}
+		key := StoreKey(c.Value)
+		rec, err := cfg.Store.Load(ctx, key)
+		if errors.Is(err, ErrNotFound) {
+			s.securityEvent("unknown or expired session ID")
+			continue
+		}
+		if err != nil {
+			s.server.loadErr = fmt.Errorf("session: loading from the store: %w", err)
+			s.isNew = true
+			return
+		}
+		st, err := parseBody(rec.Data)
+		if err != nil {
+			s.m.cfg.Logger.ErrorContext(ctx, "session: stored record cannot be decoded; starting a new session", "err", err)
+			continue
+		}
+		if cfg.AbsoluteTimeout > 0 && !st.Created.IsZero() && now.Sub(st.Created) > cfg.AbsoluteTimeout {
+			s.securityEvent("expired (older than AbsoluteTimeout)")
+			continue
+		}
+		s.server = serverState{id: c.Value, key: key, version: rec.Version, expires: rec.Expires}
+		s.adopt(st)
+		return
+	}
+	s.isNew = true
+}
 
-func (s *Session) commitServer() error { return ErrNotSupported }
+// commitServer saves a server-side session: a new record, a compare-and-set
+// update, a renewal to a new ID, a deletion, or only a longer expiry.
+func (s *Session) commitServer() error {
+	if s.server.loadErr != nil {
+		return s.server.loadErr
+	}
+	cfg := s.m.cfg
+	store := cfg.Store
+	// The visitor may be gone; the save must still finish.
+	ctx := context.WithoutCancel(s.req.Context())
+	now := cfg.Now()
+	had := s.server.key != ""
+	empty := len(s.values) == 0 && len(s.flashes) == 0
+
+	if empty || s.destroyed {
+		if had && s.modified {
+			if err := store.Delete(ctx, s.server.key); err != nil {
+				return fmt.Errorf("session: deleting from the store: %w", err)
+			}
+			s.server = serverState{}
+			had = false
+		}
+		if empty {
+			if s.hadCookie && s.modified {
+				return s.setCookie("", time.Time{}, true)
+			}
+			return nil
+		}
+	}
+
+	expires := s.m.recordExpiry(s.created, now)
+	if !s.modified {
+		if !had || !s.needsRefresh(now, expires) {
+			return nil
+		}
+		if t, ok := store.(Toucher); ok {
+			if err := t.Touch(ctx, s.server.key, expires); err != nil {
+				return fmt.Errorf("session: extending expiry in the store: %w", err)
+			}
+			return s.setCookie(s.server.id, now, false)
+		}
+	}
+
+	created := s.created
+	if created.IsZero() {
+		created = now
+	}
+	st := State{Values: make(map[string][]byte, len(s.values)), Flashes: s.flashes,
+		Permanent: s.permanent, Created: created, Issued: now}
+	for k, e := range s.values {
+		st.Values[k] = e.raw
+	}
+	rec := Record{Data: appendBody(nil, &st), Expires: expires, Version: s.server.version}
+
+	oldKey := ""
+	if !had || s.renewed {
+		id, err := newID()
+		if err != nil {
+			return err
+		}
+		oldKey = s.server.key
+		s.server.id, s.server.key, rec.Version = id, StoreKey(id), 0
+	}
+	if err := store.Save(ctx, s.server.key, rec); err != nil {
+		return fmt.Errorf("session: saving to the store: %w", err)
+	}
+	if oldKey != "" {
+		if err := store.Delete(ctx, oldKey); err != nil {
+			return fmt.Errorf("session: deleting the renewed session's old record: %w", err)
+		}
+	}
+	s.server.version = rec.Version + 1
+	s.server.expires = expires
+	if oldKey != "" || !had || s.permanent || s.permChanged {
+		return s.setCookie(s.server.id, now, false)
+	}
+	return nil
+}
+
+// recordExpiry is when a record saved at now expires: after Lifetime, or
+// sooner when an idle or absolute limit ends the session first.
+func (m *Manager) recordExpiry(created, now time.Time) time.Time {
+	cfg := m.cfg
+	exp := now.Add(cfg.Lifetime)
+	if cfg.IdleTimeout > 0 && now.Add(cfg.IdleTimeout).Before(exp) {
+		exp = now.Add(cfg.IdleTimeout)
+	}
+	if cfg.AbsoluteTimeout > 0 && !created.IsZero() && created.Add(cfg.AbsoluteTimeout).Before(exp) {
+		exp = created.Add(cfg.AbsoluteTimeout)
+	}
+	return exp
+}
+
+// needsRefresh reports whether a read-only request should extend the
+// record's expiry to exp. Refreshes are throttled: only when it moves the
+// expiry by more than a tenth of the window, at most a minute, so a busy
+// session costs one store read per request and a write now and then.
+func (s *Session) needsRefresh(now, exp time.Time) bool {
+	cfg := s.m.cfg
+	if !(s.permanent && cfg.refresh) && cfg.IdleTimeout == 0 {
+		return false
+	}
+	window := exp.Sub(now)
+	step := min(window/10, time.Minute)
+	return exp.Sub(s.server.expires) > step
+}

@@ -33,12 +33,13 @@ type Session struct {
 	created   time.Time
 	issued    time.Time
 
-	isNew     bool // no valid session came with the request
-	hadCookie bool // the request carried a cookie of this name
-	oldKey    bool // the cookie verified under an old secret
-	modified  bool
-	renewed   bool
-	destroyed bool
+	isNew       bool // no valid session came with the request
+	hadCookie   bool // the request carried a cookie of this name
+	oldKey      bool // the cookie verified under an old secret
+	modified    bool
+	renewed     bool
+	destroyed   bool
+	permChanged bool
 
 	server serverState // server-side mode only
 }
@@ -197,6 +198,7 @@ func (s *Session) SetPermanent(permanent bool) error {
 	}
 	if s.permanent != permanent {
 		s.permanent = permanent
+		s.permChanged = true
 		s.modified = true
 	}
 	return nil

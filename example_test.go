@@ -1,0 +1,139 @@
+package session_test
+
+import (
+	"fmt"
+	"log"
+	"net/http"
+	"net/http/httptest"
+
+	"github.com/websession/session"
+)
+
+// A secret for the examples. Use 32 or more random bytes of your own, from
+// an environment variable or a secrets manager (sessionctl keygen prints one).
+var exampleSecret = []byte("example-secret-use-32-random-bytes!")
+
+// roundTrip serves a request carrying cookies through h and returns the
+// response, so the examples can show what a browser would see.
+func roundTrip(h http.Handler, path string, cookies []*http.Cookie) *http.Response {
+	req := httptest.NewRequest("GET", path, nil)
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec.Result()
+}
+
+func ExampleNew() {
+	m, err := session.New(session.Config{
+		Secret: exampleSecret,
+		Cookie: session.CookieOptions{Name: "__Host-session"},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintln(w, "hello")
+	})
+	handler := m.Handler(mux) // pass this to http.ListenAndServe
+	_ = handler
+
+	_, err = session.New(session.Config{Secret: []byte("too short")})
+	fmt.Println(err)
+	// Output:
+	// session: Config.Secret is 9 bytes; use at least 32 random bytes (sessionctl keygen prints one)
+}
+
+func ExampleManager_Handler() {
+	m, err := session.New(session.Config{Secret: exampleSecret})
+	if err != nil {
+		log.Fatal(err)
+	}
+	counter := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := session.From(r)
+		n, _ := session.Get[int](s, "visits")
+		s.Set("visits", n+1)
+		fmt.Fprintf(w, "visit %d", n+1)
+	}))
+
+	first := roundTrip(counter, "/", nil)
+	second := roundTrip(counter, "/", first.Cookies())
+	c := second.Cookies()[0]
+	fmt.Println(c.Name, c.HttpOnly, c.Secure, c.SameSite == http.SameSiteLaxMode)
+	fmt.Println(second.Header.Get("Vary"), second.Header.Get("Cache-Control"))
+	b := make([]byte, 16)
+	n, _ := second.Body.Read(b)
+	fmt.Println(string(b[:n]))
+	// Output:
+	// session true true true
+	// Cookie no-store
+	// visit 2
+}
+
+func ExampleFrom() {
+	m, _ := session.New(session.Config{Secret: exampleSecret})
+	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := session.From(r)
+		if r.URL.Path == "/login" {
+			s.Renew() // new identity at log-in
+			s.Set("user_id", 42)
+			return
+		}
+		id, ok := session.Get[int](s, "user_id")
+		fmt.Println("user", id, ok)
+	}))
+	login := roundTrip(h, "/login", nil)
+	roundTrip(h, "/", login.Cookies())
+	roundTrip(h, "/", nil)
+	// Output:
+	// user 42 true
+	// user 0 false
+}
+
+func ExampleGet() {
+	type Item struct {
+		SKU string
+		Qty int
+	}
+	m, _ := session.New(session.Config{Secret: exampleSecret})
+	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := session.From(r)
+		if r.URL.Path == "/add" {
+			s.Set("cart", []Item{{"tea", 2}, {"cup", 1}})
+			return
+		}
+		cart, _ := session.Get[[]Item](s, "cart")
+		fmt.Printf("%+v\n", cart)
+		raw, _ := s.Get("cart") // without a type: JSON-shaped values
+		fmt.Printf("%v\n", raw)
+	}))
+	add := roundTrip(h, "/add", nil)
+	roundTrip(h, "/", add.Cookies())
+	// Output:
+	// [{SKU:tea Qty:2} {SKU:cup Qty:1}]
+	// [map[Qty:2 SKU:tea] map[Qty:1 SKU:cup]]
+}
+
+func ExampleSession_Flash() {
+	m, _ := session.New(session.Config{Secret: exampleSecret})
+	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := session.From(r)
+		if r.URL.Path == "/save" {
+			s.Flash("info", "Saved.")
+			return
+		}
+		for _, f := range s.Flashes() {
+			fmt.Println(f.Category, f.Message)
+		}
+		fmt.Println("shown")
+	}))
+	save := roundTrip(h, "/save", nil)
+	next := roundTrip(h, "/", save.Cookies()) // shows the message, removes it
+	roundTrip(h, "/", next.Cookies())         // nothing left to show
+	// Output:
+	// info Saved.
+	// shown
+	// shown
+}
