@@ -41,6 +41,9 @@ func (jsonCodec) Marshal(v any) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("session: value cannot be stored as JSON: %w", err)
 	}
+	if err := checkDepth(b, MaxDepth); err != nil {
+		return nil, err // it could be written but never read back
+	}
 	return b, nil
 }
 

@@ -82,7 +82,7 @@ func (s *encryptedSealer) Open(value string, now time.Time) (*State, error) {
 	if len(value) < base64.RawURLEncoding.EncodedLen(encryptedHeader+gcmTagSize) {
 		return nil, fmt.Errorf("%w: too short", ErrInvalidCookie)
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(value)
+	raw, err := strictB64.DecodeString(value)
 	if err != nil {
 		return nil, fmt.Errorf("%w: not base64url", ErrInvalidCookie)
 	}

@@ -3,6 +3,7 @@ package session
 import (
 	"crypto/hkdf"
 	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
 )
 
@@ -39,3 +40,7 @@ func deriveKeys(purpose string, secret []byte, old [][]byte) ([]derivedKey, erro
 	}
 	return keys, nil
 }
+
+// strictB64 decodes cookie values: base64url without padding, refusing
+// non-zero trailing bits, so each cookie has exactly one spelling.
+var strictB64 = base64.RawURLEncoding.Strict()

@@ -31,6 +31,9 @@ func (s *Session) loadCookie() {
 	var st *State
 	for _, c := range s.req.CookiesNamed(cfg.Cookie.Name) {
 		s.hadCookie = true
+		if c.Value == "" {
+			continue // what a deletion cookie leaves behind in some clients
+		}
 		if len(c.Value) > cfg.MaxCookieSize {
 			s.securityEvent("cookie longer than MaxCookieSize")
 			continue
@@ -92,6 +95,10 @@ func (m *Manager) expired(issued, created, now time.Time) string {
 // securityEvent logs a rejected cookie or ID. reason never contains the
 // cookie's value.
 func (s *Session) securityEvent(reason string) {
+	format := s.m.sealer.Name()
+	if s.m.cfg.Store != nil {
+		format = "server-side ID"
+	}
 	s.m.cfg.Logger.WarnContext(s.req.Context(), "session: cookie rejected",
-		"reason", reason, "format", s.m.sealer.Name(), "cookie", s.m.cfg.Cookie.Name)
+		"reason", reason, "format", format, "cookie", s.m.cfg.Cookie.Name)
 }

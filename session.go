@@ -254,6 +254,7 @@ func (s *Session) Destroy() error {
 	clear(s.values)
 	s.flashes = nil
 	s.permanent = false
+	s.created = time.Time{} // values set afterwards start a new session
 	s.destroyed = true
 	s.modified = true
 	return nil

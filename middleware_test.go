@@ -1,0 +1,950 @@
+package session_test
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/http/httptrace"
+	"net/textproto"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/websession/session"
+)
+
+// Secrets for the cookie tests: the current one, one being rotated out, and
+// one the managers under test have never heard of.
+var (
+	primarySecret  = []byte("primary-secret-for-cookie-tests!")
+	rotatedSecret  = []byte("rotated-out-secret-for-the-tests")
+	strangerSecret = []byte("a-secret-no-test-manager-trusts.")
+)
+
+// testClock is a Config.Now the tests move by hand.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newTestClock() *testClock {
+	// Real time, to the second (cookies carry seconds), so a cookie jar's own
+	// clock agrees with the Manager's until a test moves this one.
+	return &testClock{t: time.Now().Truncate(time.Second)}
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// logSink captures what a Manager logs.
+type logSink struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *logSink) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *logSink) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+func (l *logSink) Reset() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.buf.Reset()
+}
+
+// newRigLogger logs everything, as text, to l.
+func newRigLogger(l *logSink) *slog.Logger {
+	return slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// rig is a Manager with a settable clock and a captured log.
+type rig struct {
+	t     *testing.T
+	m     *session.Manager
+	clock *testClock
+	log   *logSink
+}
+
+// newRig makes a Manager from a Config with primarySecret, the rig's clock
+// and logger, changed by mod (which may be nil).
+func newRig(t *testing.T, mod func(*session.Config)) *rig {
+	t.Helper()
+	r := &rig{t: t, clock: newTestClock(), log: &logSink{}}
+	cfg := session.Config{
+		Secret: primarySecret,
+		Now:    r.clock.Now,
+		Logger: newRigLogger(r.log),
+	}
+	if mod != nil {
+		mod(&cfg)
+	}
+	m, err := session.New(cfg)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	r.m = m
+	return r
+}
+
+// serve runs one request carrying cookies through the rig's Manager and h.
+func (r *rig) serve(h http.HandlerFunc, cookies ...*http.Cookie) *http.Response {
+	req := httptest.NewRequest("GET", "https://example.test/", nil)
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	return r.serveRequest(h, req)
+}
+
+// serveHeader runs one request with the raw Cookie header given.
+func (r *rig) serveHeader(h http.HandlerFunc, cookieHeader string) *http.Response {
+	req := httptest.NewRequest("GET", "https://example.test/", nil)
+	req.Header.Set("Cookie", cookieHeader)
+	return r.serveRequest(h, req)
+}
+
+func (r *rig) serveRequest(h http.HandlerFunc, req *http.Request) *http.Response {
+	rec := httptest.NewRecorder()
+	r.m.Handler(h).ServeHTTP(rec, req)
+	return rec.Result()
+}
+
+// issue serves a request whose handler is set and returns the session
+// cookie it got.
+func (r *rig) issue(set func(s *session.Session)) *http.Cookie {
+	r.t.Helper()
+	resp := r.serve(func(w http.ResponseWriter, req *http.Request) { set(session.From(req)) })
+	c := oneCookie(r.t, resp, "session")
+	if c == nil {
+		r.t.Fatal("no session cookie was issued")
+	}
+	return c
+}
+
+// sessionCookies returns the response's Set-Cookie headers for name.
+func sessionCookies(resp *http.Response, name string) []*http.Cookie {
+	var out []*http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == name {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// oneCookie returns the response's Set-Cookie for name, nil when there is
+// none, and fails the test when there are several.
+func oneCookie(t *testing.T, resp *http.Response, name string) *http.Cookie {
+	t.Helper()
+	cs := sessionCookies(resp, name)
+	if len(cs) > 1 {
+		t.Fatalf("%d Set-Cookie headers for %q, want at most one: %q", len(cs), name, resp.Header.Values("Set-Cookie"))
+	}
+	if len(cs) == 0 {
+		return nil
+	}
+	return cs[0]
+}
+
+// varyCookieCount counts the Cookie entries in the response's Vary headers.
+func varyCookieCount(resp *http.Response) int {
+	n := 0
+	for _, v := range resp.Header.Values("Vary") {
+		for _, f := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(f), "Cookie") {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// visitor is a browser: a real cookie jar in front of a handler.
+type visitor struct {
+	t   *testing.T
+	jar *cookiejar.Jar
+	u   *url.URL
+	h   http.Handler
+}
+
+func newVisitor(t *testing.T, h http.Handler) *visitor {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse("https://example.test/")
+	return &visitor{t: t, jar: jar, u: u, h: h}
+}
+
+func (v *visitor) get() *http.Response {
+	req := httptest.NewRequest("GET", v.u.String(), nil)
+	for _, c := range v.jar.Cookies(v.u) {
+		req.AddCookie(c)
+	}
+	rec := httptest.NewRecorder()
+	v.h.ServeHTTP(rec, req)
+	resp := rec.Result()
+	v.jar.SetCookies(v.u, resp.Cookies())
+	return resp
+}
+
+// step is a handler for a visitor's next request.
+type step func(w http.ResponseWriter, r *http.Request)
+
+// stepper serves each request with the next step a test queued.
+type stepper struct {
+	mu   sync.Mutex
+	next step
+}
+
+func (s *stepper) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	f := s.next
+	s.mu.Unlock()
+	f(w, r)
+}
+
+// browse returns a visitor of r's Manager and a function that makes its
+// next request with handler f.
+func (r *rig) browse() func(f step) *http.Response {
+	st := &stepper{}
+	v := newVisitor(r.t, r.m.Handler(st))
+	return func(f step) *http.Response {
+		st.mu.Lock()
+		st.next = f
+		st.mu.Unlock()
+		return v.get()
+	}
+}
+
+func TestUntouchedSessionSendsNothingAndDecodesNothing(t *testing.T) {
+	r := newRig(t, nil)
+	garbage := &http.Cookie{Name: "session", Value: "not-a-valid-cookie-value-at-all"}
+
+	resp := r.serve(func(w http.ResponseWriter, req *http.Request) {
+		session.From(req) // getting the session is not using it
+		io.WriteString(w, "hello")
+	}, garbage)
+	if got := resp.Header.Values("Set-Cookie"); len(got) != 0 {
+		t.Errorf("untouched session: Set-Cookie %q, want none", got)
+	}
+	if got := resp.Header.Values("Vary"); len(got) != 0 {
+		t.Errorf("untouched session: Vary %q, want none", got)
+	}
+	if got := r.log.String(); got != "" {
+		t.Errorf("untouched session with a garbage cookie logged %q; the cookie must not be opened", got)
+	}
+
+	// The same request, touching the session, opens the cookie and reports it.
+	resp = r.serve(func(w http.ResponseWriter, req *http.Request) {
+		session.From(req).Has("x")
+	}, garbage)
+	if !strings.Contains(r.log.String(), "level=WARN") {
+		t.Errorf("touched session with a garbage cookie logged %q, want a warning", r.log.String())
+	}
+	if varyCookieCount(resp) != 1 {
+		t.Errorf("touched session: Vary %q, want Cookie", resp.Header.Values("Vary"))
+	}
+}
+
+func TestEveryReadAddsVaryButEmptySessionGetsNoCookie(t *testing.T) {
+	reads := map[string]func(s *session.Session){
+		"Get":         func(s *session.Session) { s.Get("k") },
+		"Has":         func(s *session.Session) { s.Has("k") },
+		"Len":         func(s *session.Session) { s.Len() },
+		"Keys":        func(s *session.Session) { s.Keys() },
+		"Permanent":   func(s *session.Session) { s.Permanent() },
+		"IsNew":       func(s *session.Session) { s.IsNew() },
+		"Flashes":     func(s *session.Session) { s.Flashes() },
+		"generic Get": func(s *session.Session) { session.Get[int](s, "k") },
+		// Changes that leave an anonymous session empty send no cookie either.
+		"Delete":            func(s *session.Session) { s.Delete("k") },
+		"Clear":             func(s *session.Session) { s.Clear() },
+		"SetPermanent":      func(s *session.Session) { s.SetPermanent(true) },
+		"Set then Delete":   func(s *session.Session) { s.Set("k", 1); s.Delete("k") },
+		"Renew of an empty": func(s *session.Session) { s.Renew() },
+	}
+	for name, read := range reads {
+		t.Run(name, func(t *testing.T) {
+			r := newRig(t, nil)
+			resp := r.serve(func(w http.ResponseWriter, req *http.Request) { read(session.From(req)) })
+			if n := varyCookieCount(resp); n != 1 {
+				t.Errorf("Vary %q, want Cookie once", resp.Header.Values("Vary"))
+			}
+			if got := resp.Header.Values("Set-Cookie"); len(got) != 0 {
+				t.Errorf("empty anonymous session: Set-Cookie %q, want none", got)
+			}
+		})
+	}
+}
+
+func TestVaryIsNotDuplicated(t *testing.T) {
+	for _, preset := range []string{"Cookie", "cookie", "Accept-Encoding, Cookie", "*"} {
+		t.Run(preset, func(t *testing.T) {
+			r := newRig(t, nil)
+			resp := r.serve(func(w http.ResponseWriter, req *http.Request) {
+				w.Header().Set("Vary", preset)
+				session.From(req).Set("k", 1)
+			})
+			if got := resp.Header.Values("Vary"); len(got) != 1 || got[0] != preset {
+				t.Errorf("Vary %q, want the handler's %q unchanged", got, preset)
+			}
+		})
+	}
+	r := newRig(t, nil)
+	resp := r.serve(func(w http.ResponseWriter, req *http.Request) {
+		w.Header().Set("Vary", "Accept-Encoding")
+		session.From(req).Get("k")
+	})
+	if got := resp.Header.Values("Vary"); !slices.Contains(got, "Accept-Encoding") || varyCookieCount(resp) != 1 {
+		t.Errorf("Vary %q, want Accept-Encoding kept and Cookie added", got)
+	}
+}
+
+func TestCacheControlOnEveryResponseWithSessionCookie(t *testing.T) {
+	cases := []struct {
+		name    string
+		setting string
+		handler string // Cache-Control the handler sets
+		want    string
+	}{
+		{"default", "", "", "no-store"},
+		{"default overrides a public handler", "", "public, max-age=3600", "no-store"},
+		{"private", "private", "", "private"},
+		{"keep", session.KeepCacheControl, "public, max-age=60", "public, max-age=60"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newRig(t, func(c *session.Config) { c.CacheControl = tc.setting })
+			set := func(w http.ResponseWriter, req *http.Request) {
+				if tc.handler != "" {
+					w.Header().Set("Cache-Control", tc.handler)
+				}
+				session.From(req).Set("k", 1)
+			}
+			resp := r.serve(set)
+			c := oneCookie(t, resp, "session")
+			if c == nil {
+				t.Fatal("no cookie")
+			}
+			if got := resp.Header.Get("Cache-Control"); got != tc.want {
+				t.Errorf("Cache-Control %q on a response setting the cookie, want %q", got, tc.want)
+			}
+			// The deletion cookie is a Set-Cookie too.
+			resp = r.serve(func(w http.ResponseWriter, req *http.Request) {
+				if tc.handler != "" {
+					w.Header().Set("Cache-Control", tc.handler)
+				}
+				session.From(req).Destroy()
+			}, c)
+			if len(resp.Header.Values("Set-Cookie")) != 1 {
+				t.Fatalf("Destroy: Set-Cookie %q, want a deletion", resp.Header.Values("Set-Cookie"))
+			}
+			if got := resp.Header.Get("Cache-Control"); got != tc.want {
+				t.Errorf("Cache-Control %q on a response deleting the cookie, want %q", got, tc.want)
+			}
+		})
+	}
+	// A response without Set-Cookie keeps the handler's caching.
+	r := newRig(t, nil)
+	resp := r.serve(func(w http.ResponseWriter, req *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=60")
+		session.From(req).Get("k")
+	})
+	if got := resp.Header.Get("Cache-Control"); got != "public, max-age=60" {
+		t.Errorf("no session cookie sent, yet Cache-Control became %q", got)
+	}
+}
+
+func TestCommitBeforeFirstByte(t *testing.T) {
+	cases := []struct {
+		name  string
+		start func(w http.ResponseWriter) error // nil: the handler just returns
+	}{
+		{"WriteHeader", func(w http.ResponseWriter) error { w.WriteHeader(http.StatusAccepted); return nil }},
+		{"Write", func(w http.ResponseWriter) error { _, err := io.WriteString(w, "body"); return err }},
+		{"Flush", func(w http.ResponseWriter) error { w.(http.Flusher).Flush(); return nil }},
+		{"ResponseController.Flush", func(w http.ResponseWriter) error { return http.NewResponseController(w).Flush() }},
+		{"handler returns", nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newRig(t, nil)
+			var after error
+			resp := r.serve(func(w http.ResponseWriter, req *http.Request) {
+				s := session.From(req)
+				s.Set("user", "alice")
+				if tc.start != nil {
+					if err := tc.start(w); err != nil {
+						t.Errorf("%s: %v", tc.name, err)
+					}
+					after = s.Set("late", 1)
+					io.WriteString(w, "more")
+					w.(http.Flusher).Flush()
+				}
+			})
+			// httptest.ResponseRecorder snapshots the headers at the first byte,
+			// so a cookie added later would be missing here.
+			if c := oneCookie(t, resp, "session"); c == nil {
+				t.Fatalf("no session cookie in the headers sent; Set-Cookie %q", resp.Header.Values("Set-Cookie"))
+			}
+			if resp.Header.Get("Cache-Control") != "no-store" || varyCookieCount(resp) != 1 {
+				t.Errorf("Cache-Control %q, Vary %q", resp.Header.Get("Cache-Control"), resp.Header.Values("Vary"))
+			}
+			if tc.start != nil && !errors.Is(after, session.ErrCommitted) {
+				t.Errorf("Set after %s returned %v, want ErrCommitted", tc.name, after)
+			}
+		})
+	}
+}
+
+func TestChangeAfterCommitIsReportedAndNotSaved(t *testing.T) {
+	changes := map[string]func(s *session.Session) error{
+		"Set":          func(s *session.Session) error { return s.Set("late", 1) },
+		"Delete":       func(s *session.Session) error { return s.Delete("user") },
+		"Clear":        func(s *session.Session) error { return s.Clear() },
+		"SetPermanent": func(s *session.Session) error { return s.SetPermanent(true) },
+		"Flash":        func(s *session.Session) error { return s.Flash("", "late") },
+		"Renew":        func(s *session.Session) error { return s.Renew() },
+		"Destroy":      func(s *session.Session) error { return s.Destroy() },
+	}
+	for name, change := range changes {
+		t.Run(name, func(t *testing.T) {
+			r := newRig(t, nil)
+			do := r.browse()
+			do(func(w http.ResponseWriter, req *http.Request) { session.From(req).Set("user", "alice") })
+			r.log.Reset()
+			var err error
+			resp := do(func(w http.ResponseWriter, req *http.Request) {
+				s := session.From(req)
+				s.Get("user")
+				io.WriteString(w, "started")
+				err = change(s)
+			})
+			if !errors.Is(err, session.ErrCommitted) {
+				t.Fatalf("%s after the response started returned %v, want ErrCommitted", name, err)
+			}
+			if !strings.Contains(r.log.String(), "level=ERROR") {
+				t.Errorf("log %q, want an error-level line", r.log.String())
+			}
+			if got := resp.Header.Values("Set-Cookie"); len(got) != 0 {
+				t.Errorf("Set-Cookie %q after a late change, want none", got)
+			}
+			var user any
+			var keys []string
+			var permanent bool
+			var flashes []session.Flash
+			do(func(w http.ResponseWriter, req *http.Request) {
+				s := session.From(req)
+				user, _ = s.Get("user")
+				keys, permanent, flashes = s.Keys(), s.Permanent(), s.Flashes()
+			})
+			if user != "alice" || len(keys) != 1 || permanent || flashes != nil {
+				t.Errorf("next request: user=%v keys=%q permanent=%v flashes=%v; the late %s leaked into the session", user, keys, permanent, flashes, name)
+			}
+		})
+	}
+}
+
+func TestUseAfterCommitWithoutChangeIsNotAnError(t *testing.T) {
+	r := newRig(t, nil)
+	c := r.issue(func(s *session.Session) { s.Set("user", "alice") })
+	var got any
+	r.serve(func(w http.ResponseWriter, req *http.Request) {
+		io.WriteString(w, "started")
+		got, _ = session.From(req).Get("user")
+	}, c)
+	if got != "alice" {
+		t.Errorf("reading after the response started gave %v, want alice", got)
+	}
+	if strings.Contains(r.log.String(), "level=ERROR") {
+		t.Errorf("a read after the response started logged an error: %q", r.log.String())
+	}
+}
+
+// newPlainServer starts a real HTTP server for m over h. Its tests read the
+// raw headers, so the Secure cookie needs no TLS.
+func newPlainServer(t *testing.T, m *session.Manager, h http.HandlerFunc) *httptest.Server {
+	srv := httptest.NewServer(m.Handler(h))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestStreamingHandlerGetsCookieAndStreams(t *testing.T) {
+	r := newRig(t, nil)
+	proceed := make(chan struct{})
+	handlerErr := make(chan error, 1)
+	srv := newPlainServer(t, r.m, func(w http.ResponseWriter, req *http.Request) {
+		session.From(req).Set("user", "alice")
+		rc := http.NewResponseController(w)
+		io.WriteString(w, "chunk 1\n")
+		if err := rc.Flush(); err != nil {
+			handlerErr <- err
+			return
+		}
+		select { // the client must see chunk 1 before chunk 2 is written
+		case <-proceed:
+		case <-req.Context().Done():
+			handlerErr <- errors.New("client went away before reading chunk 1")
+			return
+		case <-time.After(30 * time.Second):
+			handlerErr <- errors.New("chunk 1 never reached the client: the response was not streamed")
+			return
+		}
+		io.WriteString(w, "chunk 2\n")
+		handlerErr <- rc.Flush()
+	})
+	resp, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if oneCookie(t, resp, "session") == nil {
+		t.Errorf("streamed response lacks the session cookie: %q", resp.Header.Values("Set-Cookie"))
+	}
+	br := bufio.NewReader(resp.Body)
+	line, err := br.ReadString('\n')
+	if err != nil || line != "chunk 1\n" {
+		t.Fatalf("first chunk %q, %v", line, err)
+	}
+	close(proceed)
+	rest, _ := io.ReadAll(br)
+	if string(rest) != "chunk 2\n" {
+		t.Errorf("rest %q, want chunk 2", rest)
+	}
+	if err := <-handlerErr; err != nil {
+		t.Error(err)
+	}
+}
+
+func TestHijackThroughResponseController(t *testing.T) {
+	r := newRig(t, nil)
+	hijackErr := make(chan error, 1)
+	srv := newPlainServer(t, r.m, func(w http.ResponseWriter, req *http.Request) {
+		session.From(req).Set("user", "alice")
+		conn, brw, err := http.NewResponseController(w).Hijack()
+		hijackErr <- err
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		// The new owner of the connection writes the headers, the cookie among them.
+		brw.WriteString("HTTP/1.1 200 OK\r\n")
+		w.Header().Write(brw)
+		brw.WriteString("Content-Length: 8\r\nConnection: close\r\n\r\nhijacked")
+		brw.Flush()
+	})
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "GET / HTTP/1.1\r\nHost: %s\r\n\r\n", srv.Listener.Addr())
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("reading the hijacked response: %v", err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if err := <-hijackErr; err != nil {
+		t.Fatalf("Hijack through http.ResponseController: %v", err)
+	}
+	if string(body) != "hijacked" {
+		t.Errorf("body %q", body)
+	}
+	if oneCookie(t, resp, "session") == nil {
+		t.Errorf("Hijack did not commit the session first: headers %v", resp.Header)
+	}
+}
+
+func TestEarlyHintsDoNotCommit(t *testing.T) {
+	r := newRig(t, nil)
+	setErr := make(chan error, 1)
+	srv := newPlainServer(t, r.m, func(w http.ResponseWriter, req *http.Request) {
+		w.Header().Set("Link", "</style.css>; rel=preload")
+		w.WriteHeader(http.StatusEarlyHints)
+		w.Header().Del("Link")
+		setErr <- session.From(req).Set("user", "alice")
+		io.WriteString(w, "done")
+	})
+	var informational []int
+	var hintHeaders []textproto.MIMEHeader
+	var mu sync.Mutex
+	trace := &httptrace.ClientTrace{Got1xxResponse: func(code int, h textproto.MIMEHeader) error {
+		mu.Lock()
+		defer mu.Unlock()
+		informational = append(informational, code)
+		hintHeaders = append(hintHeaders, h)
+		return nil
+	}}
+	req, _ := http.NewRequest("GET", srv.URL, nil)
+	req = req.WithContext(httptrace.WithClientTrace(req.Context(), trace))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	io.Copy(io.Discard, resp.Body)
+	if err := <-setErr; err != nil {
+		t.Errorf("Set after 103 Early Hints: %v; 1xx must not commit the session", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Equal(informational, []int{103}) {
+		t.Fatalf("informational responses %v, want [103]", informational)
+	}
+	if hintHeaders[0].Get("Set-Cookie") != "" {
+		t.Errorf("103 carried Set-Cookie %q", hintHeaders[0].Get("Set-Cookie"))
+	}
+	if resp.StatusCode != 200 || oneCookie(t, resp, "session") == nil {
+		t.Errorf("final response %d, Set-Cookie %q, want 200 with the cookie", resp.StatusCode, resp.Header.Values("Set-Cookie"))
+	}
+}
+
+func TestFromWithoutMiddlewarePanicsWithFix(t *testing.T) {
+	r := newRig(t, nil)
+	other := newRig(t, func(c *session.Config) { c.Cookie.Name = "other" })
+	req := httptest.NewRequest("GET", "/", nil)
+	for name, call := range map[string]func(){
+		"From":                      func() { session.From(req) },
+		"Manager.Get":               func() { r.m.Get(req) },
+		"Manager.Get of a stranger": func() { r.serve(func(w http.ResponseWriter, req *http.Request) { other.m.Get(req) }) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			defer func() {
+				msg := fmt.Sprint(recover())
+				if !strings.HasPrefix(msg, "session: ") || !strings.Contains(msg, "Handler") {
+					t.Errorf("panic %q, want a session: message naming the Handler to wrap", msg)
+				}
+			}()
+			call()
+		})
+	}
+}
+
+func TestTwoManagersNested(t *testing.T) {
+	clock := newTestClock()
+	mk := func(name string) *session.Manager {
+		m, err := session.New(session.Config{Secret: primarySecret, Cookie: session.CookieOptions{Name: name}, Now: clock.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	outer, inner := mk("prefs"), mk("auth")
+	st := &stepper{}
+	v := newVisitor(t, outer.Handler(inner.Handler(st)))
+	st.next = func(w http.ResponseWriter, r *http.Request) {
+		if session.From(r) != inner.Get(r) {
+			t.Error("From must return the innermost Manager's session")
+		}
+		if outer.Get(r) == inner.Get(r) {
+			t.Fatal("two managers share one session")
+		}
+		outer.Get(r).Set("theme", "dark")
+		inner.Get(r).Set("user", "alice")
+	}
+	resp := v.get()
+	if oneCookie(t, resp, "prefs") == nil || oneCookie(t, resp, "auth") == nil {
+		t.Fatalf("Set-Cookie %q, want prefs and auth", resp.Header.Values("Set-Cookie"))
+	}
+	var theme, user, crossTheme, crossUser any
+	st.next = func(w http.ResponseWriter, r *http.Request) {
+		theme, _ = outer.Get(r).Get("theme")
+		user, _ = inner.Get(r).Get("user")
+		crossTheme, _ = inner.Get(r).Get("theme")
+		crossUser, _ = outer.Get(r).Get("user")
+	}
+	v.get()
+	if theme != "dark" || user != "alice" || crossTheme != nil || crossUser != nil {
+		t.Errorf("theme=%v user=%v; inner saw theme=%v, outer saw user=%v", theme, user, crossTheme, crossUser)
+	}
+}
+
+func TestConcurrentUseWithinOneRequest(t *testing.T) {
+	r := newRig(t, nil)
+	do := r.browse()
+	const n = 16
+	do(func(w http.ResponseWriter, req *http.Request) {
+		s := session.From(req)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				key := fmt.Sprintf("k%02d", i)
+				if err := s.Set(key, i); err != nil {
+					t.Error(err)
+				}
+				s.Get(key)
+				session.Get[int](s, key)
+				s.Has(key)
+				s.Len()
+				s.Keys()
+				s.Flash("", key)
+				s.Modified()
+				s.Accessed()
+			})
+		}
+		wg.Wait()
+	})
+	var keys []string
+	var flashes []session.Flash
+	do(func(w http.ResponseWriter, req *http.Request) {
+		s := session.From(req)
+		keys, flashes = s.Keys(), s.Flashes()
+		for i := range n {
+			if v, _ := session.Get[int](s, fmt.Sprintf("k%02d", i)); v != i {
+				t.Errorf("k%02d = %d, want %d", i, v, i)
+			}
+		}
+	})
+	if len(keys) != n || len(flashes) != n {
+		t.Errorf("%d keys and %d flashes saved, want %d of each", len(keys), len(flashes), n)
+	}
+}
+
+func TestFlashesAreReadOnce(t *testing.T) {
+	r := newRig(t, nil)
+	do := r.browse()
+	do(func(w http.ResponseWriter, req *http.Request) {
+		s := session.From(req)
+		s.Flash("", "Welcome back")
+		s.Flash("error", "Card declined")
+	})
+	var first, again []session.Flash
+	resp := do(func(w http.ResponseWriter, req *http.Request) {
+		s := session.From(req)
+		first, again = s.Flashes(), s.Flashes()
+	})
+	want := []session.Flash{{Category: "message", Message: "Welcome back"}, {Category: "error", Message: "Card declined"}}
+	if !slices.Equal(first, want) {
+		t.Errorf("Flashes() = %v, want %v (empty category is \"message\")", first, want)
+	}
+	if again != nil {
+		t.Errorf("second Flashes() in the same request = %v, want nil", again)
+	}
+	if c := oneCookie(t, resp, "session"); c == nil || c.MaxAge >= 0 {
+		t.Errorf("reading the last flashes must delete the now empty session cookie; got %v", c)
+	}
+	var later []session.Flash
+	do(func(w http.ResponseWriter, req *http.Request) { later = session.From(req).Flashes() })
+	if later != nil {
+		t.Errorf("Flashes() on the next request = %v, want nil", later)
+	}
+}
+
+func TestFlashesKeepValues(t *testing.T) {
+	r := newRig(t, nil)
+	do := r.browse()
+	do(func(w http.ResponseWriter, req *http.Request) {
+		s := session.From(req)
+		s.Set("user", "alice")
+		s.Flash("info", "saved")
+	})
+	resp := do(func(w http.ResponseWriter, req *http.Request) { session.From(req).Flashes() })
+	if c := oneCookie(t, resp, "session"); c == nil || c.MaxAge != 0 {
+		t.Fatalf("after reading flashes the session must be rewritten, not deleted; got %v", c)
+	}
+	var user any
+	var fl []session.Flash
+	do(func(w http.ResponseWriter, req *http.Request) {
+		s := session.From(req)
+		user, _ = s.Get("user")
+		fl = s.Flashes()
+	})
+	if user != "alice" || fl != nil {
+		t.Errorf("user=%v flashes=%v, want alice and none", user, fl)
+	}
+}
+
+func TestRenewReissuesCookieKeepingData(t *testing.T) {
+	r := newRig(t, nil)
+	c := r.issue(func(s *session.Session) { s.Set("user", "alice") })
+	var modified bool
+	resp := r.serve(func(w http.ResponseWriter, req *http.Request) {
+		s := session.From(req)
+		if err := s.Renew(); err != nil {
+			t.Error(err)
+		}
+		modified = s.Modified()
+	}, c)
+	renewed := oneCookie(t, resp, "session")
+	if renewed == nil || renewed.Value == c.Value {
+		t.Fatalf("Renew gave cookie %v, want a new value", renewed)
+	}
+	if !modified {
+		t.Error("Modified() false after Renew")
+	}
+	var user any
+	r.serve(func(w http.ResponseWriter, req *http.Request) { user, _ = session.From(req).Get("user") }, renewed)
+	if user != "alice" {
+		t.Errorf("after Renew user=%v, want alice", user)
+	}
+}
+
+func TestDestroyEndsSession(t *testing.T) {
+	r := newRig(t, nil)
+	do := r.browse()
+	do(func(w http.ResponseWriter, req *http.Request) {
+		s := session.From(req)
+		s.Set("user", "alice")
+		s.SetPermanent(true)
+	})
+	resp := do(func(w http.ResponseWriter, req *http.Request) {
+		if err := session.From(req).Destroy(); err != nil {
+			t.Error(err)
+		}
+	})
+	c := oneCookie(t, resp, "session")
+	if c == nil || c.MaxAge >= 0 || !strings.Contains(resp.Header.Get("Set-Cookie"), "Max-Age=0") {
+		t.Fatalf("Destroy: Set-Cookie %q, want a deletion cookie", resp.Header.Values("Set-Cookie"))
+	}
+	var isNew bool
+	var n int
+	do(func(w http.ResponseWriter, req *http.Request) {
+		s := session.From(req)
+		isNew, n = s.IsNew(), s.Len()
+	})
+	if !isNew || n != 0 {
+		t.Errorf("after Destroy: IsNew=%v Len=%d, want a new empty session", isNew, n)
+	}
+}
+
+func TestDestroyThenSetStartsFreshSession(t *testing.T) {
+	r := newRig(t, nil)
+	c := r.issue(func(s *session.Session) {
+		s.Set("user", "alice")
+		s.SetPermanent(true)
+	})
+	resp := r.serve(func(w http.ResponseWriter, req *http.Request) {
+		s := session.From(req)
+		s.Destroy()
+		s.Set("note", "bye")
+	}, c)
+	fresh := oneCookie(t, resp, "session")
+	if fresh == nil || fresh.MaxAge != 0 {
+		t.Fatalf("Destroy then Set: cookie %v, want a new browser-session cookie", fresh)
+	}
+	var keys []string
+	r.serve(func(w http.ResponseWriter, req *http.Request) { keys = session.From(req).Keys() }, fresh)
+	if !slices.Equal(keys, []string{"note"}) {
+		t.Errorf("keys %q after Destroy then Set, want only note", keys)
+	}
+}
+
+func TestIsNewModifiedAccessed(t *testing.T) {
+	r := newRig(t, nil)
+	type flags struct{ accessed, isNew, modified bool }
+	var before, afterRead, afterSet flags
+	c := r.issue(func(s *session.Session) {
+		before = flags{s.Accessed(), false, s.Modified()}
+		afterRead = flags{false, s.IsNew(), s.Modified()}
+		afterRead.accessed = s.Accessed()
+		s.Set("k", "v")
+		afterSet = flags{s.Accessed(), s.IsNew(), s.Modified()}
+	})
+	if before != (flags{}) {
+		t.Errorf("before any use: %+v, want nothing set", before)
+	}
+	if afterRead != (flags{accessed: true, isNew: true}) {
+		t.Errorf("after IsNew on a first visit: %+v", afterRead)
+	}
+	if afterSet != (flags{true, true, true}) {
+		t.Errorf("after Set: %+v", afterSet)
+	}
+	var second flags
+	r.serve(func(w http.ResponseWriter, req *http.Request) {
+		s := session.From(req)
+		second.isNew = s.IsNew()
+		second.accessed, second.modified = s.Accessed(), s.Modified()
+	}, c)
+	if second != (flags{accessed: true}) {
+		t.Errorf("returning visitor, nothing changed: %+v", second)
+	}
+}
+
+func TestSetRefusesValuesJSONCannotHold(t *testing.T) {
+	r := newRig(t, nil)
+	resp := r.serve(func(w http.ResponseWriter, req *http.Request) {
+		s := session.From(req)
+		if err := s.Set("ch", make(chan int)); err == nil || !strings.HasPrefix(err.Error(), "session: ") {
+			t.Errorf("Set(chan) = %v, want a session: error", err)
+		}
+		if s.Modified() || s.Has("ch") {
+			t.Error("a refused Set changed the session")
+		}
+	})
+	if got := resp.Header.Values("Set-Cookie"); len(got) != 0 {
+		t.Errorf("Set-Cookie %q after a refused Set", got)
+	}
+}
+
+// TestRealBrowserFlow runs a log-in, counter and log-out over a real TLS
+// server with a real client and cookie jar.
+func TestRealBrowserFlow(t *testing.T) {
+	r := newRig(t, nil)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/login", func(w http.ResponseWriter, req *http.Request) {
+		s := session.From(req)
+		s.Renew()
+		s.Set("user", "alice")
+		s.SetPermanent(true)
+		s.Flash("", "Welcome")
+	})
+	mux.HandleFunc("/count", func(w http.ResponseWriter, req *http.Request) {
+		s := session.From(req)
+		n, _ := session.Get[int](s, "n")
+		s.Set("n", n+1)
+		user, _ := session.Get[string](s, "user")
+		fmt.Fprintf(w, "%s %d %d", user, n+1, len(s.Flashes()))
+	})
+	mux.HandleFunc("/logout", func(w http.ResponseWriter, req *http.Request) { session.From(req).Destroy() })
+	srv := httptest.NewTLSServer(r.m.Handler(mux))
+	defer srv.Close()
+	client := srv.Client()
+	client.Jar, _ = cookiejar.New(nil)
+	get := func(path string) string {
+		t.Helper()
+		resp, err := client.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	get("/login")
+	for _, want := range []string{"alice 1 1", "alice 2 0", "alice 3 0"} {
+		if got := get("/count"); got != want {
+			t.Errorf("/count = %q, want %q", got, want)
+		}
+	}
+	get("/logout")
+	if got := get("/count"); got != " 1 0" {
+		t.Errorf("/count after log-out = %q, want a fresh session", got)
+	}
+}
