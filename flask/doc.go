@@ -1,0 +1,32 @@
+// Package flask reads and writes Flask's session cookies, so a Go service
+// and a Flask 3.1 app that share a SECRET_KEY share their users' sessions.
+//
+// Plug Format into a session.Manager; Config.Secret is Flask's SECRET_KEY,
+// OldSecrets its SECRET_KEY_FALLBACKS, Lifetime its
+// PERMANENT_SESSION_LIFETIME, and the cookie name defaults to "session" on
+// both sides:
+//
+//	m, err := session.New(session.Config{
+//		Secret:     []byte(os.Getenv("SECRET_KEY")), // the Flask app's SECRET_KEY
+//		OldSecrets: [][]byte{[]byte(os.Getenv("OLD_SECRET_KEY"))},
+//		Format:     flask.Format(),
+//	})
+//	if err != nil {
+//		log.Fatal(err)
+//	}
+//	http.ListenAndServe(addr, m.Handler(mux))
+//
+//	// In a handler: what Flask stored with session["cart"] = ("apple", 2)
+//	cart, ok := session.Get[flask.Tuple](session.From(r), "cart")
+//
+// Values travel as Flask's tagged JSON (TaggedJSON): Python's tuple, bytes,
+// Markup, UUID and datetime come back as Tuple, []byte, Markup, UUID and
+// time.Time, and Go writes those types back so Flask sees the same Python
+// types. Go writes exactly the JSON text, and so exactly the cookie, Flask
+// writes for the same data, key and time; only when the payload is
+// compressed may the zlib bytes differ (both sides read either).
+//
+// Flask's flash() messages are the Manager's flashes, and session.permanent
+// its Permanent flag. The cookie carries when it was signed but not when the
+// session began, so absolute timeouts cannot be enforced on Flask cookies.
+package flask

@@ -1,0 +1,76 @@
+package flask
+
+import (
+	"crypto/sha1"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/websession/session"
+	"github.com/websession/session/itsdangerous"
+)
+
+// Limits on a cookie value before and after decoding. Open refuses a value
+// over MaxValueSize before any cryptography, and a payload that
+// decompresses to more than MaxPayloadSize before parsing it.
+const (
+	// MaxValueSize is the longest cookie value Open reads: 8 KiB, twice
+	// the 4 KiB browsers keep for a whole cookie.
+	MaxValueSize = 8 << 10
+	// MaxPayloadSize bounds the session JSON once decompressed: 128 KiB.
+	MaxPayloadSize = 128 << 10
+)
+
+// DefaultLifetime is the maximum cookie age when FormatParams.Lifetime is
+// 0: 31 days, Flask's default PERMANENT_SESSION_LIFETIME.
+const DefaultLifetime = 31 * 24 * time.Hour
+
+// Salt is the salt of Flask's session cookies
+// (SecureCookieSessionInterface.salt).
+const Salt = "cookie-session"
+
+// Format returns the cookie format of Flask 3.1's default session
+// interface, for session.Config.Format: the session dict as tagged JSON
+// (TaggedJSON), signed by itsdangerous's URLSafeTimedSerializer with salt
+// "cookie-session", HMAC-SHA1 and HMAC key derivation.
+//
+// session.Config.Secret plays SECRET_KEY (it signs) and OldSecrets plays
+// SECRET_KEY_FALLBACKS (accepted, never used to sign). Config.Lifetime
+// plays PERMANENT_SESSION_LIFETIME: as in Flask, it is the maximum age of
+// every cookie, permanent or not (default DefaultLifetime). Keep
+// Config.Cookie's name at its default, "session", which is also Flask's
+// SESSION_COOKIE_NAME.
+//
+// Flask's "_permanent" key is State.Permanent and its "_flashes" list of
+// (category, message) tuples is State.Flashes; every other key is a value.
+// Flask's cookie carries no creation time, so State.Created is always zero,
+// and it does not bind the cookie name: any cookie Flask signed with these
+// keys and salt is accepted.
+func Format() session.Format { return format{} }
+
+type format struct{}
+
+func (format) Bind(p session.FormatParams) (session.Sealer, error) {
+	if len(p.Secret) == 0 {
+		return nil, errors.New("flask: the secret key is empty; set session.Config.Secret to Flask's SECRET_KEY")
+	}
+	lifetime := p.Lifetime
+	switch {
+	case lifetime == 0:
+		lifetime = DefaultLifetime
+	case lifetime < time.Second:
+		return nil, fmt.Errorf("flask: Lifetime %v is under the one-second resolution of Flask's timestamps", lifetime)
+	}
+	opts := itsdangerous.SignerOptions{Salt: Salt, KeyDerivation: itsdangerous.HMAC, Digest: sha1.New}
+	current, err := itsdangerous.NewTimestampSigner([][]byte{p.Secret}, opts)
+	if err != nil {
+		return nil, fmt.Errorf("flask: %w", err)
+	}
+	s := &sealer{current: current, maxAge: lifetime.Truncate(time.Second)}
+	if len(p.OldSecrets) > 0 {
+		if s.old, err = itsdangerous.NewTimestampSigner(p.OldSecrets, opts); err != nil {
+			return nil, fmt.Errorf("flask: old secrets: %w", err)
+		}
+	}
+	return s, nil
+}

@@ -1,0 +1,79 @@
+package flask
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/websession/session"
+	"github.com/websession/session/itsdangerous"
+)
+
+// sealer reads and writes Flask session cookies with bound keys.
+type sealer struct {
+	taggedJSON
+	current *itsdangerous.TimestampSigner // SECRET_KEY: signs and verifies
+	old     *itsdangerous.TimestampSigner // SECRET_KEY_FALLBACKS, or nil
+	maxAge  time.Duration
+}
+
+func (s *sealer) Name() string { return "flask" }
+
+// Seal returns the cookie Flask's session interface would write for st at
+// st.Issued. Uncompressed cookies are byte-identical to Flask's; when
+// compression pays, Go's zlib may pick other (equally valid) bytes.
+func (s *sealer) Seal(st *session.State) (string, error) {
+	if st.Issued.IsZero() {
+		return "", errors.New("flask: State.Issued is zero; it must be the current time")
+	}
+	data, err := encodeSession(st)
+	if err != nil {
+		return "", err
+	}
+	return string(s.current.SignAt(itsdangerous.EncodePayload(data), st.Issued)), nil
+}
+
+// Open verifies value as Flask does (signature, then age against the
+// lifetime), then decodes it. Every error wraps session.ErrInvalidCookie
+// and the itsdangerous error class (ErrBadSignature, ErrSignatureExpired,
+// ErrBadPayload), and never contains the value.
+func (s *sealer) Open(value string, now time.Time) (*session.State, error) {
+	if len(value) > MaxValueSize {
+		return nil, fmt.Errorf("%w: flask: cookie is %d bytes, over the %d-byte limit", session.ErrInvalidCookie, len(value), MaxValueSize)
+	}
+	payload, issued, oldKey, err := s.unsign([]byte(value), now)
+	if err != nil {
+		return nil, invalid(err)
+	}
+	data, err := itsdangerous.DecodePayload(payload, MaxPayloadSize)
+	if err != nil {
+		return nil, invalid(err)
+	}
+	st, err := decodeSession(data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w: %w", session.ErrInvalidCookie, itsdangerous.ErrBadPayload, err)
+	}
+	st.Issued = issued
+	st.OldKey = oldKey
+	return st, nil
+}
+
+// unsign checks the signature with the current key, then the old ones.
+func (s *sealer) unsign(value []byte, now time.Time) (payload []byte, issued time.Time, oldKey bool, err error) {
+	payload, issued, err = s.current.UnsignAt(value, s.maxAge, now)
+	if err == nil || s.old == nil || errors.Is(err, itsdangerous.ErrSignatureExpired) {
+		return payload, issued, false, err
+	}
+	payload, issued, err = s.old.UnsignAt(value, s.maxAge, now)
+	return payload, issued, err == nil, err
+}
+
+// invalid wraps an itsdangerous error as an invalid cookie. Only its class
+// and message are kept: the error itself carries the unverified payload.
+func invalid(err error) error {
+	var e *itsdangerous.Error
+	if errors.As(err, &e) {
+		return fmt.Errorf("%w: flask: %w (%s)", session.ErrInvalidCookie, e.Kind, e.Message)
+	}
+	return fmt.Errorf("%w: flask: %w", session.ErrInvalidCookie, itsdangerous.ErrBadData)
+}

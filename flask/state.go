@@ -1,0 +1,152 @@
+package flask
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/websession/session"
+)
+
+// Keys of the session dict that Flask itself manages.
+const (
+	keyPermanent = "_permanent" // True for a permanent session (session.permanent)
+	keyFlashes   = "_flashes"   // [(category, message), ...] (flash())
+)
+
+// encodeSession returns the session dict's JSON text, as Flask writes it.
+// Each value is State.Values' codec encoding, re-read so the text is
+// canonical whatever wrote it.
+func encodeSession(st *session.State) ([]byte, error) {
+	dict := make(map[string]any, len(st.Values)+2)
+	for k, v := range st.Values {
+		if k == keyPermanent || k == keyFlashes {
+			return nil, fmt.Errorf("flask: the session key %q is Flask's own; use State.Permanent or State.Flashes", k)
+		}
+		tree, err := parse(v, session.MaxDepth)
+		if err != nil {
+			return nil, fmt.Errorf("flask: value of key %q is not tagged JSON: %w", k, err)
+		}
+		dict[k] = tree
+	}
+	if st.Permanent {
+		dict[keyPermanent] = true
+	}
+	if len(st.Flashes) > 0 {
+		flashes := make([]any, len(st.Flashes))
+		for i, f := range st.Flashes {
+			flashes[i] = map[string]any{tagTuple: []any{f.Category, f.Message}}
+		}
+		dict[keyFlashes] = flashes
+	}
+	if len(dict) == 1 {
+		for k, v := range dict {
+			if isTagKey(k) { // TagDict, as for any other dict
+				return dump(map[string]any{tagDict: map[string]any{k + "__": v}})
+			}
+		}
+	}
+	return dump(dict)
+}
+
+// decodeSession reads the session dict Flask wrote. It checks every value
+// as TaggedJSON.Unmarshal would, so a cookie Flask could not load is refused
+// as a whole, as Flask refuses it.
+func decodeSession(data []byte) (*session.State, error) {
+	tree, err := parse(data, session.MaxDepth+2) // the dict, maybe in a " di" tag
+	if err != nil {
+		return nil, err
+	}
+	dict, ok := tree.(map[string]any)
+	if !ok {
+		return nil, errors.New("flask: the session is not a JSON object")
+	}
+	if len(dict) == 1 {
+		for k, v := range dict {
+			if !isTagKey(k) {
+				break
+			}
+			if k != tagDict {
+				return nil, fmt.Errorf("flask: the session is a %q-tagged value, not a dict", k)
+			}
+			inner, ok := v.(map[string]any)
+			if !ok || len(inner) != 1 {
+				return nil, errors.New("flask: malformed \" di\" tag around the session")
+			}
+			for ik, iv := range inner {
+				key, ok := strings.CutSuffix(ik, "__")
+				if !ok {
+					return nil, errors.New("flask: malformed \" di\" tag around the session")
+				}
+				dict = map[string]any{key: iv}
+			}
+		}
+	}
+	st := &session.State{Values: make(map[string][]byte, len(dict))}
+	for k, v := range dict {
+		natural, err := untag(v, 0)
+		if err != nil {
+			return nil, fmt.Errorf("flask: session key %q: %w", k, err)
+		}
+		switch k {
+		case keyPermanent:
+			p, ok := natural.(bool)
+			if !ok {
+				return nil, fmt.Errorf("flask: %q is not a boolean", k)
+			}
+			st.Permanent = p
+		case keyFlashes:
+			if st.Flashes, err = decodeFlashes(natural); err != nil {
+				return nil, err
+			}
+		default:
+			if st.Values[k], err = dump(v); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return st, nil
+}
+
+// decodeFlashes reads Flask's list of (category, message) tuples. A Markup
+// message is kept as its text; a message of another type as its JSON text.
+func decodeFlashes(v any) ([]session.Flash, error) {
+	list, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("flask: %q is not a list", keyFlashes)
+	}
+	var flashes []session.Flash
+	for _, e := range list {
+		var pair []any
+		switch x := e.(type) {
+		case Tuple:
+			pair = x
+		case []any:
+			pair = x
+		}
+		if len(pair) != 2 {
+			return nil, fmt.Errorf("flask: %q holds something other than (category, message) pairs", keyFlashes)
+		}
+		category, err := flashText(pair[0])
+		if err != nil {
+			return nil, err
+		}
+		message, err := flashText(pair[1])
+		if err != nil {
+			return nil, err
+		}
+		flashes = append(flashes, session.Flash{Category: category, Message: message})
+	}
+	return flashes, nil
+}
+
+func flashText(v any) (string, error) {
+	switch x := v.(type) {
+	case string:
+		return x, nil
+	case Markup:
+		return string(x), nil
+	}
+	b, err := TaggedJSON.Marshal(v)
+	return string(b), err
+}

@@ -1,0 +1,39 @@
+"""A Flask app for the live test: serves on 127.0.0.1 at a free port, prints
+the port on stdout, and stops when stdin closes. SECRET_KEY is argv[1]
+(hex)."""
+
+import datetime
+import json
+import sys
+import threading
+
+from flask import Flask, flash, get_flashed_messages, session
+from werkzeug.serving import make_server
+
+app = Flask(__name__)
+app.secret_key = bytes.fromhex(sys.argv[1])
+
+
+@app.get("/flask/set")
+def set_values():
+    session["from_flask"] = ("tuple", 1)
+    session["when"] = datetime.datetime(2015, 10, 21, 7, 28, tzinfo=datetime.timezone.utc)
+    session.permanent = True
+    flash("hello from flask", "info")
+    return "ok"
+
+
+@app.get("/flask/get")
+def get_values():
+    return json.dumps({
+        "session": {k: repr(v) for k, v in session.items()},
+        "flashes": get_flashed_messages(with_categories=True),
+        "permanent": session.permanent,
+    })
+
+
+server = make_server("127.0.0.1", 0, app)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+print(server.server_port, flush=True)
+sys.stdin.read()
+server.shutdown()
