@@ -1,0 +1,66 @@
+package filestore_test
+
+import (
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+
+	session "github.com/websession/session"
+	"github.com/websession/session/store/filestore"
+)
+
+// A secret for the examples. Use 32 or more random bytes of your own.
+var exampleSecret = []byte("example-secret-use-32-random-bytes!")
+
+// visit serves one request carrying cookies through h and returns the
+// response.
+func visit(h http.Handler, cookies []*http.Cookie) *http.Response {
+	req := httptest.NewRequest("GET", "/", nil)
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec.Result()
+}
+
+// Keep sessions in files: they survive a restart, and the cookie carries
+// only a random session ID.
+func Example() {
+	tmp, err := os.MkdirTemp("", "filestore-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(tmp)
+	dir := filepath.Join(tmp, "sessions") // in production: /var/lib/myapp/sessions
+
+	st, err := filestore.New(dir) // creates dir with mode 0700
+	if err != nil {
+		log.Fatal(err)
+	}
+	m, err := session.New(session.Config{Secret: exampleSecret, Store: st})
+	if err != nil {
+		log.Fatal(err)
+	}
+	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := session.From(r)
+		n, _ := session.Get[int](s, "visits")
+		s.Set("visits", n+1)
+		fmt.Fprintf(w, "visit %d", n+1)
+	}))
+
+	first := visit(h, nil)
+	second := visit(h, first.Cookies())
+	body, _ := io.ReadAll(second.Body)
+	fmt.Println(string(body))
+
+	files, _ := filepath.Glob(filepath.Join(dir, "[0-9a-f]*"))
+	fmt.Println("session files:", len(files))
+	// Output:
+	// visit 2
+	// session files: 1
+}

@@ -1,0 +1,65 @@
+package memstore_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"time"
+
+	session "github.com/websession/session"
+	"github.com/websession/session/store/memstore"
+)
+
+// A secret for the examples. Use 32 or more random bytes of your own.
+var exampleSecret = []byte("example-secret-use-32-random-bytes!")
+
+// visit serves one request carrying cookies through h and returns the
+// response.
+func visit(h http.Handler, cookies []*http.Cookie) *http.Response {
+	req := httptest.NewRequest("GET", "/", nil)
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec.Result()
+}
+
+// Keep sessions in memory: the cookie carries only a random session ID.
+func Example() {
+	st := memstore.New()
+	m, err := session.New(session.Config{Secret: exampleSecret, Store: st})
+	if err != nil {
+		log.Fatal(err)
+	}
+	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := session.From(r)
+		n, _ := session.Get[int](s, "visits")
+		s.Set("visits", n+1)
+		fmt.Fprintf(w, "visit %d", n+1)
+	}))
+
+	first := visit(h, nil)
+	second := visit(h, first.Cookies())
+	body, _ := io.ReadAll(second.Body)
+	fmt.Println(string(body))
+	fmt.Println("records in the store:", st.Len())
+	// Output:
+	// visit 2
+	// records in the store: 1
+}
+
+// Free the memory of expired sessions once a minute, until ctx ends.
+func ExampleStore_Run() {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel() // stops the loop
+	st := memstore.New(memstore.WithMaxRecords(10000))
+	go st.Run(ctx, time.Minute)
+	_, err := session.New(session.Config{Secret: exampleSecret, Store: st})
+	fmt.Println(err)
+	// Output:
+	// <nil>
+}

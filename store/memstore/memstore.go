@@ -1,0 +1,177 @@
+package memstore
+
+import (
+	"bytes"
+	"container/heap"
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	session "github.com/websession/session"
+)
+
+// ErrFull is returned by Save when the store holds its maximum number of
+// records, none of them expired, and the save would add a new one. Existing
+// sessions can still be saved; new ones fail until some expire or are
+// deleted.
+var ErrFull = errors.New("memstore: store is full of live sessions; raise WithMaxRecords or use a persistent store")
+
+// Store is an in-process session.Store. It also implements
+// session.Toucher, session.Iterator and session.Sweeper. The zero value is
+// not usable: call New. A Store is safe for concurrent use.
+type Store struct {
+	max int
+
+	mu       sync.Mutex
+	records  map[string]*entry
+	byExpiry expiryHeap
+}
+
+// entry is one stored record.
+type entry struct {
+	key     string
+	data    []byte
+	expires time.Time
+	version uint64
+	index   int // position in Store.byExpiry
+}
+
+var (
+	_ session.Store    = (*Store)(nil)
+	_ session.Toucher  = (*Store)(nil)
+	_ session.Iterator = (*Store)(nil)
+	_ session.Sweeper  = (*Store)(nil)
+)
+
+// New returns an empty Store. Without options it holds up to
+// DefaultMaxRecords records.
+func New(opts ...Option) *Store {
+	s := &Store{max: DefaultMaxRecords, records: make(map[string]*entry)}
+	for _, opt := range opts {
+		opt(s)
+	}
+	return s
+}
+
+// check validates the arguments every method shares.
+func check(ctx context.Context, key string) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("memstore: %w", err)
+	}
+	if !session.ValidKey(key) {
+		return fmt.Errorf("memstore: %w", session.ErrInvalidKey)
+	}
+	return nil
+}
+
+// live returns the live entry under key, or nil. Call with s.mu held.
+func (s *Store) live(key string, now time.Time) *entry {
+	e := s.records[key]
+	if e == nil || !now.Before(e.expires) {
+		return nil
+	}
+	return e
+}
+
+// Load returns a copy of the live record under key, or an error wrapping
+// session.ErrNotFound.
+func (s *Store) Load(ctx context.Context, key string) (session.Record, error) {
+	if err := check(ctx, key); err != nil {
+		return session.Record{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := s.live(key, time.Now())
+	if e == nil {
+		return session.Record{}, session.ErrNotFound
+	}
+	return e.record(), nil
+}
+
+// Save stores a copy of rec under key if rec.Version equals the live
+// record's version (0 when there is none); otherwise it returns an error
+// wrapping session.ErrConflict. A record whose Expires has passed is not
+// stored (and replaces, so removes, the one under key). A new key in a full
+// store gives ErrFull.
+func (s *Store) Save(ctx context.Context, key string, rec session.Record) error {
+	if err := check(ctx, key); err != nil {
+		return err
+	}
+	now := time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var current uint64
+	if e := s.live(key, now); e != nil {
+		current = e.version
+	}
+	if rec.Version != current {
+		return session.ErrConflict
+	}
+	e := s.records[key]
+	if !now.Before(rec.Expires) {
+		if e != nil {
+			s.remove(e)
+		}
+		return nil
+	}
+	if e == nil {
+		if len(s.records) >= s.max {
+			s.dropExpired(now)
+		}
+		if len(s.records) >= s.max {
+			return ErrFull
+		}
+		e = &entry{key: key}
+		s.records[key] = e
+		heap.Push(&s.byExpiry, e)
+	}
+	e.data = bytes.Clone(rec.Data)
+	e.expires = rec.Expires
+	e.version = rec.Version + 1
+	heap.Fix(&s.byExpiry, e.index)
+	return nil
+}
+
+// Delete removes the record under key. A missing key is not an error.
+func (s *Store) Delete(ctx context.Context, key string) error {
+	if err := check(ctx, key); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e := s.records[key]; e != nil {
+		s.remove(e)
+	}
+	return nil
+}
+
+// Touch sets the expiry of the live record under key without changing its
+// data or version. It returns an error wrapping session.ErrNotFound when
+// there is none.
+func (s *Store) Touch(ctx context.Context, key string, expires time.Time) error {
+	if err := check(ctx, key); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := s.live(key, time.Now())
+	if e == nil {
+		return session.ErrNotFound
+	}
+	e.expires = expires
+	heap.Fix(&s.byExpiry, e.index)
+	return nil
+}
+
+// remove deletes e from the store. Call with s.mu held.
+func (s *Store) remove(e *entry) {
+	delete(s.records, e.key)
+	heap.Remove(&s.byExpiry, e.index)
+}
+
+// record returns a copy of e that the caller may change.
+func (e *entry) record() session.Record {
+	return session.Record{Data: bytes.Clone(e.data), Expires: e.expires, Version: e.version}
+}
