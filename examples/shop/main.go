@@ -1,0 +1,200 @@
+// Command shop is the demo web app of github.com/websession/session: a
+// small shop with log-in, a visit counter, a cart, flash messages and a
+// theme preference, where every page has a "How this works" panel showing
+// the session as the server sees it and the cookie the response sends.
+//
+// Run it from the repository root and open http://127.0.0.1:8080:
+//
+//	go run ./examples/shop                          # cookie sessions, no server needed
+//	go run ./examples/shop -store sqlite:shop.db    # server-side sessions in SQLite
+//	go run ./examples/shop -help                    # every flag and store URL
+//
+// The demo accounts (alice, bob) and their passwords are listed on the
+// log-in page. The session secret comes from SESSION_SECRET (64 hex digits,
+// or 32 or more raw bytes) or is generated once into -secret-file
+// (".shop-secret", mode 0600), so restarts keep visitors logged in.
+//
+// On a loopback address without TLS the session cookie is sent without
+// the Secure attribute, so plain http://127.0.0.1 works in any client;
+// everywhere else it stays Secure. Every form is protected against
+// cross-site requests by net/http's CrossOriginProtection.
+//
+// The shop uses the session package only through its public API, as any
+// application would: session.New, Manager.Handler, session.From, the
+// Session methods and session.Get.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	session "github.com/websession/session"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stderr, log); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+	}
+}
+
+// flags are the shop's command-line settings.
+type flags struct {
+	addr, store, secretFile, format, tlsCert, tlsKey string
+}
+
+func parseFlags(args []string, stderr io.Writer) (flags, error) {
+	var f flags
+	fs := flag.NewFlagSet("shop", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "`host:port` to listen on")
+	fs.StringVar(&f.store, "store", "cookie", storeHelp)
+	fs.StringVar(&f.secretFile, "secret-file", ".shop-secret", "`file` keeping the session secret when SESSION_SECRET is unset; created with a random secret, mode 0600")
+	fs.StringVar(&f.format, "format", "encrypted", "cookie format for cookie sessions: encrypted or signed (readable by the visitor)")
+	fs.StringVar(&f.tlsCert, "tls-cert", "", "TLS certificate `file` (PEM); with -tls-key, serve HTTPS")
+	fs.StringVar(&f.tlsKey, "tls-key", "", "TLS private key `file` (PEM)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, `Usage: go run ./examples/shop [flags]
+
+The session library's demo shop. Open the printed URL; log in as alice
+(password wonderland) or bob (builder).
+
+Environment:
+  SESSION_SECRET   session secret: 64 hex digits or 32+ raw bytes
+                   (default: generated into -secret-file)
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return f, err
+	}
+	if fs.NArg() > 0 {
+		return f, fmt.Errorf("shop: unexpected argument %q; see -help", fs.Arg(0))
+	}
+	if (f.tlsCert == "") != (f.tlsKey == "") {
+		return f, errors.New("shop: -tls-cert and -tls-key go together; give both or neither")
+	}
+	return f, nil
+}
+
+// run starts the shop and serves until ctx ends.
+func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, log *slog.Logger) error {
+	f, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	spec, err := parseStore(f.store)
+	if err != nil {
+		return err
+	}
+	secret, source, err := loadSecret(getenv("SESSION_SECRET"), f.secretFile, log)
+	if err != nil {
+		return err
+	}
+	openCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	st, closeStore, err := openStore(openCtx, spec, storeOptions{Logger: log})
+	cancel()
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+
+	tls := f.tlsCert != ""
+	secure := cookieSecure(f.addr, tls)
+	switch {
+	case secure == session.Off:
+		log.Info("shop: plain HTTP on a loopback address, so the session cookie is sent without Secure (fine for development only)")
+	case !tls:
+		log.Warn("shop: plain HTTP on a non-loopback address: the session cookie is Secure, so browsers return it only over HTTPS; use -tls-cert/-tls-key or a TLS proxy")
+	}
+	h, err := newApp(appConfig{
+		Secret:    secret,
+		Format:    f.format,
+		Store:     st,
+		StoreName: spec.Name,
+		Secure:    secure,
+		Logger:    log,
+	})
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		return fmt.Errorf("shop: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	scheme := "http"
+	if tls {
+		scheme = "https"
+	}
+	log.Info("shop: listening", "url", scheme+"://"+ln.Addr().String(), "store", spec.Kind, "secret_from", source)
+
+	if sw, ok := st.(session.Sweeper); ok {
+		go sweep(ctx, sw, log) // ends with ctx
+	}
+	errc := make(chan error, 1)
+	go func() {
+		if tls {
+			errc <- srv.ServeTLS(ln, f.tlsCert, f.tlsKey)
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("shop: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shop: shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdownCtx)
+}
+
+// sweepEvery is how often the shop deletes expired server-side sessions.
+const sweepEvery = 10 * time.Minute
+
+// sweep deletes expired sessions from a store that keeps them until
+// swept, every sweepEvery, until ctx ends. The library never starts such a
+// loop itself: the application decides.
+func sweep(ctx context.Context, sw session.Sweeper, log *slog.Logger) {
+	t := time.NewTicker(sweepEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		n, err := sw.DeleteExpired(ctx)
+		if err != nil && ctx.Err() == nil {
+			log.Warn("shop: deleting expired sessions", "err", err)
+			continue
+		}
+		if n > 0 {
+			log.Info("shop: deleted expired sessions", "count", n)
+		}
+	}
+}
