@@ -1,0 +1,205 @@
+package main
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/websession/session"
+	"github.com/websession/session/itsdangerous"
+)
+
+// maxCookieInput bounds the cookie sessionctl will look at, as browsers
+// bound cookies.
+const maxCookieInput = 8192
+
+func runDecode(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("decode", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	format := fs.String("format", "encrypted", "cookie `format`: "+formatNames)
+	name := fs.String("name", "", "cookie `name` the cookie was made for (default: the name in NAME=VALUE, else \"session\")")
+	maxAge := fs.Duration("max-age", session.DefaultLifetime, "refuse cookies issued longer ago than this `duration` (Config.Lifetime, Flask's PERMANENT_SESSION_LIFETIME); 0 accepts any age")
+	noVerify := fs.Bool("no-verify", false, "decode a signed or flask cookie without a key and without checking it")
+	var sec secretFlags
+	sec.register(fs)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, `Usage: sessionctl decode [flags] COOKIE
+
+Verifies a session cookie and prints its content as JSON. COOKIE is the
+cookie's value, or NAME=VALUE as copied from a browser. Exit code 0 when the
+cookie is valid, 1 with the reason (bad signature, expired, malformed) when it
+is not, 2 on a usage error.
+
+Each non-empty line of the secret's variable or file is a key; the first is
+the current one, the others are old keys (OldSecrets, SECRET_KEY_FALLBACKS).
+
+Examples:
+  SESSION_SECRET=$(cat session.key) sessionctl decode --secret-env SESSION_SECRET 'session=AZ3k...'
+  sessionctl decode --format flask --secret-file flask.key 'eyJ1c2VyX2lkIjo0Mn0.Z3kx.abc...'
+  sessionctl decode --format flask --no-verify 'eyJ1c2VyX2lkIjo0Mn0.Z3kx.abc...'
+
+Flags:`)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return parseExit(err)
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return exitUsage
+	}
+	cookieName, value := splitCookie(fs.Arg(0))
+	if *name != "" {
+		cookieName = *name
+	}
+	if len(value) > maxCookieInput {
+		fmt.Fprintf(stderr, "sessionctl: invalid cookie: %d bytes, longer than any browser keeps\n", len(value))
+		return exitInvalid
+	}
+	if *noVerify {
+		return decodeUnverified(*format, value, stdout, stderr)
+	}
+	f, err := formatByName(*format)
+	if err != nil {
+		fmt.Fprintln(stderr, "sessionctl:", err)
+		return exitUsage
+	}
+	keys, err := sec.keys()
+	if err != nil {
+		fmt.Fprintln(stderr, "sessionctl:", err)
+		return exitUsage
+	}
+	lifetime := *maxAge
+	if lifetime == 0 {
+		lifetime = 1<<63 - 1
+	}
+	sealer, err := f.Bind(session.FormatParams{Secret: keys[0], OldSecrets: keys[1:], CookieName: cookieName, Lifetime: lifetime})
+	if err != nil {
+		fmt.Fprintln(stderr, "sessionctl:", err)
+		return exitUsage
+	}
+	now := time.Now()
+	st, err := sealer.Open(value, now)
+	if err != nil {
+		fmt.Fprintf(stderr, "sessionctl: invalid cookie: %v\n", err)
+		return exitInvalid
+	}
+	if age := now.Sub(st.Issued); *maxAge > 0 && age > *maxAge {
+		fmt.Fprintf(stderr, "sessionctl: invalid cookie: expired: issued %s ago, more than --max-age %s\n", age.Round(time.Second), *maxAge)
+		return exitInvalid
+	}
+	if st.OldKey {
+		fmt.Fprintln(stderr, "sessionctl: note: verified with an old key; the app re-issues it under the current key at the next request")
+	}
+	return printJSON(stdout, stderr, describe(sealer.Name(), st))
+}
+
+// splitCookie accepts VALUE or NAME=VALUE. Cookie values of every format
+// are base64url text and never contain '='.
+func splitCookie(arg string) (name, value string) {
+	arg = strings.TrimSpace(arg)
+	if n, v, ok := strings.Cut(arg, "="); ok {
+		return n, v
+	}
+	return session.DefaultCookieName, arg
+}
+
+// decoded is what decode prints.
+type decoded struct {
+	Format    string                     `json:"format"`
+	Verified  bool                       `json:"verified"`
+	Issued    *time.Time                 `json:"issued,omitempty"`
+	Created   *time.Time                 `json:"created,omitempty"`
+	Permanent bool                       `json:"permanent"`
+	Flashes   []session.Flash            `json:"flashes,omitempty"`
+	Session   map[string]json.RawMessage `json:"session"`
+}
+
+func describe(format string, st *session.State) decoded {
+	d := decoded{Format: format, Verified: true, Permanent: st.Permanent, Flashes: st.Flashes,
+		Session: make(map[string]json.RawMessage, len(st.Values))}
+	if !st.Issued.IsZero() {
+		t := st.Issued.UTC()
+		d.Issued = &t
+	}
+	if !st.Created.IsZero() {
+		t := st.Created.UTC()
+		d.Created = &t
+	}
+	for k, v := range st.Values {
+		d.Session[k] = v
+	}
+	return d
+}
+
+// decodeUnverified shows a signed or flask cookie's content without a key,
+// as an incident responder needs. Encrypted cookies cannot be read so.
+func decodeUnverified(format, value string, stdout, stderr io.Writer) int {
+	var body []byte
+	switch format {
+	case "signed":
+		b64, _, ok := strings.Cut(value, ".")
+		if !ok {
+			fmt.Fprintln(stderr, "sessionctl: invalid cookie: malformed (no '.' separator)")
+			return exitInvalid
+		}
+		b, err := base64.RawURLEncoding.DecodeString(b64)
+		if err != nil {
+			fmt.Fprintln(stderr, "sessionctl: invalid cookie: body is not base64url")
+			return exitInvalid
+		}
+		body = b
+	case "flask":
+		// payload.timestamp.signature, where a compressed payload starts with '.'.
+		i := strings.LastIndexByte(value, '.')
+		j := -1
+		if i > 0 {
+			j = strings.LastIndexByte(value[:i], '.')
+		}
+		if j <= 0 {
+			fmt.Fprintln(stderr, "sessionctl: invalid cookie: malformed (want payload.timestamp.signature)")
+			return exitInvalid
+		}
+		b, err := itsdangerous.DecodePayload([]byte(value[:j]), itsdangerous.DefaultMaxPayloadSize)
+		if err != nil {
+			fmt.Fprintf(stderr, "sessionctl: invalid cookie: %v\n", err)
+			return exitInvalid
+		}
+		body = b
+	case "encrypted":
+		fmt.Fprintln(stderr, "sessionctl: an encrypted cookie cannot be read without its key; give --secret-env or --secret-file")
+		return exitUsage
+	default:
+		fmt.Fprintf(stderr, "sessionctl: unknown format %q; use %s\n", format, formatNames)
+		return exitUsage
+	}
+	if !json.Valid(body) {
+		fmt.Fprintln(stderr, "sessionctl: invalid cookie: the payload is not JSON")
+		return exitInvalid
+	}
+	fmt.Fprintln(stderr, "sessionctl: NOT VERIFIED: the content below may have been forged")
+	var out bytes.Buffer
+	if err := json.Indent(&out, body, "", "  "); err != nil {
+		fmt.Fprintln(stderr, "sessionctl:", err)
+		return exitInvalid
+	}
+	out.WriteByte('\n')
+	stdout.Write(out.Bytes())
+	return exitOK
+}
+
+func printJSON(stdout, stderr io.Writer, v any) int {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		fmt.Fprintln(stderr, "sessionctl:", errors.Unwrap(err))
+		return exitUsage
+	}
+	stdout.Write(append(b, '\n'))
+	return exitOK
+}
