@@ -51,7 +51,7 @@ const expiryPrecision = time.Millisecond
 //     session.ErrNotSupported, are skipped.
 //
 // The Expiry subtest sleeps once, about 1.5 seconds; records it waits out
-// live 1.2 seconds.
+// live 2.5 seconds.
 func RunStore(t *testing.T, newStore func(t *testing.T) session.Store) {
 	t.Helper()
 	tests := []struct {

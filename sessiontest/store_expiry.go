@@ -13,7 +13,7 @@ import (
 // on a slow database under -race. expiryMargin is how long past Expires the
 // subtests wait, for stores whose clock runs slightly behind.
 const (
-	shortLife    = 1200 * time.Millisecond
+	shortLife    = 2500 * time.Millisecond
 	expiryMargin = 300 * time.Millisecond
 )
 
