@@ -50,7 +50,7 @@ const expiryPrecision = time.Millisecond
 //     for a capability the store lacks, or for which it returns
 //     session.ErrNotSupported, are skipped.
 //
-// The Expiry subtest sleeps once, about 1.5 seconds; records it waits out
+// The Expiry subtest sleeps once, about 2.8 seconds; records it waits out
 // live 2.5 seconds.
 func RunStore(t *testing.T, newStore func(t *testing.T) session.Store) {
 	t.Helper()
