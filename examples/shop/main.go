@@ -10,9 +10,10 @@
 //	go run ./examples/shop -help                    # every flag and store URL
 //
 // The demo accounts (alice, bob) and their passwords are listed on the
-// log-in page. The session secret comes from SESSION_SECRET (64 hex digits,
-// or 32 or more raw bytes) or is generated once into -secret-file
-// (".shop-secret", mode 0600), so restarts keep visitors logged in.
+// log-in page. The session secret comes from SESSION_SECRET (32 or more
+// bytes of text, used as they are, as `sessionctl keygen` prints them) or
+// is generated once into -secret-file (".shop-secret", mode 0600), so
+// restarts keep visitors logged in.
 //
 // On a loopback address without TLS the session cookie is sent without
 // the Secure attribute, so plain http://127.0.0.1 works in any client;
@@ -75,7 +76,7 @@ The session library's demo shop. Open the printed URL; log in as alice
 (password wonderland) or bob (builder).
 
 Environment:
-  SESSION_SECRET   session secret: 64 hex digits or 32+ raw bytes
+  SESSION_SECRET   session secret: 32+ bytes of text, used as they are (sessionctl keygen prints one)
                    (default: generated into -secret-file)
 
 Flags:

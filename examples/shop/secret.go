@@ -46,17 +46,15 @@ func loadSecret(env, file string, log *slog.Logger) ([]byte, string, error) {
 	return b, file, nil
 }
 
-// parseSecret accepts a secret written as hex (64 or more hex digits) or as
-// raw text of at least 32 bytes.
+// parseSecret takes the secret's text as it is, as `sessionctl keygen`
+// prints it and as Flask's SECRET_KEY uses it: the bytes of the text are the
+// key, so the same text works on both sides.
 func parseSecret(s string) ([]byte, error) {
 	s = strings.TrimSpace(s)
-	if b, err := hex.DecodeString(s); err == nil && len(b) >= secretSize {
-		return b, nil
-	}
 	if len(s) >= secretSize {
 		return []byte(s), nil
 	}
-	return nil, fmt.Errorf("the secret is too short (%d bytes); use at least %d random bytes, for example the 64 hex digits of `openssl rand -hex 32`", len(s), secretSize)
+	return nil, fmt.Errorf("the secret is too short (%d bytes); use at least %d random bytes, for example what `sessionctl keygen` prints", len(s), secretSize)
 }
 
 // readSecretFile reads a secret file written by createSecretFile.
@@ -90,7 +88,8 @@ func createSecretFile(file string) ([]byte, error) {
 		}
 		return nil, fmt.Errorf("shop: creating the secret file: %w", err)
 	}
-	_, err = f.WriteString(hex.EncodeToString(b) + "\n")
+	text := hex.EncodeToString(b) // the text is the key, as sessionctl keygen prints it
+	_, err = f.WriteString(text + "\n")
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -98,5 +97,5 @@ func createSecretFile(file string) ([]byte, error) {
 		os.Remove(file)
 		return nil, fmt.Errorf("shop: writing the secret file: %w", err)
 	}
-	return b, nil
+	return []byte(text), nil
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/hex"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,8 +15,8 @@ func TestParseSecret(t *testing.T) {
 		name, in string
 		want     []byte // nil: an error
 	}{
-		{"hex", hex64, mustHex(hex64)},
-		{"hex with newline", hex64 + "\n", mustHex(hex64)},
+		{"hex text is the key as written", hex64, []byte(hex64)},
+		{"hex with newline", hex64 + "\n", []byte(hex64)},
 		{"raw text", raw, []byte(raw)},
 		{"short hex read as short raw", "0123456789abcdef", nil},
 		{"too short", "hunter2", nil},
@@ -42,14 +41,6 @@ func TestParseSecret(t *testing.T) {
 	}
 }
 
-func mustHex(s string) []byte {
-	b, err := hex.DecodeString(s)
-	if err != nil {
-		panic(err)
-	}
-	return b
-}
-
 func TestSecretFileIsCreatedOnceAndKept(t *testing.T) {
 	file := filepath.Join(t.TempDir(), ".shop-secret")
 	var logs syncBuffer
@@ -59,8 +50,8 @@ func TestSecretFileIsCreatedOnceAndKept(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(first) != secretSize || source != file {
-		t.Fatalf("got a %d-byte secret from %q, want %d bytes from %q", len(first), source, secretSize, file)
+	if len(first) != 2*secretSize || source != file { // 32 random bytes written as hex text
+		t.Fatalf("got a %d-byte secret from %q, want %d bytes from %q", len(first), source, 2*secretSize, file)
 	}
 	fi, err := os.Stat(file)
 	if err != nil {
@@ -73,7 +64,7 @@ func TestSecretFileIsCreatedOnceAndKept(t *testing.T) {
 	if err != nil || !bytes.Equal(again, first) {
 		t.Fatalf("second load: %v; the secret changed: %t", err, !bytes.Equal(again, first))
 	}
-	if strings.Contains(logs.String(), hex.EncodeToString(first)) {
+	if strings.Contains(logs.String(), string(first)) {
 		t.Error("the log holds the secret")
 	}
 }
@@ -82,7 +73,7 @@ func TestEnvSecretWins(t *testing.T) {
 	file := filepath.Join(t.TempDir(), ".shop-secret")
 	env := strings.Repeat("ab", 32)
 	got, source, err := loadSecret(env, file, testLogger(t, &syncBuffer{}))
-	if err != nil || !bytes.Equal(got, mustHex(env)) || source != "SESSION_SECRET" {
+	if err != nil || !bytes.Equal(got, []byte(env)) || source != "SESSION_SECRET" {
 		t.Fatalf("got %x from %q, %v; want the env secret", got, source, err)
 	}
 	if _, err := os.Stat(file); !os.IsNotExist(err) {
