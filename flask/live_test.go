@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"slices"
@@ -20,120 +21,166 @@ import (
 )
 
 // TestLiveWithFlask runs a real Flask app and a Go server on loopback that
-// share one session cookie through one cookie jar: each reads what the
-// other wrote, with Python's types intact.
+// share one session cookie through one cookie jar. Flask logs a user in and
+// flashes a message; Go reads both and adds a cart holding a tuple, bytes, a
+// datetime, a UUID and Markup; Flask reads every type back unchanged. Then
+// the keys rotate (the old key moves to SECRET_KEY_FALLBACKS and OldSecrets)
+// and the same holds, starting from the cookie signed with the old key.
 func TestLiveWithFlask(t *testing.T) {
-	secret := []byte("a shared SECRET_KEY, 32 bytes or more")
-	flaskURL := startFlaskApp(t, secret)
-
-	m, err := session.New(session.Config{
-		Secret: secret,
-		Format: flask.Format(),
-		Cookie: session.CookieOptions{Secure: session.Off}, // plain-HTTP loopback
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("/go/read", func(w http.ResponseWriter, r *http.Request) {
-		s := session.From(r)
-		tuple, _ := session.Get[flask.Tuple](s, "from_flask")
-		when, _ := session.Get[time.Time](s, "when")
-		json.NewEncoder(w).Encode(map[string]any{
-			"tuple": tuple, "when": when, "permanent": s.Permanent(), "flashes": s.Flashes(),
-		})
-	})
-	mux.HandleFunc("/go/write", func(w http.ResponseWriter, r *http.Request) {
-		s := session.From(r)
-		for _, err := range []error{
-			s.Set("from_go", flask.Tuple{"x", 2}),
-			s.Set("user_id", 7),
-			s.Set("blob", []byte{0, 1}),
-			s.Flash("message", "hello from go \u2713"),
-		} {
-			if err != nil {
-				t.Error(err)
-			}
-		}
-	})
-	goServer := httptest.NewServer(m.Handler(mux))
-	defer goServer.Close()
-
+	oldKey := []byte("the first shared SECRET_KEY, 32 bytes or more")
+	newKey := []byte("the rotated shared SECRET_KEY, 32 bytes or more")
 	jar, err := cookiejar.New(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	client := &http.Client{Jar: jar, Timeout: 10 * time.Second}
-	get := func(url string, into any) {
-		t.Helper()
-		resp, err := client.Get(url)
+
+	t.Run("one key", func(t *testing.T) {
+		liveScenario(t, client, startFlaskApp(t, oldKey), startGoApp(t, oldKey), false)
+	})
+	t.Run("rotated key", func(t *testing.T) {
+		liveScenario(t, client, startFlaskApp(t, newKey, oldKey), startGoApp(t, newKey, oldKey), true)
+		// What the jar holds now is signed with the new key alone.
+		u, _ := url.Parse("http://127.0.0.1/")
+		var value string
+		for _, c := range jar.Cookies(u) {
+			if c.Name == "session" {
+				value = c.Value
+			}
+		}
+		sealer, err := flask.Format().Bind(session.FormatParams{Secret: newKey, CookieName: "session", Lifetime: time.Hour})
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("GET %s: %s: %s", url, resp.Status, body)
+		if _, err := sealer.Open(value, time.Now()); err != nil {
+			t.Fatalf("after rotation the cookie does not verify under the new key alone: %v", err)
 		}
-		if into != nil {
-			if err := json.Unmarshal(body, into); err != nil {
-				t.Fatalf("GET %s: %v: %s", url, err, body)
-			}
+	})
+}
+
+var liveCart = []any{
+	flask.Tuple{"tea", 2},
+	[]byte{0, 1, 0xff},
+	time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC),
+	flask.UUID{0x12, 0x34, 0x56, 0x78, 0x12, 0x34, 0x56, 0x78, 0x12, 0x34, 0x56, 0x78, 0x12, 0x34, 0x56, 0x78},
+	flask.Markup("<b>green tea</b>"),
+}
+
+const liveCartRepr = "[('tea', 2), b'\\x00\\x01\\xff', datetime.datetime(2026, 11, 26, 8, 0, tzinfo=datetime.timezone.utc), " +
+	"UUID('12345678-1234-5678-1234-567812345678'), Markup('<b>green tea</b>')]"
+
+// flaskView is what the Flask app reports of the session it sees.
+type flaskView struct {
+	Session   map[string]string
+	Types     map[string]string
+	Flashes   [][2]string
+	Permanent bool
+}
+
+func liveScenario(t *testing.T, client *http.Client, flaskURL, goURL string, rotated bool) {
+	if rotated {
+		// The cookie from before the rotation, signed with the old key,
+		// still opens on both sides: in Go through OldSecrets, in Flask
+		// through SECRET_KEY_FALLBACKS.
+		u, _ := url.Parse(goURL)
+		oldCookies := client.Jar.Cookies(u)
+		var g struct{ UserID int }
+		getJSON(t, client, goURL+"/go/cart", &g)
+		if g.UserID != 42 {
+			t.Fatalf("after rotation Go lost the user signed with the old key: %+v", g)
+		}
+		client.Jar.SetCookies(u, oldCookies)
+		var v flaskView
+		getJSON(t, client, flaskURL+"/flask/get", &v)
+		if v.Session["cart"] != liveCartRepr {
+			t.Fatalf("after rotation Flask lost the cart signed with the old key: %v", v.Session)
 		}
 	}
-
-	get(flaskURL+"/flask/set", nil)
+	getJSON(t, client, flaskURL+"/flask/login", nil)
 
 	var read struct {
-		Tuple     []any
-		When      time.Time
-		Permanent bool
+		UserID    int
 		Flashes   []session.Flash
-	}
-	get(goServer.URL+"/go/read", &read)
-	if !slices.Equal(read.Tuple, []any{"tuple", 1.0}) || !read.When.Equal(time.Date(2015, 10, 21, 7, 28, 0, 0, time.UTC)) ||
-		!read.Permanent || !slices.Equal(read.Flashes, []session.Flash{{Category: "info", Message: "hello from flask"}}) {
-		t.Errorf("Go read Flask's session as %+v", read)
-	}
-
-	get(goServer.URL+"/go/write", nil)
-
-	var back struct {
-		Session   map[string]string
-		Flashes   [][2]string
 		Permanent bool
 	}
-	get(flaskURL+"/flask/get", &back)
-	want := map[string]string{
-		"from_flask": "('tuple', 1)",
-		"when":       "datetime.datetime(2015, 10, 21, 7, 28, tzinfo=datetime.timezone.utc)",
-		"from_go":    "('x', 2)",
-		"user_id":    "7",
-		"blob":       `b'\x00\x01'`,
-		"_permanent": "True",
-		"_flashes":   `[('message', 'hello from go ✓')]`,
+	getJSON(t, client, goURL+"/go/cart", &read)
+	if read.UserID != 42 || !read.Permanent || !slices.Equal(read.Flashes, []session.Flash{{Category: "message", Message: "Welcome back, alice"}}) {
+		t.Fatalf("Go read Flask's log-in as %+v", read)
 	}
-	for k, v := range want {
-		if back.Session[k] != v {
-			t.Errorf("Flask sees session[%q] = %s, want %s", k, back.Session[k], v)
+
+	var v flaskView
+	getJSON(t, client, flaskURL+"/flask/get", &v)
+	want := map[string]string{"user_id": "42", "cart": liveCartRepr, "_permanent": "True"}
+	for k, w := range want {
+		if v.Session[k] != w {
+			t.Errorf("Flask sees session[%q] = %s, want %s", k, v.Session[k], w)
 		}
 	}
-	if len(back.Session) != len(want) {
-		t.Errorf("Flask sees %v", back.Session)
+	if len(v.Session) != len(want) || v.Types["cart"] != "list" || v.Types["user_id"] != "int" {
+		t.Errorf("Flask sees %v with types %v", v.Session, v.Types)
 	}
-	if !back.Permanent || len(back.Flashes) != 1 || back.Flashes[0] != [2]string{"message", "hello from go \u2713"} {
-		t.Errorf("Flask sees flashes %q, permanent %v", back.Flashes, back.Permanent)
+	if len(v.Flashes) != 0 || !v.Permanent {
+		t.Errorf("Flask sees flashes %q (Go showed them already), permanent %v", v.Flashes, v.Permanent)
 	}
 }
 
-// startFlaskApp runs testdata/app.py and returns its base URL.
-func startFlaskApp(t *testing.T, secret []byte) string {
+// startGoApp serves the Go half of the live test: /go/cart reads the user
+// and the flashes Flask left and adds the cart.
+func startGoApp(t *testing.T, secret []byte, old ...[]byte) string {
+	t.Helper()
+	m, err := session.New(session.Config{
+		Secret:     secret,
+		OldSecrets: old,
+		Format:     flask.Format(),
+		Cookie:     session.CookieOptions{Secure: session.Off}, // plain-HTTP loopback
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := session.From(r)
+		id, _ := session.Get[int](s, "user_id")
+		flashes := s.Flashes()
+		if err := s.Set("cart", liveCart); err != nil {
+			t.Error(err)
+		}
+		json.NewEncoder(w).Encode(map[string]any{"UserID": id, "Flashes": flashes, "Permanent": s.Permanent()})
+	})))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+func getJSON(t *testing.T, client *http.Client, url string, into any) {
+	t.Helper()
+	resp, err := client.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s: %s", url, resp.Status, body)
+	}
+	if into != nil {
+		if err := json.Unmarshal(body, into); err != nil {
+			t.Fatalf("GET %s: %v: %s", url, err, body)
+		}
+	}
+}
+
+// startFlaskApp runs testdata/app.py with SECRET_KEY secret and the given
+// SECRET_KEY_FALLBACKS, and returns its base URL.
+func startFlaskApp(t *testing.T, secret []byte, fallbacks ...[]byte) string {
 	t.Helper()
 	python, err := exec.LookPath("python3")
 	if err != nil {
 		skip(t, "python3 not found; the live test needs python3 with Flask 3.1")
 	}
-	cmd := exec.Command(python, "testdata/app.py", hex.EncodeToString(secret))
+	args := []string{"testdata/app.py", hex.EncodeToString(secret)}
+	for _, k := range fallbacks {
+		args = append(args, hex.EncodeToString(k))
+	}
+	cmd := exec.Command(python, args...)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	stdin, err := cmd.StdinPipe()

@@ -1,8 +1,7 @@
 """A Flask app for the live test: serves on 127.0.0.1 at a free port, prints
-the port on stdout, and stops when stdin closes. SECRET_KEY is argv[1]
-(hex)."""
+the port on stdout, and stops when stdin closes. SECRET_KEY is argv[1] (hex);
+further arguments are SECRET_KEY_FALLBACKS (hex, oldest first)."""
 
-import datetime
 import json
 import sys
 import threading
@@ -12,14 +11,14 @@ from werkzeug.serving import make_server
 
 app = Flask(__name__)
 app.secret_key = bytes.fromhex(sys.argv[1])
+app.config["SECRET_KEY_FALLBACKS"] = [bytes.fromhex(k) for k in sys.argv[2:]]
 
 
-@app.get("/flask/set")
-def set_values():
-    session["from_flask"] = ("tuple", 1)
-    session["when"] = datetime.datetime(2015, 10, 21, 7, 28, tzinfo=datetime.timezone.utc)
+@app.get("/flask/login")
+def login():
+    session["user_id"] = 42
     session.permanent = True
-    flash("hello from flask", "info")
+    flash("Welcome back, alice", "message")
     return "ok"
 
 
@@ -27,6 +26,7 @@ def set_values():
 def get_values():
     return json.dumps({
         "session": {k: repr(v) for k, v in session.items()},
+        "types": {k: type(v).__name__ for k, v in session.items()},
         "flashes": get_flashed_messages(with_categories=True),
         "permanent": session.permanent,
     })
