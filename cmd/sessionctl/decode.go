@@ -65,23 +65,12 @@ Flags:`)
 	if *noVerify {
 		return decodeUnverified(*format, value, stdout, stderr)
 	}
-	f, err := formatByName(*format)
-	if err != nil {
-		fmt.Fprintln(stderr, "sessionctl:", err)
-		return exitUsage
-	}
-	keys, err := sec.keys()
-	if err != nil {
-		fmt.Fprintln(stderr, "sessionctl:", err)
-		return exitUsage
-	}
 	lifetime := *maxAge
 	if lifetime == 0 {
 		lifetime = 1<<63 - 1
 	}
-	sealer, err := f.Bind(session.FormatParams{Secret: keys[0], OldSecrets: keys[1:], CookieName: cookieName, Lifetime: lifetime})
-	if err != nil {
-		fmt.Fprintln(stderr, "sessionctl:", err)
+	sealer, ok := bindSealer(*format, &sec, cookieName, lifetime, stderr)
+	if !ok {
 		return exitUsage
 	}
 	now := time.Now()

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"time"
 
 	"github.com/websession/session"
 )
@@ -20,4 +22,26 @@ func formatByName(name string) (session.Format, error) {
 		return flaskFormat(), nil
 	}
 	return nil, fmt.Errorf("unknown format %q; use %s", name, formatNames)
+}
+
+// bindSealer binds the format called format to the keys of sec, for cookies
+// named cookieName no older than lifetime. It prints what went wrong and
+// reports false when it cannot.
+func bindSealer(format string, sec *secretFlags, cookieName string, lifetime time.Duration, stderr io.Writer) (session.Sealer, bool) {
+	sealer, err := func() (session.Sealer, error) {
+		f, err := formatByName(format)
+		if err != nil {
+			return nil, err
+		}
+		keys, err := sec.keys()
+		if err != nil {
+			return nil, err
+		}
+		return f.Bind(session.FormatParams{Secret: keys[0], OldSecrets: keys[1:], CookieName: cookieName, Lifetime: lifetime})
+	}()
+	if err != nil {
+		fmt.Fprintln(stderr, "sessionctl:", err)
+		return nil, false
+	}
+	return sealer, true
 }

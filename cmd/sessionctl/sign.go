@@ -44,19 +44,8 @@ Flags:`)
 		fs.Usage()
 		return exitUsage
 	}
-	f, err := formatByName(*format)
-	if err != nil {
-		fmt.Fprintln(stderr, "sessionctl:", err)
-		return exitUsage
-	}
-	keys, err := sec.keys()
-	if err != nil {
-		fmt.Fprintln(stderr, "sessionctl:", err)
-		return exitUsage
-	}
-	sealer, err := f.Bind(session.FormatParams{Secret: keys[0], CookieName: *name, Lifetime: session.DefaultLifetime})
-	if err != nil {
-		fmt.Fprintln(stderr, "sessionctl:", err)
+	sealer, ok := bindSealer(*format, &sec, *name, session.DefaultLifetime, stderr)
+	if !ok {
 		return exitUsage
 	}
 	now := time.Now()

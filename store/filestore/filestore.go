@@ -103,9 +103,6 @@ func (s *Store) Load(ctx context.Context, key string) (session.Record, error) {
 // session.ErrConflict. A record whose Expires has passed removes the file
 // instead. The write is atomic and synced to disk before Save returns.
 func (s *Store) Save(ctx context.Context, key string, rec session.Record) error {
-	if err := s.check(ctx, key); err != nil {
-		return err
-	}
 	unlock, err := s.lock(ctx, key)
 	if err != nil {
 		return err
@@ -136,9 +133,6 @@ func (s *Store) Save(ctx context.Context, key string, rec session.Record) error 
 
 // Delete removes the record under key. A missing record is not an error.
 func (s *Store) Delete(ctx context.Context, key string) error {
-	if err := s.check(ctx, key); err != nil {
-		return err
-	}
 	unlock, err := s.lock(ctx, key)
 	if err != nil {
 		return err
@@ -151,9 +145,6 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 // version. It returns an error wrapping session.ErrNotFound when there is
 // none. The file is rewritten atomically.
 func (s *Store) Touch(ctx context.Context, key string, expires time.Time) error {
-	if err := s.check(ctx, key); err != nil {
-		return err
-	}
 	unlock, err := s.lock(ctx, key)
 	if err != nil {
 		return err

@@ -20,11 +20,15 @@ const (
 	maxLockWait = 5 * time.Millisecond
 )
 
-// lock takes the write lock of key's stripe: first the in-process lock,
-// so goroutines queue without polling, then an exclusive flock on the
-// stripe's lock file, which other processes also take. It gives up when ctx
-// is done. Call the returned function to release both.
+// lock checks ctx and key, then takes the write lock of key's stripe:
+// first the in-process lock, so goroutines queue without polling, then an
+// exclusive flock on the stripe's lock file, which other processes also
+// take. It gives up when ctx is done. Call the returned function to release
+// both.
 func (s *Store) lock(ctx context.Context, key string) (unlock func(), err error) {
+	if err := s.check(ctx, key); err != nil {
+		return nil, err
+	}
 	n, err := strconv.ParseUint(key[:2], 16, 8)
 	if err != nil {
 		return nil, fmt.Errorf("filestore: lock stripe of key %s…: %w", short(key), err)
