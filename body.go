@@ -1,9 +1,7 @@
 package session
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strconv"
 	"time"
@@ -42,7 +40,8 @@ func appendBody(b []byte, st *State) []byte {
 		b = append(b, ']')
 	}
 	b = append(b, `,"v":{`...)
-	keys := make([]string, 0, len(st.Values))
+	var arr [16]string // sessions rarely hold more keys; no allocation then
+	keys := arr[:0]
 	for k := range st.Values {
 		keys = append(keys, k)
 	}
@@ -81,42 +80,4 @@ func appendJSONString(b []byte, s string) []byte {
 	}
 	q, _ := json.Marshal(s) // a string always marshals
 	return append(b, q...)
-}
-
-// wireBody is the decoding shape of a body.
-type wireBody struct {
-	Created   int64                      `json:"c"`
-	Issued    int64                      `json:"i"`
-	Permanent bool                       `json:"p"`
-	Flashes   [][2]string                `json:"f"`
-	Values    map[string]json.RawMessage `json:"v"`
-}
-
-// parseBody decodes a body written by appendBody. The caller has already
-// authenticated it; the depth limit still applies.
-func parseBody(data []byte) (*State, error) {
-	if err := checkDepth(data, MaxDepth+2); err != nil {
-		return nil, err
-	}
-	var w wireBody
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&w); err != nil {
-		return nil, fmt.Errorf("session: malformed session body: %w", err)
-	}
-	st := &State{
-		Permanent: w.Permanent,
-		Created:   timeOrZero(w.Created),
-		Issued:    timeOrZero(w.Issued),
-		Values:    make(map[string][]byte, len(w.Values)),
-	}
-	for k, v := range w.Values {
-		st.Values[k] = v
-	}
-	if len(w.Flashes) > 0 {
-		st.Flashes = make([]Flash, len(w.Flashes))
-		for i, f := range w.Flashes {
-			st.Flashes[i] = Flash{Category: f[0], Message: f[1]}
-		}
-	}
-	return st, nil
 }

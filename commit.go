@@ -46,14 +46,11 @@ func (s *Session) commitCookie() error {
 		created = now
 	}
 	st := State{
-		Values:    make(map[string][]byte, len(s.values)),
+		Values:    s.values,
 		Flashes:   s.flashes,
 		Permanent: s.permanent,
 		Created:   created,
 		Issued:    now,
-	}
-	for k, e := range s.values {
-		st.Values[k] = e.raw
 	}
 	value, err := s.m.sealer.Seal(&st)
 	if err != nil {
@@ -110,7 +107,7 @@ func (s *Session) setCookie(value string, now time.Time, del bool) error {
 	h := s.w.Header()
 	h.Add("Set-Cookie", b.String())
 	if cfg.CacheControl != KeepCacheControl {
-		h.Set("Cache-Control", cfg.CacheControl)
+		h["Cache-Control"] = s.m.cacheControl
 	}
 	return nil
 }
@@ -125,5 +122,14 @@ func addVary(h http.Header) {
 			}
 		}
 	}
+	if _, ok := h["Vary"]; !ok {
+		h["Vary"] = varyCookie
+		return
+	}
 	h.Add("Vary", "Cookie")
 }
+
+// varyCookie is the Vary header value shared by all responses that have no
+// Vary of their own. Header values are read, not changed in place, by
+// net/http; Add and Set replace the slice, so sharing it is safe.
+var varyCookie = []string{"Cookie"}

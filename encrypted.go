@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"time"
 )
 
@@ -66,15 +67,15 @@ func (s *encryptedSealer) Name() string { return "encrypted" }
 
 func (s *encryptedSealer) Seal(st *State) (string, error) {
 	k := s.keys[0]
-	buf := make([]byte, encryptedHeader, 256)
+	buf := make([]byte, encryptedHeader, 512)
 	buf[0] = encryptedVersion
 	copy(buf[1:], k.id[:])
 	nonce := buf[1+keyIDSize : encryptedHeader]
-	if _, err := rand.Read(nonce); err != nil {
+	if _, err := io.ReadFull(rand.Reader, nonce); err != nil {
 		return "", fmt.Errorf("session: reading random nonce: %w", err)
 	}
-	body := appendBody(make([]byte, 0, 256), st)
-	buf = k.aead.Seal(buf, nonce, body, s.ad)
+	buf = appendBody(buf, st)
+	buf = k.aead.Seal(buf[:encryptedHeader], nonce, buf[encryptedHeader:], s.ad) // in place
 	return base64.RawURLEncoding.EncodeToString(buf), nil
 }
 
@@ -94,7 +95,7 @@ func (s *encryptedSealer) Open(value string, now time.Time) (*State, error) {
 		if [keyIDSize]byte(raw[1:1+keyIDSize]) != k.id {
 			continue
 		}
-		body, err := k.aead.Open(nil, nonce, raw[encryptedHeader:], s.ad)
+		body, err := k.aead.Open(raw[encryptedHeader:encryptedHeader], nonce, raw[encryptedHeader:], s.ad) // in place
 		if err != nil {
 			continue // a key id collision is possible; try the others
 		}

@@ -9,7 +9,7 @@ func (s *Session) Flash(category, message string) error {
 	}
 	s.lock()
 	defer s.mu.Unlock()
-	if err := s.change("Flash()"); err != nil {
+	if err := s.change("Flash", ""); err != nil {
 		return err
 	}
 	s.flashes = append(s.flashes, Flash{Category: category, Message: message})
@@ -26,7 +26,7 @@ func (s *Session) Flashes() []Flash {
 	if len(s.flashes) == 0 {
 		return nil
 	}
-	if s.change("Flashes()") != nil {
+	if s.change("Flashes", "") != nil {
 		return nil // the removal could not be saved; keep them for the next request
 	}
 	f := s.flashes

@@ -18,7 +18,7 @@ func Get[T any](s *Session, key string) (T, bool) {
 		return t, true
 	}
 	var t T
-	if err := s.m.codec.UnmarshalTo(s.values[key].raw, &t); err != nil {
+	if err := s.m.codec.UnmarshalTo(s.values[key], &t); err != nil {
 		return zero, false
 	}
 	return t, true

@@ -29,16 +29,16 @@ func (s *Session) loadCookie() {
 	cfg := s.m.cfg
 	now := cfg.Now()
 	var st *State
-	for _, c := range s.req.CookiesNamed(cfg.Cookie.Name) {
+	for value := range cookieValues(s.req, cfg.Cookie.Name) {
 		s.hadCookie = true
-		if c.Value == "" {
+		if value == "" {
 			continue // what a deletion cookie leaves behind in some clients
 		}
-		if len(c.Value) > cfg.MaxCookieSize {
+		if len(value) > cfg.MaxCookieSize {
 			s.securityEvent("cookie longer than MaxCookieSize")
 			continue
 		}
-		opened, err := s.m.sealer.Open(c.Value, now)
+		opened, err := s.m.sealer.Open(value, now)
 		if err != nil {
 			s.securityEvent(err.Error())
 			continue
@@ -62,10 +62,7 @@ func (s *Session) loadCookie() {
 
 // adopt takes the content of an opened cookie or record.
 func (s *Session) adopt(st *State) {
-	s.values = make(map[string]entry, len(st.Values))
-	for k, raw := range st.Values {
-		s.values[k] = entry{raw: raw}
-	}
+	s.values = st.Values
 	s.flashes = st.Flashes
 	s.permanent = st.Permanent
 	s.created = st.Created

@@ -12,6 +12,10 @@ type Manager struct {
 	cfg    *settings
 	sealer Sealer
 	codec  Codec
+
+	// cacheControl is the Cache-Control header value, shared like
+	// varyCookie.
+	cacheControl []string
 }
 
 // New checks cfg and returns a Manager. Configuration that cannot work (a
@@ -32,7 +36,7 @@ func New(cfg Config) (*Manager, error) {
 	if err != nil {
 		return nil, fmt.Errorf("session: setting up the cookie format: %w", err)
 	}
-	m := &Manager{cfg: s, sealer: sealer, codec: sealer}
+	m := &Manager{cfg: s, sealer: sealer, codec: sealer, cacheControl: []string{s.CacheControl}}
 	if s.Store != nil {
 		m.codec = JSON
 	}

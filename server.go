@@ -23,13 +23,13 @@ func (s *Session) loadServer() {
 	cfg := s.m.cfg
 	ctx := s.req.Context()
 	now := cfg.Now()
-	for _, c := range s.req.CookiesNamed(cfg.Cookie.Name) {
+	for value := range cookieValues(s.req, cfg.Cookie.Name) {
 		s.hadCookie = true
-		if !ValidID(c.Value) {
+		if !ValidID(value) {
 			s.securityEvent("malformed session ID")
 			continue
 		}
-		key := StoreKey(c.Value)
+		key := StoreKey(value)
 		rec, err := cfg.Store.Load(ctx, key)
 		if errors.Is(err, ErrNotFound) {
 			s.securityEvent("unknown or expired session ID")
@@ -49,7 +49,7 @@ func (s *Session) loadServer() {
 			s.securityEvent("expired (older than AbsoluteTimeout)")
 			continue
 		}
-		s.server = serverState{id: c.Value, key: key, version: rec.Version, expires: rec.Expires}
+		s.server = serverState{id: value, key: key, version: rec.Version, expires: rec.Expires}
 		s.adopt(st)
 		return
 	}
@@ -103,11 +103,8 @@ func (s *Session) commitServer() error {
 	if created.IsZero() {
 		created = now
 	}
-	st := State{Values: make(map[string][]byte, len(s.values)), Flashes: s.flashes,
+	st := State{Values: s.values, Flashes: s.flashes,
 		Permanent: s.permanent, Created: created, Issued: now}
-	for k, e := range s.values {
-		st.Values[k] = e.raw
-	}
 	rec := Record{Data: appendBody(nil, &st), Expires: expires, Version: s.server.version}
 
 	oldKey := ""

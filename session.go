@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -27,7 +28,8 @@ type Session struct {
 	mu        sync.Mutex
 	loaded    bool
 	committed bool
-	values    map[string]entry
+	values    map[string][]byte // each key's encoding by the codec
+	decoded   map[string]any    // values decoded so far in this request
 	flashes   []Flash
 	permanent bool
 	created   time.Time
@@ -44,13 +46,6 @@ type Session struct {
 	server serverState // server-side mode only
 }
 
-// entry is one stored value: its encoding, and its decoded form once read.
-type entry struct {
-	raw     []byte
-	val     any
-	decoded bool
-}
-
 // lock loads the session if needed and locks it. Every public method goes
 // through it, so a session is read from its cookie or store only when used.
 func (s *Session) lock() {
@@ -60,11 +55,16 @@ func (s *Session) lock() {
 	}
 }
 
-// change is called with the lock held before a mutation. It refuses changes
-// after the commit, reporting them loudly.
-func (s *Session) change(op string) error {
+// change is called with the lock held before a mutation (op, of key if
+// any). It refuses changes after the commit, reporting them loudly.
+func (s *Session) change(op, key string) error {
 	if !s.committed {
 		return nil
+	}
+	if key != "" {
+		op += "(" + strconv.Quote(key) + ")"
+	} else {
+		op += "()"
 	}
 	err := fmt.Errorf("%w: %s", ErrCommitted, op)
 	s.m.cfg.Logger.ErrorContext(s.req.Context(), err.Error())
@@ -82,20 +82,28 @@ func (s *Session) Get(key string) (any, bool) {
 }
 
 func (s *Session) get(key string) (any, bool) {
-	e, ok := s.values[key]
+	if v, ok := s.decoded[key]; ok {
+		return v, true
+	}
+	raw, ok := s.values[key]
 	if !ok {
 		return nil, false
 	}
-	if !e.decoded {
-		v, err := s.m.codec.Unmarshal(e.raw)
-		if err != nil {
-			s.m.cfg.Logger.WarnContext(s.req.Context(), "session: stored value cannot be decoded", "key", key, "err", err)
-			return nil, false
-		}
-		e.val, e.decoded = v, true
-		s.values[key] = e
+	v, err := s.m.codec.Unmarshal(raw)
+	if err != nil {
+		s.m.cfg.Logger.WarnContext(s.req.Context(), "session: stored value cannot be decoded", "key", key, "err", err)
+		return nil, false
 	}
-	return e.val, true
+	switch v.(type) {
+	case map[string]any, []any:
+		// Keep containers, so every Get in this request returns the same
+		// one; scalars are cheaper to decode again than to keep.
+		if s.decoded == nil {
+			s.decoded = make(map[string]any)
+		}
+		s.decoded[key] = v
+	}
+	return v, true
 }
 
 // Set stores value under key. The value must be encodable by the format's
@@ -109,16 +117,17 @@ func (s *Session) Set(key string, value any) error {
 	}
 	s.lock()
 	defer s.mu.Unlock()
-	if err := s.change(fmt.Sprintf("Set(%q)", key)); err != nil {
+	if err := s.change("Set", key); err != nil {
 		return err
 	}
-	if old, ok := s.values[key]; ok && bytes.Equal(old.raw, raw) {
+	if old, ok := s.values[key]; ok && bytes.Equal(old, raw) {
 		return nil
 	}
 	if s.values == nil {
-		s.values = make(map[string]entry)
+		s.values = make(map[string][]byte)
 	}
-	s.values[key] = entry{raw: raw}
+	s.values[key] = raw
+	delete(s.decoded, key)
 	s.modified = true
 	return nil
 }
@@ -127,11 +136,12 @@ func (s *Session) Set(key string, value any) error {
 func (s *Session) Delete(key string) error {
 	s.lock()
 	defer s.mu.Unlock()
-	if err := s.change(fmt.Sprintf("Delete(%q)", key)); err != nil {
+	if err := s.change("Delete", key); err != nil {
 		return err
 	}
 	if _, ok := s.values[key]; ok {
 		delete(s.values, key)
+		delete(s.decoded, key)
 		s.modified = true
 	}
 	return nil
@@ -142,11 +152,12 @@ func (s *Session) Delete(key string) error {
 func (s *Session) Clear() error {
 	s.lock()
 	defer s.mu.Unlock()
-	if err := s.change("Clear()"); err != nil {
+	if err := s.change("Clear", ""); err != nil {
 		return err
 	}
 	if len(s.values) > 0 || len(s.flashes) > 0 {
 		clear(s.values)
+		clear(s.decoded)
 		s.flashes = nil
 		s.modified = true
 	}
@@ -193,7 +204,7 @@ func (s *Session) Permanent() bool {
 func (s *Session) SetPermanent(permanent bool) error {
 	s.lock()
 	defer s.mu.Unlock()
-	if err := s.change(fmt.Sprintf("SetPermanent(%t)", permanent)); err != nil {
+	if err := s.change("SetPermanent", ""); err != nil {
 		return err
 	}
 	if s.permanent != permanent {
@@ -234,7 +245,7 @@ func (s *Session) IsNew() bool {
 func (s *Session) Renew() error {
 	s.lock()
 	defer s.mu.Unlock()
-	if err := s.change("Renew()"); err != nil {
+	if err := s.change("Renew", ""); err != nil {
 		return err
 	}
 	s.renewed = true
@@ -248,10 +259,11 @@ func (s *Session) Renew() error {
 func (s *Session) Destroy() error {
 	s.lock()
 	defer s.mu.Unlock()
-	if err := s.change("Destroy()"); err != nil {
+	if err := s.change("Destroy", ""); err != nil {
 		return err
 	}
 	clear(s.values)
+	clear(s.decoded)
 	s.flashes = nil
 	s.permanent = false
 	s.created = time.Time{} // values set afterwards start a new session

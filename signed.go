@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+	"hash"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -27,26 +29,45 @@ func (signedFormat) Bind(p FormatParams) (Sealer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &signedSealer{keys: keys, context: "websession/signed/v1\x00" + p.CookieName + "\x00"}, nil
+	s := &signedSealer{}
+	for _, k := range keys {
+		prefix := []byte("websession/signed/v1\x00" + p.CookieName + "\x00")
+		prefix = append(prefix, signedVersion)
+		prefix = append(prefix, k.id[:]...)
+		sk := &signingKey{id: k.id, prefix: prefix}
+		key := k.key
+		sk.macs.New = func() any { return hmac.New(sha256.New, key) }
+		s.keys = append(s.keys, sk)
+	}
+	return s, nil
 }
 
 type signedSealer struct {
 	jsonCodec
-	keys    []derivedKey // keys[0] signs
-	context string
+	keys []*signingKey // keys[0] signs
+}
+
+// signingKey is one key of the Signed format with a pool of its HMACs,
+// which are costly to set up for every cookie.
+type signingKey struct {
+	id     [keyIDSize]byte
+	prefix []byte // what the MAC covers before the body: context, version, key id
+	macs   sync.Pool
 }
 
 const signedTrailer = 1 + keyIDSize + sha256.Size
 
 func (s *signedSealer) Name() string { return "signed" }
 
-func (s *signedSealer) mac(k derivedKey, body []byte) []byte {
-	h := hmac.New(sha256.New, k.key)
-	h.Write([]byte(s.context))
-	h.Write([]byte{signedVersion})
-	h.Write(k.id[:])
+// appendMAC appends the MAC of body under k to dst.
+func (k *signingKey) appendMAC(dst, body []byte) []byte {
+	h := k.macs.Get().(hash.Hash)
+	h.Reset()
+	h.Write(k.prefix)
 	h.Write(body)
-	return h.Sum(nil)
+	dst = h.Sum(dst)
+	k.macs.Put(h)
+	return dst
 }
 
 func (s *signedSealer) Seal(st *State) (string, error) {
@@ -55,7 +76,7 @@ func (s *signedSealer) Seal(st *State) (string, error) {
 	trailer := make([]byte, 0, signedTrailer)
 	trailer = append(trailer, signedVersion)
 	trailer = append(trailer, k.id[:]...)
-	trailer = append(trailer, s.mac(k, body)...)
+	trailer = k.appendMAC(trailer, body)
 	enc := base64.RawURLEncoding
 	out := make([]byte, enc.EncodedLen(len(body))+1+enc.EncodedLen(len(trailer)))
 	enc.Encode(out, body)
@@ -80,7 +101,8 @@ func (s *signedSealer) Open(value string, now time.Time) (*State, error) {
 	}
 	id := [keyIDSize]byte(trailer[1 : 1+keyIDSize])
 	for i, k := range s.keys {
-		if k.id != id || !hmac.Equal(s.mac(k, body), trailer[1+keyIDSize:]) {
+		var sum [sha256.Size]byte
+		if k.id != id || !hmac.Equal(k.appendMAC(sum[:0], body), trailer[1+keyIDSize:]) {
 			continue
 		}
 		st, err := parseBody(body)

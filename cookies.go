@@ -1,0 +1,47 @@
+package session
+
+import (
+	"iter"
+	"net/http"
+	"strings"
+)
+
+// cookieValues yields the value of every cookie called name in r's Cookie
+// headers, in order, as net/http's Request.CookiesNamed finds them
+// (surrounding quotes removed, values with bytes a cookie cannot hold
+// skipped), without allocating: a session cookie is read on every request.
+func cookieValues(r *http.Request, name string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for _, line := range r.Header["Cookie"] {
+			for len(line) > 0 {
+				var part string
+				part, line, _ = strings.Cut(line, ";")
+				part = strings.TrimSpace(part)
+				n, v, _ := strings.Cut(part, "=")
+				if strings.TrimSpace(n) != name {
+					continue
+				}
+				if len(v) > 1 && v[0] == '"' && v[len(v)-1] == '"' {
+					v = v[1 : len(v)-1]
+				}
+				if !validCookieValue(v) {
+					continue
+				}
+				if !yield(v) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// validCookieValue reports whether v holds only bytes RFC 6265 allows in a
+// cookie value (net/http also lets spaces and commas through).
+func validCookieValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if b := v[i]; b < 0x20 || b >= 0x7f || b == '"' || b == ';' || b == '\\' {
+			return false
+		}
+	}
+	return true
+}
