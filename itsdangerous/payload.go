@@ -1,8 +1,6 @@
 package itsdangerous
 
 import (
-	"bytes"
-	"compress/zlib"
 	"fmt"
 	"io"
 )
@@ -52,10 +50,11 @@ func DecodePayload(p []byte, maxSize int) ([]byte, error) {
 	if !compressed {
 		return data, nil
 	}
-	zr, err := zlib.NewReader(bytes.NewReader(data))
+	zr, err := inflate(data)
 	if err != nil {
 		return nil, zlibError(err)
 	}
+	defer releaseInflater(zr)
 	out, err := io.ReadAll(io.LimitReader(zr, int64(maxSize)+1))
 	if err != nil {
 		return nil, zlibError(err)

@@ -5,7 +5,34 @@ import (
 	"compress/zlib"
 	"io"
 	"math/bits"
+	"sync"
 )
+
+// Compressors and decompressors are pooled: a zlib writer allocates close
+// to a megabyte of tables, and Flask's format tries compression on every
+// cookie it writes.
+var (
+	zlibWriters = sync.Pool{New: func() any { return zlib.NewWriter(nil) }}
+	zlibReaders sync.Pool // of io.ReadCloser that are zlib.Resetter
+)
+
+// inflate returns a zlib reader of z, from the pool when it can. Give it
+// back with releaseInflater.
+func inflate(z []byte) (io.ReadCloser, error) {
+	if r, ok := zlibReaders.Get().(io.ReadCloser); ok {
+		if err := r.(zlib.Resetter).Reset(bytes.NewReader(z), nil); err != nil {
+			zlibReaders.Put(r)
+			return nil, err
+		}
+		return r, nil
+	}
+	return zlib.NewReader(bytes.NewReader(z))
+}
+
+func releaseInflater(r io.ReadCloser) {
+	r.Close()
+	zlibReaders.Put(r)
+}
 
 // zlibCompress compresses data at zlib's default level, like Python's
 // zlib.compress(data).
@@ -18,9 +45,11 @@ import (
 // inputs the output is then byte-identical to C zlib's.
 func zlibCompress(data []byte) []byte {
 	var buf bytes.Buffer
-	w := zlib.NewWriter(&buf)
+	w := zlibWriters.Get().(*zlib.Writer)
+	w.Reset(&buf)
 	w.Write(data) // writes to a bytes.Buffer cannot fail
 	w.Close()
+	zlibWriters.Put(w)
 	z := buf.Bytes()
 	if t := trimEmptyFinalBlock(z); t != nil && inflatesTo(t, data) {
 		return t
@@ -62,10 +91,11 @@ func trimEmptyFinalBlock(z []byte) []byte {
 }
 
 func inflatesTo(z, data []byte) bool {
-	r, err := zlib.NewReader(bytes.NewReader(z))
+	r, err := inflate(z)
 	if err != nil {
 		return false
 	}
+	defer releaseInflater(r)
 	got, err := io.ReadAll(io.LimitReader(r, int64(len(data))+1))
 	return err == nil && bytes.Equal(got, data)
 }
