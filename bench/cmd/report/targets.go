@@ -1,0 +1,157 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// verdict is one target of the issue and whether this run meets it.
+type verdict struct {
+	target string
+	have   string
+	status string // PASS, FAIL or NOT RUN
+}
+
+func pass(ok bool) string {
+	if ok {
+		return "PASS"
+	}
+	return "FAIL"
+}
+
+// overhead returns a case's median ns/op minus the floor's.
+func (res *results) overhead(name string) (float64, bool) {
+	floor, ok1 := res.find("floor").median(ns)
+	v, ok2 := res.find(name).median(ns)
+	return v - floor, ok1 && ok2
+}
+
+// allocsOver returns a case's median allocs/op minus the floor's.
+func (res *results) allocsOver(name string) (float64, bool) {
+	floor, ok1 := res.find("floor").median(allocs)
+	v, ok2 := res.find(name).median(allocs)
+	return v - floor, ok1 && ok2
+}
+
+// ratioTarget: name's overhead is at most frac of ref's.
+func (res *results) ratioTarget(name, ref string, denom float64) verdict {
+	v := verdict{target: fmt.Sprintf("`%s` overhead ≤ 1/%g of `%s`'s", name, denom, ref), status: "NOT RUN"}
+	o, ok1 := res.overhead(name)
+	r, ok2 := res.overhead(ref)
+	if !ok1 || !ok2 || r <= 0 {
+		v.have = "missing rows"
+		return v
+	}
+	v.have = fmt.Sprintf("%s ns vs %s ns = %s", grouped(o), grouped(r), fraction(o/r))
+	v.status = pass(o*denom <= r)
+	return v
+}
+
+// allocTarget: name allocates at most limit times per request more than the floor.
+func (res *results) allocTarget(name string, limit float64) verdict {
+	v := verdict{target: fmt.Sprintf("`%s` ≤ %g allocs/op over the floor", name, limit), status: "NOT RUN"}
+	a, ok := res.allocsOver(name)
+	if !ok {
+		v.have = "missing rows"
+		return v
+	}
+	v.have = fmt.Sprintf("%g", a)
+	v.status = pass(a <= limit)
+	return v
+}
+
+// roundTripTarget reads the verbose output of TestRedisRoundTrips.
+func roundTripTarget(out string) verdict {
+	v := verdict{target: "Redis: read-only request = 1 command (HGETALL, refresh throttled), writing request = 2 (HGETALL + EVALSHA), counted by a client hook and by INFO commandstats", status: "NOT RUN"}
+	switch {
+	case strings.Contains(out, "--- PASS: TestRedisRoundTrips"):
+		v.status, v.have = "PASS", "TestRedisRoundTrips passed (log below)"
+	case strings.Contains(out, "--- FAIL: TestRedisRoundTrips"):
+		v.status, v.have = "FAIL", "TestRedisRoundTrips failed (log below)"
+	case strings.Contains(out, "--- SKIP: TestRedisRoundTrips"):
+		v.have = "skipped (log below)"
+	default:
+		v.have = "no test output"
+	}
+	return v
+}
+
+// loadSummary is one line of cmd/load's JSON.
+type loadSummary struct {
+	Case     string  `json:"case"`
+	Clients  int     `json:"clients"`
+	Seconds  float64 `json:"seconds"`
+	Requests int     `json:"requests"`
+	Errors   int     `json:"errors"`
+	RPS      float64 `json:"rps"`
+	P50us    float64 `json:"p50_us"`
+	P99us    float64 `json:"p99_us"`
+}
+
+func parseLoad(data []byte) ([]loadSummary, error) {
+	var sums []loadSummary
+	if len(data) == 0 {
+		return nil, nil
+	}
+	if err := json.Unmarshal(data, &sums); err != nil {
+		return nil, fmt.Errorf("report: load results: %w", err)
+	}
+	return sums, nil
+}
+
+// loadTargets: ours-redis serves at least 1.3x the requests per second of
+// scs-goredisstore, with a lower p99.
+func loadTargets(sums []loadSummary) []verdict {
+	rps := verdict{target: "Redis under concurrent load: `ours-redis` ≥ 1.3x the requests/s of `scs-goredisstore`", status: "NOT RUN", have: "no load results"}
+	p99 := verdict{target: "Redis under concurrent load: `ours-redis` p99 latency lower than `scs-goredisstore`'s", status: "NOT RUN", have: "no load results"}
+	var ours, scs *loadSummary
+	for i := range sums {
+		switch sums[i].Case {
+		case "ours-redis":
+			ours = &sums[i]
+		case "scs-goredisstore":
+			scs = &sums[i]
+		}
+	}
+	if ours == nil || scs == nil || scs.RPS == 0 {
+		return []verdict{rps, p99}
+	}
+	clean := ours.Errors == 0 && scs.Errors == 0
+	rps.have = fmt.Sprintf("%s vs %s req/s = %.2fx", grouped(ours.RPS), grouped(scs.RPS), ours.RPS/scs.RPS)
+	rps.status = pass(clean && ours.RPS >= 1.3*scs.RPS)
+	p99.have = fmt.Sprintf("%s µs vs %s µs", grouped(ours.P99us), grouped(scs.P99us))
+	p99.status = pass(clean && ours.P99us < scs.P99us)
+	return []verdict{rps, p99}
+}
+
+// fraction shows a ratio clearly below 1 as "1/N" and others as "N×".
+func fraction(r float64) string {
+	switch {
+	case r <= 0:
+		return fmt.Sprintf("%.2f", r)
+	case r < 0.95:
+		return fmt.Sprintf("1/%.1f", 1/r)
+	}
+	return fmt.Sprintf("%.1f×", r)
+}
+
+// grouped formats v rounded to an integer with thousands separators.
+func grouped(v float64) string {
+	neg := v < 0
+	if neg {
+		v = -v
+	}
+	s := fmt.Sprintf("%.0f", v)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
