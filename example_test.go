@@ -137,3 +137,20 @@ func ExampleSession_Flash() {
 	// shown
 	// shown
 }
+
+func ExampleUpdate() {
+	m, _ := session.New(session.Config{Secret: exampleSecret})
+	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := session.From(r)
+		// With a server-side store, fn runs again on the newer value when
+		// another request of this visitor saved first: no lost increments.
+		session.Update(s, "visits", func(n int, _ bool) int { return n + 1 })
+		n, _ := session.Get[int](s, "visits")
+		fmt.Println("visits", n)
+	}))
+	first := roundTrip(h, "/", nil)
+	roundTrip(h, "/", first.Cookies())
+	// Output:
+	// visits 1
+	// visits 2
+}

@@ -12,7 +12,9 @@ func (s *Session) Flash(category, message string) error {
 	if err := s.change("Flash", ""); err != nil {
 		return err
 	}
-	s.flashes = append(s.flashes, Flash{Category: category, Message: message})
+	f := Flash{Category: category, Message: message}
+	s.flashes = append(s.flashes, f)
+	s.log.flashesAdded = append(s.log.flashesAdded, f)
 	s.modified = true
 	return nil
 }
@@ -31,6 +33,8 @@ func (s *Session) Flashes() []Flash {
 	}
 	f := s.flashes
 	s.flashes = nil
+	s.log.flashesTaken = s.loadedFlashes
+	s.log.flashesAdded = nil
 	s.modified = true
 	return f
 }

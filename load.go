@@ -64,6 +64,7 @@ func (s *Session) loadCookie() {
 func (s *Session) adopt(st *State) {
 	s.values = st.Values
 	s.flashes = st.Flashes
+	s.loadedFlashes = len(st.Flashes)
 	s.permanent = st.Permanent
 	s.created = st.Created
 	s.issued = st.Issued

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"time"
 )
 
@@ -92,7 +93,11 @@ func (s *Session) commitServer() error {
 			return nil
 		}
 		if t, ok := store.(Toucher); ok {
-			if err := t.Touch(ctx, s.server.key, expires); err != nil {
+			err := t.Touch(ctx, s.server.key, expires)
+			if errors.Is(err, ErrNotFound) {
+				return nil // ended by another request meanwhile; nothing to extend
+			}
+			if err != nil {
 				return fmt.Errorf("session: extending expiry in the store: %w", err)
 			}
 			return s.setCookie(s.server.id, now, false)
@@ -117,7 +122,19 @@ func (s *Session) commitServer() error {
 		s.server.id, s.server.key, rec.Version = id, StoreKey(id), 0
 	}
 	if err := store.Save(ctx, s.server.key, rec); err != nil {
-		return fmt.Errorf("session: saving to the store: %w", err)
+		if !errors.Is(err, ErrConflict) || oldKey != "" || !had {
+			return fmt.Errorf("session: saving to the store: %w", err)
+		}
+		// Another request of this visitor saved first: apply this
+		// request's changes to what it saved.
+		gone, err := s.replay(ctx, now)
+		if err != nil || gone {
+			return err
+		}
+		if s.permanent || s.permChanged {
+			return s.setCookie(s.server.id, now, false)
+		}
+		return nil
 	}
 	if oldKey != "" {
 		if err := store.Delete(ctx, oldKey); err != nil {
@@ -130,6 +147,59 @@ func (s *Session) commitServer() error {
 		return s.setCookie(s.server.id, now, false)
 	}
 	return nil
+}
+
+// maxReplays bounds how often a commit reloads the session and applies its
+// changes again after losing a compare-and-set race. Between tries it waits
+// a random pause that grows with each try, so a burst of one visitor's
+// requests (a page firing dozens of XHRs) spreads out instead of colliding
+// again.
+const maxReplays = 32
+
+// replay saves this request's changes on top of the newest stored version,
+// retrying while other requests keep saving first. When the record is gone,
+// another request destroyed or renewed the session: its end wins, nothing is
+// written back, and replay reports gone.
+func (s *Session) replay(ctx context.Context, now time.Time) (gone bool, err error) {
+	store := s.m.cfg.Store
+	for try := range maxReplays {
+		if try > 0 {
+			pause := time.Duration(rand.Int64N(int64(min(try, 10)) * int64(time.Millisecond)))
+			select {
+			case <-time.After(pause):
+			case <-ctx.Done():
+				return false, ctx.Err()
+			}
+		}
+		rec, err := store.Load(ctx, s.server.key)
+		if errors.Is(err, ErrNotFound) {
+			s.m.cfg.Logger.InfoContext(ctx, "session: ended by another request (log-out or renewal) while this one ran; its changes are not saved")
+			return true, nil
+		}
+		if err != nil {
+			return false, fmt.Errorf("session: reloading after a conflict: %w", err)
+		}
+		st, err := parseBody(rec.Data)
+		if err != nil {
+			return false, fmt.Errorf("session: reloading after a conflict: %w", err)
+		}
+		if err := s.log.replay(st, s.permanent, s.permChanged); err != nil {
+			return false, err
+		}
+		st.Issued = now
+		expires := s.m.recordExpiry(st.Created, now)
+		err = store.Save(ctx, s.server.key, Record{Data: appendBody(nil, st), Expires: expires, Version: rec.Version})
+		if err == nil {
+			s.values, s.flashes, s.permanent = st.Values, st.Flashes, st.Permanent
+			clear(s.decoded)
+			s.server.version, s.server.expires = rec.Version+1, expires
+			return false, nil
+		}
+		if !errors.Is(err, ErrConflict) {
+			return false, fmt.Errorf("session: saving to the store: %w", err)
+		}
+	}
+	return false, fmt.Errorf("session: saving to the store: %w (still losing to other requests after %d tries)", ErrConflict, maxReplays)
 }
 
 // recordExpiry is when a record saved at now expires: after Lifetime, or

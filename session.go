@@ -31,9 +31,11 @@ type Session struct {
 	values    map[string][]byte // each key's encoding by the codec
 	decoded   map[string]any    // values decoded so far in this request
 	flashes   []Flash
-	permanent bool
-	created   time.Time
-	issued    time.Time
+	// loadedFlashes counts the flashes that came with the session.
+	loadedFlashes int
+	permanent     bool
+	created       time.Time
+	issued        time.Time
 
 	isNew       bool // no valid session came with the request
 	hadCookie   bool // the request carried a cookie of this name
@@ -44,6 +46,7 @@ type Session struct {
 	permChanged bool
 
 	server serverState // server-side mode only
+	log    changeLog   // this request's changes, replayed after a conflict
 }
 
 // lock loads the session if needed and locks it. Every public method goes
@@ -128,6 +131,7 @@ func (s *Session) Set(key string, value any) error {
 	}
 	s.values[key] = raw
 	delete(s.decoded, key)
+	s.record(key, valueChange{raw: raw})
 	s.modified = true
 	return nil
 }
@@ -142,6 +146,7 @@ func (s *Session) Delete(key string) error {
 	if _, ok := s.values[key]; ok {
 		delete(s.values, key)
 		delete(s.decoded, key)
+		s.record(key, valueChange{deleted: true})
 		s.modified = true
 	}
 	return nil
@@ -159,6 +164,7 @@ func (s *Session) Clear() error {
 		clear(s.values)
 		clear(s.decoded)
 		s.flashes = nil
+		s.log.clear()
 		s.modified = true
 	}
 	return nil
@@ -265,6 +271,7 @@ func (s *Session) Destroy() error {
 	clear(s.values)
 	clear(s.decoded)
 	s.flashes = nil
+	s.log.clear()
 	s.permanent = false
 	s.created = time.Time{} // values set afterwards start a new session
 	s.destroyed = true

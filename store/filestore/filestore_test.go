@@ -284,3 +284,10 @@ func TestStoresShareADirectory(t *testing.T) {
 		t.Fatalf("second store Save (version 0) over a live record: %v, want session.ErrConflict", err)
 	}
 }
+
+func TestConcurrentRequests(t *testing.T) {
+	sessiontest.RunConcurrentRequests(t, func(t *testing.T) session.Store {
+		st, _ := newStore(t)
+		return st
+	})
+}

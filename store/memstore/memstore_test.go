@@ -125,3 +125,7 @@ func TestRunSweepsUntilCancelled(t *testing.T) {
 		t.Fatalf("Run returned %v after its context was cancelled, want context.Canceled", err)
 	}
 }
+
+func TestConcurrentRequests(t *testing.T) {
+	sessiontest.RunConcurrentRequests(t, func(t *testing.T) session.Store { return memstore.New() })
+}

@@ -46,3 +46,14 @@ func TestClusterConformance(t *testing.T) {
 		t.Errorf("the suite's records landed on %d master(s) (%v), want several: the cluster was not really used", len(holders), holders)
 	}
 }
+
+// TestConcurrentRequests runs overlapping requests of one visitor through
+// a Manager on a single node and on the cluster.
+func TestConcurrentRequests(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			client := b.client(t)
+			sessiontest.RunConcurrentRequests(t, func(t *testing.T) session.Store { return newTestStore(t, client) })
+		})
+	}
+}

@@ -156,3 +156,9 @@ func TestConformanceMySQLClientFoundRows(t *testing.T) {
 	db := openServer(t, "mysql", "SESSION_TEST_MYSQL", cfg.FormatDSN())
 	sessiontest.RunStore(t, func(t *testing.T) session.Store { return newStore(t, db) })
 }
+
+func TestConcurrentRequests(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *sql.DB) {
+		sessiontest.RunConcurrentRequests(t, func(t *testing.T) session.Store { return newStore(t, db) })
+	})
+}
