@@ -41,22 +41,21 @@ func (s *Session) commitCookie() error {
 		return nil
 	}
 	now := cfg.Now()
-	created := s.created
-	if created.IsZero() {
-		created = now
-	}
-	st := State{
-		Values:    s.values,
-		Flashes:   s.flashes,
-		Permanent: s.permanent,
-		Created:   created,
-		Issued:    now,
-	}
-	value, err := s.m.sealer.Seal(&st)
+	value, err := s.m.sealer.Seal(s.state(now))
 	if err != nil {
 		return err
 	}
 	return s.setCookie(value, now, false)
+}
+
+// state is the session as a Format or a store record carries it, issued
+// at now. A session saved for the first time is created now.
+func (s *Session) state(now time.Time) *State {
+	created := s.created
+	if created.IsZero() {
+		created = now
+	}
+	return &State{Values: s.values, Flashes: s.flashes, Permanent: s.permanent, Created: created, Issued: now}
 }
 
 // setCookie adds the session's Set-Cookie header (a deletion when del) and

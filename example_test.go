@@ -4,26 +4,14 @@ import (
 	"fmt"
 	"log"
 	"net/http"
-	"net/http/httptest"
 
 	"github.com/websession/session"
+	"github.com/websession/session/sessiontest"
 )
 
 // A secret for the examples. Use 32 or more random bytes of your own, from
 // an environment variable or a secrets manager (sessionctl keygen prints one).
 var exampleSecret = []byte("example-secret-use-32-random-bytes!")
-
-// roundTrip serves a request carrying cookies through h and returns the
-// response, so the examples can show what a browser would see.
-func roundTrip(h http.Handler, path string, cookies []*http.Cookie) *http.Response {
-	req := httptest.NewRequest("GET", path, nil)
-	for _, c := range cookies {
-		req.AddCookie(c)
-	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	return rec.Result()
-}
 
 func ExampleNew() {
 	m, err := session.New(session.Config{
@@ -58,8 +46,8 @@ func ExampleManager_Handler() {
 		fmt.Fprintf(w, "visit %d", n+1)
 	}))
 
-	first := roundTrip(counter, "/", nil)
-	second := roundTrip(counter, "/", first.Cookies())
+	first := sessiontest.Request(counter, "/", nil)
+	second := sessiontest.Request(counter, "/", first.Cookies())
 	c := second.Cookies()[0]
 	fmt.Println(c.Name, c.HttpOnly, c.Secure, c.SameSite == http.SameSiteLaxMode)
 	fmt.Println(second.Header.Get("Vary"), second.Header.Get("Cache-Control"))
@@ -84,9 +72,9 @@ func ExampleFrom() {
 		id, ok := session.Get[int](s, "user_id")
 		fmt.Println("user", id, ok)
 	}))
-	login := roundTrip(h, "/login", nil)
-	roundTrip(h, "/", login.Cookies())
-	roundTrip(h, "/", nil)
+	login := sessiontest.Request(h, "/login", nil)
+	sessiontest.Request(h, "/", login.Cookies())
+	sessiontest.Request(h, "/", nil)
 	// Output:
 	// user 42 true
 	// user 0 false
@@ -109,8 +97,8 @@ func ExampleGet() {
 		raw, _ := s.Get("cart") // without a type: JSON-shaped values
 		fmt.Printf("%v\n", raw)
 	}))
-	add := roundTrip(h, "/add", nil)
-	roundTrip(h, "/", add.Cookies())
+	add := sessiontest.Request(h, "/add", nil)
+	sessiontest.Request(h, "/", add.Cookies())
 	// Output:
 	// [{SKU:tea Qty:2} {SKU:cup Qty:1}]
 	// [map[Qty:2 SKU:tea] map[Qty:1 SKU:cup]]
@@ -129,9 +117,9 @@ func ExampleSession_Flash() {
 		}
 		fmt.Println("shown")
 	}))
-	save := roundTrip(h, "/save", nil)
-	next := roundTrip(h, "/", save.Cookies()) // shows the message, removes it
-	roundTrip(h, "/", next.Cookies())         // nothing left to show
+	save := sessiontest.Request(h, "/save", nil)
+	next := sessiontest.Request(h, "/", save.Cookies()) // shows the message, removes it
+	sessiontest.Request(h, "/", next.Cookies())         // nothing left to show
 	// Output:
 	// info Saved.
 	// shown
@@ -148,8 +136,8 @@ func ExampleUpdate() {
 		n, _ := session.Get[int](s, "visits")
 		fmt.Println("visits", n)
 	}))
-	first := roundTrip(h, "/", nil)
-	roundTrip(h, "/", first.Cookies())
+	first := sessiontest.Request(h, "/", nil)
+	sessiontest.Request(h, "/", first.Cookies())
 	// Output:
 	// visits 1
 	// visits 2

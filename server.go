@@ -104,13 +104,7 @@ func (s *Session) commitServer() error {
 		}
 	}
 
-	created := s.created
-	if created.IsZero() {
-		created = now
-	}
-	st := State{Values: s.values, Flashes: s.flashes,
-		Permanent: s.permanent, Created: created, Issued: now}
-	rec := Record{Data: appendBody(nil, &st), Expires: expires, Version: s.server.version}
+	rec := Record{Data: appendBody(nil, s.state(now)), Expires: expires, Version: s.server.version}
 
 	oldKey := ""
 	if !had || s.renewed {

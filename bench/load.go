@@ -147,3 +147,16 @@ func get(ctx context.Context, hc *http.Client, url, cookie string) (next string,
 	created, err = check(resp.StatusCode, body)
 	return next, created, err
 }
+
+// LoadSummary is one case's line of cmd/load's JSON output, which
+// cmd/report reads back.
+type LoadSummary struct {
+	Case     string  `json:"case"`
+	Clients  int     `json:"clients"`
+	Seconds  float64 `json:"seconds"`
+	Requests int     `json:"requests"`
+	Errors   int     `json:"errors"`
+	RPS      float64 `json:"rps"`
+	P50us    float64 `json:"p50_us"`
+	P99us    float64 `json:"p99_us"`
+}

@@ -12,31 +12,15 @@ import (
 // The subtests in this file check the optional capabilities: Toucher,
 // Iterator and Sweeper. Their expiry behaviour is checked in store_expiry.go.
 
-func asToucher(t *testing.T, st session.Store) session.Toucher {
+// capability returns st as the optional interface C, or skips the test
+// when the store does not implement it.
+func capability[C any](t *testing.T, st session.Store, name string) C {
 	t.Helper()
-	tt, ok := st.(session.Toucher)
+	c, ok := st.(C)
 	if !ok {
-		t.Skip("the store does not implement session.Toucher")
+		t.Skipf("the store does not implement session.%s", name)
 	}
-	return tt
-}
-
-func asIterator(t *testing.T, st session.Store) session.Iterator {
-	t.Helper()
-	it, ok := st.(session.Iterator)
-	if !ok {
-		t.Skip("the store does not implement session.Iterator")
-	}
-	return it
-}
-
-func asSweeper(t *testing.T, st session.Store) session.Sweeper {
-	t.Helper()
-	sw, ok := st.(session.Sweeper)
-	if !ok {
-		t.Skip("the store does not implement session.Sweeper")
-	}
-	return sw
+	return c
 }
 
 // skipUnsupported skips the test when err says the capability is missing.
@@ -48,7 +32,7 @@ func skipUnsupported(t *testing.T, err error, what string) {
 }
 
 func testTouch(t *testing.T, st session.Store) {
-	tt := asToucher(t, st)
+	tt := capability[session.Toucher](t, st, "Toucher")
 	key := Key(t)
 	rec := record("touch me", 0)
 	mustSave(t, st, key, rec)
@@ -113,7 +97,7 @@ func wantIterated(t *testing.T, got map[string]session.Record, want map[string]s
 }
 
 func testIterate(t *testing.T, st session.Store) {
-	it := asIterator(t, st)
+	it := capability[session.Iterator](t, st, "Iterator")
 	if got := iterate(t, it); len(got) != 0 {
 		t.Fatalf("Iterate on a fresh store yielded %d records, want none", len(got))
 	}
@@ -134,7 +118,7 @@ func testIterate(t *testing.T, st session.Store) {
 }
 
 func testIterateStops(t *testing.T, st session.Store) {
-	it := asIterator(t, st)
+	it := capability[session.Iterator](t, st, "Iterator")
 	for i := range 3 {
 		mustSave(t, st, Key(t), record(fmt.Sprint(i), 0))
 	}
@@ -154,7 +138,7 @@ func testIterateStops(t *testing.T, st session.Store) {
 }
 
 func testDeleteExpiredKeepsLive(t *testing.T, st session.Store) {
-	sw := asSweeper(t, st)
+	sw := capability[session.Sweeper](t, st, "Sweeper")
 	keys := []string{Key(t), Key(t)}
 	for _, key := range keys {
 		mustSave(t, st, key, record("live", 0))

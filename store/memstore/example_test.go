@@ -6,27 +6,15 @@ import (
 	"io"
 	"log"
 	"net/http"
-	"net/http/httptest"
 	"time"
 
 	session "github.com/websession/session"
+	"github.com/websession/session/sessiontest"
 	"github.com/websession/session/store/memstore"
 )
 
 // A secret for the examples. Use 32 or more random bytes of your own.
 var exampleSecret = []byte("example-secret-use-32-random-bytes!")
-
-// visit serves one request carrying cookies through h and returns the
-// response.
-func visit(h http.Handler, cookies []*http.Cookie) *http.Response {
-	req := httptest.NewRequest("GET", "/", nil)
-	for _, c := range cookies {
-		req.AddCookie(c)
-	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	return rec.Result()
-}
 
 // Keep sessions in memory: the cookie carries only a random session ID.
 func Example() {
@@ -42,8 +30,8 @@ func Example() {
 		fmt.Fprintf(w, "visit %d", n+1)
 	}))
 
-	first := visit(h, nil)
-	second := visit(h, first.Cookies())
+	first := sessiontest.Request(h, "/", nil)
+	second := sessiontest.Request(h, "/", first.Cookies())
 	body, _ := io.ReadAll(second.Body)
 	fmt.Println(string(body))
 	fmt.Println("records in the store:", st.Len())

@@ -26,18 +26,6 @@ import (
 	"github.com/websession/session/bench"
 )
 
-// Summary is one case's line of the JSON output.
-type Summary struct {
-	Case     string  `json:"case"`
-	Clients  int     `json:"clients"`
-	Seconds  float64 `json:"seconds"`
-	Requests int     `json:"requests"`
-	Errors   int     `json:"errors"`
-	RPS      float64 `json:"rps"`
-	P50us    float64 `json:"p50_us"`
-	P99us    float64 `json:"p99_us"`
-}
-
 func main() {
 	cases := flag.String("cases", "ours-redis,scs-goredisstore", "comma-separated case names (see bench.Cases); the ratios are first over second")
 	clients := flag.Int("clients", 16, "concurrent visitors, each with its own session and connection")
@@ -107,10 +95,10 @@ func run(names []string, clients int, duration, warmup time.Duration, rounds int
 		}
 	}
 
-	sums := make([]Summary, len(names))
+	sums := make([]bench.LoadSummary, len(names))
 	fmt.Printf("%-20s %8s %10s %10s %10s %7s\n", "case", "clients", "req/s", "p50", "p99", "errors")
 	for i, st := range stats {
-		sums[i] = Summary{
+		sums[i] = bench.LoadSummary{
 			Case: names[i], Clients: clients, Seconds: st.Elapsed.Seconds(),
 			Requests: st.Requests, Errors: st.Errors, RPS: st.RPS(),
 			P50us: us(st.Percentile(0.50)), P99us: us(st.Percentile(0.99)),

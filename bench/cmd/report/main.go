@@ -19,6 +19,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/websession/session/bench"
 )
 
 func main() {
@@ -85,7 +87,7 @@ func run(benchFile, benchstatFile, roundTripFile, loadFile, benchtime, out strin
 }
 
 // verdicts checks every target of issue 7 against this run.
-func verdicts(res *results, roundTrip string, load []loadSummary) []verdict {
+func verdicts(res *results, roundTrip string, load []bench.LoadSummary) []verdict {
 	vs := []verdict{
 		res.ratioTarget("ours-encrypted", "gorilla-cookie-encrypted", 6),
 		res.ratioTarget("ours-signed", "gorilla-cookie-signed", 6),

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/websession/session/bench"
 )
 
 // machine describes where and when the benchmarks ran.
@@ -19,7 +21,7 @@ type report struct {
 	res       *results
 	verdicts  []verdict
 	roundTrip string // verbose output of TestRedisRoundTrips
-	load      []loadSummary
+	load      []bench.LoadSummary
 	benchstat string
 }
 

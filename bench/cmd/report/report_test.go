@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/websession/session/bench"
 )
 
 // sampleOutput is two appended runs of `go test -bench`, one case skipped.
@@ -62,7 +64,7 @@ func TestVerdicts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	load := []loadSummary{
+	load := []bench.LoadSummary{
 		{Case: "ours-redis", RPS: 1400, P99us: 900},
 		{Case: "scs-goredisstore", RPS: 1000, P99us: 1000},
 	}
@@ -87,7 +89,7 @@ func TestVerdicts(t *testing.T) {
 		}
 	}
 
-	slow := []loadSummary{{Case: "ours-redis", RPS: 1200, P99us: 1100}, {Case: "scs-goredisstore", RPS: 1000, P99us: 1000}}
+	slow := []bench.LoadSummary{{Case: "ours-redis", RPS: 1200, P99us: 1100}, {Case: "scs-goredisstore", RPS: 1000, P99us: 1000}}
 	for _, v := range loadTargets(slow) {
 		if v.status != "FAIL" {
 			t.Errorf("%s: %s with 1.2x and a higher p99, want FAIL", v.target, v.status)

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/websession/session/bench"
 )
 
 // verdict is one target of the issue and whether this run meets it.
@@ -77,20 +79,8 @@ func roundTripTarget(out string) verdict {
 	return v
 }
 
-// loadSummary is one line of cmd/load's JSON.
-type loadSummary struct {
-	Case     string  `json:"case"`
-	Clients  int     `json:"clients"`
-	Seconds  float64 `json:"seconds"`
-	Requests int     `json:"requests"`
-	Errors   int     `json:"errors"`
-	RPS      float64 `json:"rps"`
-	P50us    float64 `json:"p50_us"`
-	P99us    float64 `json:"p99_us"`
-}
-
-func parseLoad(data []byte) ([]loadSummary, error) {
-	var sums []loadSummary
+func parseLoad(data []byte) ([]bench.LoadSummary, error) {
+	var sums []bench.LoadSummary
 	if len(data) == 0 {
 		return nil, nil
 	}
@@ -102,10 +92,10 @@ func parseLoad(data []byte) ([]loadSummary, error) {
 
 // loadTargets: ours-redis serves at least 1.3x the requests per second of
 // scs-goredisstore, with a lower p99.
-func loadTargets(sums []loadSummary) []verdict {
+func loadTargets(sums []bench.LoadSummary) []verdict {
 	rps := verdict{target: "Redis under concurrent load: `ours-redis` ≥ 1.3x the requests/s of `scs-goredisstore`", status: "NOT RUN", have: "no load results"}
 	p99 := verdict{target: "Redis under concurrent load: `ours-redis` p99 latency lower than `scs-goredisstore`'s", status: "NOT RUN", have: "no load results"}
-	var ours, scs *loadSummary
+	var ours, scs *bench.LoadSummary
 	for i := range sums {
 		switch sums[i].Case {
 		case "ours-redis":
