@@ -15,6 +15,10 @@ import (
 //
 // c is created-at and i issued-at in Unix seconds, p marks a permanent
 // session, f holds the flashes and v the values, each in its codec encoding.
+// A session bound to a user adds u (the user), l (signed-in-at, Unix
+// seconds) and, in server-side records, a (a browser summary). The record a
+// renewed ID leaves behind for Config.RenewGrace adds m (the store key of
+// the new record) and s (true when requests with the old ID may use it).
 
 // appendBody appends the JSON body of st to b.
 func appendBody(b []byte, st *State) []byte {
@@ -24,6 +28,23 @@ func appendBody(b []byte, st *State) []byte {
 	b = strconv.AppendInt(b, unixOrZero(st.Issued), 10)
 	if st.Permanent {
 		b = append(b, `,"p":true`...)
+	}
+	if st.User != "" {
+		b = append(b, `,"u":`...)
+		b = appendJSONString(b, st.User)
+		b = append(b, `,"l":`...)
+		b = strconv.AppendInt(b, unixOrZero(st.SignedIn), 10)
+	}
+	if st.Agent != "" {
+		b = append(b, `,"a":`...)
+		b = appendJSONString(b, st.Agent)
+	}
+	if st.movedTo != "" {
+		b = append(b, `,"m":`...)
+		b = appendJSONString(b, st.movedTo)
+		if st.forward {
+			b = append(b, `,"s":true`...)
+		}
 	}
 	if len(st.Flashes) > 0 {
 		b = append(b, `,"f":[`...)

@@ -37,22 +37,42 @@ func parseBody(data []byte) (*State, error) {
 			return nil, errBody
 		}
 		switch name {
-		case "c", "i":
+		case "c", "i", "l":
 			n, ok := p.int()
 			if !ok {
 				return nil, errBody
 			}
-			if name == "c" {
+			switch name {
+			case "c":
 				st.Created = timeOrZero(n)
-			} else {
+			case "i":
 				st.Issued = timeOrZero(n)
+			default:
+				st.SignedIn = timeOrZero(n)
 			}
-		case "p":
+		case "p", "s":
 			raw, ok := p.value()
 			if !ok || (string(raw) != "true" && string(raw) != "false") {
 				return nil, errBody
 			}
-			st.Permanent = string(raw) == "true"
+			if name == "p" {
+				st.Permanent = string(raw) == "true"
+			} else {
+				st.forward = string(raw) == "true"
+			}
+		case "u", "a", "m":
+			s, ok := p.string()
+			if !ok {
+				return nil, errBody
+			}
+			switch name {
+			case "u":
+				st.User = s
+			case "a":
+				st.Agent = s
+			default:
+				st.movedTo = s
+			}
 		case "f":
 			raw, ok := p.value()
 			if !ok {
@@ -124,8 +144,18 @@ func (p *bodyParser) expect(c byte) bool {
 // key reads an object key and the colon after it.
 func (p *bodyParser) key() (string, bool) {
 	p.space()
-	raw, ok := p.str()
+	s, ok := p.string()
 	if !ok || !p.expect(':') {
+		return "", false
+	}
+	return s, true
+}
+
+// string reads a JSON string.
+func (p *bodyParser) string() (string, bool) {
+	p.space()
+	raw, ok := p.str()
+	if !ok {
 		return "", false
 	}
 	for _, c := range raw[1 : len(raw)-1] {

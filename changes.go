@@ -18,6 +18,7 @@ type changeLog struct {
 	cleared      bool // Clear or Destroy: every older value and flash goes
 	flashesTaken int  // loaded flashes shown by Flashes, oldest first
 	flashesAdded []Flash
+	user         *userChange // the last SetUser, Clear or Destroy; nil for none
 }
 
 func (c *changeLog) set(key string, ch valueChange) {
@@ -65,6 +66,9 @@ func (c *changeLog) replay(st *State, permanent, permChanged bool) error {
 	}
 	if permChanged {
 		st.Permanent = permanent
+	}
+	if c.user != nil {
+		st.User, st.SignedIn, st.Agent = c.user.user, c.user.signedIn, c.user.agent
 	}
 	return nil
 }

@@ -20,6 +20,9 @@ func (s *Session) commit() error {
 		return nil // untouched: no decoding, no cookie, no Vary
 	}
 	addVary(s.w.Header())
+	if s.loadErr != nil {
+		return s.loadErr
+	}
 	if s.m.cfg.Store != nil {
 		return s.commitServer()
 	}
@@ -31,7 +34,7 @@ func (s *Session) commit() error {
 // session that became empty.
 func (s *Session) commitCookie() error {
 	cfg := s.m.cfg
-	if len(s.values) == 0 && len(s.flashes) == 0 {
+	if len(s.values) == 0 && len(s.flashes) == 0 && s.user == "" {
 		if s.hadCookie && s.modified {
 			s.setCookie("", time.Time{}, true)
 		}
@@ -55,7 +58,14 @@ func (s *Session) state(now time.Time) *State {
 	if created.IsZero() {
 		created = now
 	}
-	return &State{Values: s.values, Flashes: s.flashes, Permanent: s.permanent, Created: created, Issued: now}
+	st := &State{Values: s.values, Flashes: s.flashes, Permanent: s.permanent, Created: created, Issued: now}
+	if s.user != "" {
+		st.User, st.SignedIn = s.user, s.signedIn
+		if s.m.cfg.Store != nil {
+			st.Agent = s.agent
+		}
+	}
+	return st
 }
 
 // setCookie adds the session's Set-Cookie header (a deletion when del) and

@@ -56,6 +56,27 @@ type Config struct {
 	// SESSION_REFRESH_EACH_REQUEST. Default: On.
 	RefreshEachRequest Toggle
 
+	// RenewGrace is how long the old ID of a server-side session keeps
+	// working after Renew or SetUser gave it a new one, so requests already
+	// in flight with the old cookie (a page's parallel XHRs) are neither
+	// logged out nor able to overwrite the new cookie. When the bound user
+	// is the same before and after, such requests use the renewed session
+	// and their changes are kept; when the user changed (log-in, log-out),
+	// they see the session as it was before and their changes are dropped,
+	// so an ID planted before log-in never reaches the logged-in session.
+	// After the window the old ID is dead. Default: 10 seconds; NoRenewGrace
+	// ends the old ID at once.
+	RenewGrace time.Duration
+
+	// Revocations keeps, for cookie sessions, a per-user "not valid
+	// before" time written by Manager.DestroyUser and Session.DestroyOthers:
+	// a cookie of a user signed in before it gives an empty session. Any
+	// Store works (a memstore only within one process). It costs one store
+	// read on every request whose cookie belongs to a signed-in user.
+	// Server-side sessions ignore it: their records are deleted instead.
+	// Default: nil, no revocation of cookie sessions.
+	Revocations Store
+
 	// MaxCookieSize is the largest Set-Cookie header value the Manager
 	// will send, counting name, value and attributes. A larger session is
 	// refused with ErrCookieTooLarge. Default: 4093, as Flask.
@@ -143,6 +164,10 @@ const (
 	DefaultCacheControl  = "no-store"
 	// MinSecretSize is the shortest Secret New accepts.
 	MinSecretSize = 32
+	// DefaultRenewGrace is the default Config.RenewGrace.
+	DefaultRenewGrace = 10 * time.Second
+	// NoRenewGrace, as Config.RenewGrace, ends a renewed ID at once.
+	NoRenewGrace time.Duration = -1
 )
 
 // settings is a Config with its defaults applied and checked.
@@ -150,6 +175,7 @@ type settings struct {
 	Config
 	secure, httpOnly, refresh bool
 	sameSite                  http.SameSite
+	renewGrace                time.Duration // <= 0: none
 }
 
 func (c Config) settings() (*settings, error) {
@@ -189,6 +215,10 @@ func (c Config) settings() (*settings, error) {
 	}
 	if s.Now == nil {
 		s.Now = time.Now
+	}
+	s.renewGrace = c.RenewGrace
+	if s.renewGrace == 0 {
+		s.renewGrace = DefaultRenewGrace
 	}
 	s.secure = c.Cookie.Secure.or(true)
 	s.httpOnly = c.Cookie.HttpOnly.or(true)

@@ -1,12 +1,16 @@
 package session_test
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"log"
 	"net/http"
+	"time"
 
 	"github.com/websession/session"
 	"github.com/websession/session/sessiontest"
+	"github.com/websession/session/store/memstore"
 )
 
 // A secret for the examples. Use 32 or more random bytes of your own, from
@@ -141,4 +145,37 @@ func ExampleUpdate() {
 	// Output:
 	// visits 1
 	// visits 2
+}
+
+// A password change ends every other session of the user. Cookie sessions
+// need Config.Revocations for that: a store keeping one "not valid before"
+// time per user.
+func ExampleManager_DestroyUser() {
+	m, err := session.New(session.Config{Secret: exampleSecret, Revocations: memstore.New()})
+	if err != nil {
+		log.Fatal(err)
+	}
+	app := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := session.From(r)
+		if r.URL.Path == "/login" {
+			s.SetUser("alice") // binds the account and renews the session's identity
+		}
+		fmt.Fprintf(w, "user %q", s.User())
+	}))
+	login := sessiontest.Request(app, "/login", nil)
+	fmt.Println(body(sessiontest.Request(app, "/", login.Cookies())))
+
+	time.Sleep(time.Second) // revocation times are whole seconds
+	if _, err := m.DestroyUser(context.Background(), "alice"); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(body(sessiontest.Request(app, "/", login.Cookies())))
+	// Output:
+	// user "alice"
+	// user ""
+}
+
+func body(resp *http.Response) string {
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
 }

@@ -80,6 +80,27 @@ type State struct {
 	// OldKey is set by Sealer.Open when the cookie verified under one of
 	// the OldSecrets. The Manager then issues it again under Secret.
 	OldKey bool
+	// User is the user the session is bound to by Session.SetUser, or ""
+	// for an anonymous session. Formats must carry it (with SignedIn) for
+	// per-user revocation to work.
+	User string
+	// SignedIn is when Session.SetUser bound the session to User. A
+	// revocation of the user's sessions (Manager.DestroyUser) ends every
+	// session signed in before it. Carried in whole seconds.
+	SignedIn time.Time
+	// Agent is a short summary of the browser that signed in ("Firefox on
+	// Linux"), kept in server-side records for listing a user's sessions.
+	// Cookie formats need not carry it.
+	Agent string
+
+	// movedTo is set in the record an ID leaves behind when it is renewed:
+	// the store key of the session's new record. forward says whether
+	// requests still carrying the old ID may use the new record during
+	// Config.RenewGrace (same user) or only read the old data (the user
+	// changed, as at log-in, where forwarding would undo the fixation
+	// defence).
+	movedTo string
+	forward bool
 }
 
 // Flash is a one-time message stored in the session until it is shown, as

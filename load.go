@@ -51,6 +51,16 @@ func (s *Session) loadCookie() {
 			s.securityEvent("more than one valid session cookie; the first is used")
 			continue
 		}
+		revoked, err := s.revoked(opened)
+		if err != nil {
+			s.loadErr = err
+			s.isNew = true
+			return
+		}
+		if revoked {
+			s.securityEvent("revoked: signed in before the user's sessions were ended")
+			continue
+		}
 		st = opened
 	}
 	if st == nil {
@@ -69,6 +79,9 @@ func (s *Session) adopt(st *State) {
 	s.created = st.Created
 	s.issued = st.Issued
 	s.oldKey = st.OldKey
+	s.user = st.User
+	s.signedIn = st.SignedIn
+	s.agent = st.Agent
 }
 
 // expired returns why a session issued and created at the given times may

@@ -176,7 +176,7 @@ func TestServerMalformedIDNeverReachesStore(t *testing.T) {
 }
 
 func TestServerRenewMovesData(t *testing.T) {
-	a := newServerApp(t, nil)
+	a := newServerApp(t, func(c *session.Config) { c.RenewGrace = session.NoRenewGrace })
 	_, c1 := a.do("/set?name=Alice", "")
 	created := recordCreated(t, a.mem, c1.Value)
 	a.now = a.now.Add(time.Hour)

@@ -36,6 +36,9 @@ type Session struct {
 	permanent     bool
 	created       time.Time
 	issued        time.Time
+	user          string    // bound by SetUser; "" when anonymous
+	signedIn      time.Time // when SetUser bound it
+	agent         string    // browser summary at sign-in (server-side)
 
 	isNew       bool // no valid session came with the request
 	hadCookie   bool // the request carried a cookie of this name
@@ -44,9 +47,11 @@ type Session struct {
 	renewed     bool
 	destroyed   bool
 	permChanged bool
+	userChanged bool // SetUser changed the bound user in this request
 
-	server serverState // server-side mode only
-	log    changeLog   // this request's changes, replayed after a conflict
+	loadErr error       // a store failure on load: the commit fails closed
+	server  serverState // server-side mode only
+	log     changeLog   // this request's changes, replayed after a conflict
 }
 
 // lock loads the session if needed and locks it. Every public method goes
@@ -152,19 +157,21 @@ func (s *Session) Delete(key string) error {
 	return nil
 }
 
-// Clear removes every value and flash message. The session keeps its
-// identity and permanence; use Destroy to end it.
+// Clear removes every value and flash message and unbinds the user set by
+// SetUser, as Flask's session.clear() is used to log out. The session
+// keeps its identity and permanence; use Destroy to end it.
 func (s *Session) Clear() error {
 	s.lock()
 	defer s.mu.Unlock()
 	if err := s.change("Clear", ""); err != nil {
 		return err
 	}
-	if len(s.values) > 0 || len(s.flashes) > 0 {
+	if len(s.values) > 0 || len(s.flashes) > 0 || s.user != "" {
 		clear(s.values)
 		clear(s.decoded)
 		s.flashes = nil
 		s.log.clear()
+		s.unbind()
 		s.modified = true
 	}
 	return nil
@@ -274,6 +281,7 @@ func (s *Session) Destroy() error {
 	s.log.clear()
 	s.permanent = false
 	s.created = time.Time{} // values set afterwards start a new session
+	s.unbind()
 	s.destroyed = true
 	s.modified = true
 	return nil

@@ -14,7 +14,8 @@ import (
 // A Store may refuse any other key with ErrInvalidKey.
 //
 // Implementations must be safe for concurrent use. Extra powers are optional
-// interfaces found by type assertion: Toucher, Iterator and Sweeper.
+// interfaces found by type assertion: Toucher, Iterator, Sweeper and
+// UserIndex.
 // The sessiontest package checks that a Store keeps this contract.
 type Store interface {
 	// Load returns the record stored under key. It returns ErrNotFound when
@@ -44,6 +45,11 @@ type Record struct {
 	// Save compares it (compare-and-set). A record that does not exist yet
 	// has version 0.
 	Version uint64
+	// User is the user the session is bound to (Session.SetUser), or ""
+	// for none. The same user is recorded inside Data; this copy is for
+	// stores that implement UserIndex, which must index it and return it
+	// from Load. Other stores may ignore it.
+	User string
 }
 
 // Toucher is implemented by stores that can extend a record's expiry
@@ -68,6 +74,21 @@ type Iterator interface {
 type Sweeper interface {
 	// DeleteExpired deletes every expired record and reports how many.
 	DeleteExpired(ctx context.Context) (int, error)
+}
+
+// UserIndex is implemented by stores that index records by Record.User, so
+// the Manager can list one user's sessions and end them ("log out
+// everywhere") without scanning every record. Save keeps the index current:
+// saving a record under a different User, or with none, moves or removes
+// its entry; Delete and expiry remove it.
+type UserIndex interface {
+	// UserRecords returns the live records whose User is user, by key.
+	// It returns an empty map, not an error, for a user with none.
+	UserRecords(ctx context.Context, user string) (map[string]Record, error)
+
+	// DeleteUser deletes every record whose User is user, except the one
+	// under keep ("" keeps none), and reports how many it deleted.
+	DeleteUser(ctx context.Context, user, keep string) (int, error)
 }
 
 var (

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/websession/session"
 )
@@ -12,7 +13,18 @@ import (
 const (
 	keyPermanent = "_permanent" // True for a permanent session (session.permanent)
 	keyFlashes   = "_flashes"   // [(category, message), ...] (flash())
+	// keyUser holds State.User. It is the key Flask-Login keeps the
+	// logged-in user's ID in, so a Flask app using Flask-Login and a Go app
+	// using Session.SetUser see the same signed-in user.
+	keyUser = "_user_id"
+	// keySignedIn holds State.SignedIn in Unix seconds.
+	keySignedIn = "_signed_in"
 )
+
+// reserved reports whether k is a session key the format manages itself.
+func reserved(k string) bool {
+	return k == keyPermanent || k == keyFlashes || k == keyUser || k == keySignedIn
+}
 
 // encodeSession returns the session dict's JSON text, as Flask writes it.
 // Each value is State.Values' codec encoding, re-read so the text is
@@ -20,8 +32,8 @@ const (
 func encodeSession(st *session.State) ([]byte, error) {
 	dict := make(map[string]any, len(st.Values)+2)
 	for k, v := range st.Values {
-		if k == keyPermanent || k == keyFlashes {
-			return nil, fmt.Errorf("flask: the session key %q is Flask's own; use State.Permanent or State.Flashes", k)
+		if reserved(k) {
+			return nil, fmt.Errorf("flask: the session key %q is managed by the format; use State.Permanent, State.Flashes or Session.SetUser", k)
 		}
 		tree, err := parse(v, session.MaxDepth)
 		if err != nil {
@@ -31,6 +43,12 @@ func encodeSession(st *session.State) ([]byte, error) {
 	}
 	if st.Permanent {
 		dict[keyPermanent] = true
+	}
+	if st.User != "" {
+		dict[keyUser] = st.User
+		if !st.SignedIn.IsZero() {
+			dict[keySignedIn] = st.SignedIn.Unix()
+		}
 	}
 	if len(st.Flashes) > 0 {
 		flashes := make([]any, len(st.Flashes))
@@ -99,6 +117,18 @@ func decodeSession(data []byte) (*session.State, error) {
 			if st.Flashes, err = decodeFlashes(natural); err != nil {
 				return nil, err
 			}
+		case keyUser:
+			user, ok := natural.(string)
+			if !ok {
+				return nil, fmt.Errorf("flask: %q is not a string", k)
+			}
+			st.User = user
+		case keySignedIn:
+			n, ok := natural.(int)
+			if !ok {
+				return nil, fmt.Errorf("flask: %q is not an integer", k)
+			}
+			st.SignedIn = time.Unix(int64(n), 0)
 		default:
 			if st.Values[k], err = dump(v); err != nil {
 				return nil, err

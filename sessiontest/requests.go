@@ -30,8 +30,14 @@ const concurrentRequests = 50
 //   - Update: 50 concurrent requests increment one counter with
 //     session.Update; afterwards it is 50.
 //   - NoResurrection: a request that loaded the session before another
-//     request destroyed (or renewed) it commits a change afterwards; the
-//     old cookie still gives an empty session and nothing is stored under it.
+//     request destroyed (or renewed, with NoRenewGrace) it commits a change
+//     afterwards; the old cookie still gives an empty session and nothing
+//     is stored under it.
+//   - RenewGrace: requests still carrying the old ID right after a renewal
+//     keep working, without overwriting the new cookie: with the same user
+//     their changes reach the renewed session; after a change of user (log-
+//     in) they see the old data and their changes are dropped. After the
+//     window the old ID is dead.
 func RunConcurrentRequests(t *testing.T, newStore func(t *testing.T) session.Store) {
 	t.Run("DistinctKeys", func(t *testing.T) {
 		c := newClientApp(t, newStore(t), nil)
@@ -77,6 +83,103 @@ func RunConcurrentRequests(t *testing.T, newStore func(t *testing.T) session.Sto
 			}
 		})
 	}
+	t.Run("RenewGrace", func(t *testing.T) { testRenewGrace(t, newStore(t)) })
+}
+
+// testRenewGrace runs the RenewGrace check: one session renewed with its
+// user kept, one renewed at log-in, each with a request in flight that
+// loaded it before the renewal and one that arrives with the old cookie
+// after it.
+func testRenewGrace(t *testing.T, st session.Store) {
+	const grace = 2 * time.Second
+	type visitor struct {
+		c              *clientApp
+		oldID          string
+		loaded, renewd chan struct{}
+		slow           chan string
+	}
+	start := func(t *testing.T, setup string) *visitor {
+		v := &visitor{loaded: make(chan struct{}), renewd: make(chan struct{}), slow: make(chan string)}
+		v.c = newClientAppGrace(t, st, grace, func(path string) {
+			close(v.loaded)
+			<-v.renewd
+		})
+		v.c.get(setup)
+		v.oldID = v.c.cookie()
+		go func() { v.slow <- v.c.getWithCookie("/slow", v.oldID) }()
+		<-v.loaded
+		return v
+	}
+	// Same user: a periodic renewal of a signed-in session.
+	same := start(t, "/login?u=alice")
+	same.c.get("/renew")
+	if same.c.cookie() == same.oldID {
+		t.Fatal("Renew did not issue a new ID")
+	}
+	close(same.renewd)
+	<-same.slow
+	if got := same.c.getWithCookie("/user", same.oldID); got != "alice" {
+		t.Fatalf("within RenewGrace the old ID of a renewed session gives user %q, want alice (logged out)", got)
+	}
+	if got := same.c.getWithCookieHeader("/set?k=early", same.oldID); got != "" {
+		t.Fatalf("a request with the old ID within RenewGrace sent a Set-Cookie (%s), replacing the new cookie", got)
+	}
+	for _, k := range []string{"late", "early"} {
+		if got := same.c.get("/has?k=" + k); got != "true" {
+			t.Fatalf("the change %q made with the old ID of the same user's session during RenewGrace is missing from the renewed session", k)
+		}
+	}
+
+	// Change of user: log-in of an anonymous visitor, whose pre-log-in
+	// ID must never reach the signed-in session.
+	login := start(t, "/set?k=cart")
+	login.c.get("/login?u=bob")
+	close(login.renewd)
+	<-login.slow
+	if got := login.c.getWithCookie("/has?k=cart", login.oldID); got != "true" {
+		t.Fatal("within RenewGrace the old ID of a visitor who just logged in gives an empty session")
+	}
+	if got := login.c.getWithCookie("/user", login.oldID); got != "" {
+		t.Fatalf("the pre-log-in ID reaches the signed-in session (user %q)", got)
+	}
+	if got := login.c.getWithCookieHeader("/set?k=early", login.oldID); got != "" {
+		t.Fatalf("a request with the pre-log-in ID sent a Set-Cookie (%s), replacing the new cookie", got)
+	}
+	for _, k := range []string{"late", "early"} {
+		if got := login.c.get("/has?k=" + k); got != "false" {
+			t.Fatalf("the change %q made with the pre-log-in ID reached the signed-in session", k)
+		}
+	}
+	if got := login.c.get("/user"); got != "bob" {
+		t.Fatalf("the signed-in session has user %q, want bob", got)
+	}
+
+	time.Sleep(grace + 500*time.Millisecond)
+	for _, v := range []*visitor{same, login} {
+		if n := v.c.getWithCookie("/len", v.oldID); n != "0" {
+			t.Fatalf("after RenewGrace the old ID still gives a session of %s keys", n)
+		}
+		if _, err := st.Load(context.Background(), session.StoreKey(v.oldID)); err == nil {
+			t.Fatal("after RenewGrace the store still returns a record under the old ID")
+		}
+	}
+}
+
+// getWithCookieHeader sends the given session ID and returns the
+// Set-Cookie header of the response.
+func (c *clientApp) getWithCookieHeader(path, id string) string {
+	req, _ := http.NewRequest("GET", c.srv.URL+path, nil)
+	req.AddCookie(&http.Cookie{Name: session.DefaultCookieName, Value: id})
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	io.Copy(io.Discard, resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		c.t.Fatalf("GET %s: %s", path, resp.Status)
+	}
+	return resp.Header.Get("Set-Cookie")
 }
 
 // clientApp is a Manager on a store behind a real HTTP server, and one
@@ -91,11 +194,18 @@ type clientApp struct {
 // increments "n" with Update, /count prints it, /destroy and /renew, and
 // /slow, which loads the session, calls hook, then sets "late".
 func newClientApp(t *testing.T, st session.Store, hook func(path string)) *clientApp {
+	return newClientAppGrace(t, st, session.NoRenewGrace, hook)
+}
+
+// newClientAppGrace is newClientApp with the given Config.RenewGrace. It
+// also serves /login?u=U, which binds the session to U, and /user.
+func newClientAppGrace(t *testing.T, st session.Store, grace time.Duration, hook func(path string)) *clientApp {
 	m, err := session.New(session.Config{
-		Secret: []byte("sessiontest concurrency secret 0123456789"),
-		Store:  st,
-		Cookie: session.CookieOptions{Secure: session.Off},
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Secret:     []byte("sessiontest concurrency secret 0123456789"),
+		Store:      st,
+		Cookie:     session.CookieOptions{Secure: session.Off},
+		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
+		RenewGrace: grace,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -116,6 +226,12 @@ func newClientApp(t *testing.T, st session.Store, hook func(path string)) *clien
 			s.Destroy()
 		case "/renew":
 			s.Renew()
+		case "/login":
+			s.SetUser(r.URL.Query().Get("u"))
+		case "/user":
+			fmt.Fprint(w, s.User())
+		case "/has":
+			fmt.Fprint(w, s.Has(r.URL.Query().Get("k")))
 		case "/slow":
 			s.Len()
 			if hook != nil {

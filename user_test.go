@@ -1,0 +1,256 @@
+package session_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	session "github.com/websession/session"
+	"github.com/websession/session/flask"
+	"github.com/websession/session/store/memstore"
+)
+
+// countingLoads counts Load calls of a Store.
+type countingLoads struct {
+	session.Store
+	loads atomic.Int64
+	fail  atomic.Bool
+}
+
+func (c *countingLoads) Load(ctx context.Context, key string) (session.Record, error) {
+	c.loads.Add(1)
+	if c.fail.Load() {
+		return session.Record{}, errors.New("revocation store is down")
+	}
+	return c.Store.Load(ctx, key)
+}
+
+func userOf(r *rig, c *http.Cookie) string {
+	var user string
+	r.serve(func(w http.ResponseWriter, req *http.Request) { user = session.From(req).User() }, c)
+	return user
+}
+
+func TestSetUserBindsAndClearUnbinds(t *testing.T) {
+	r := newRig(t, nil)
+	c := r.issue(func(s *session.Session) {
+		s.Set("cart", []int{1})
+		if err := s.SetUser("alice"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if got := userOf(r, c); got != "alice" {
+		t.Fatalf("User() on the next request = %q, want alice", got)
+	}
+	resp := r.serve(func(w http.ResponseWriter, req *http.Request) { session.From(req).Clear() }, c)
+	if cs := sessionCookies(resp, "session"); len(cs) != 1 || cs[0].MaxAge >= 0 {
+		t.Fatalf("Clear of a signed-in session with one value should delete the cookie (log-out), got %v", cs)
+	}
+}
+
+func TestSetUserRefusesBadNames(t *testing.T) {
+	r := newRig(t, nil)
+	for _, name := range []string{strings.Repeat("x", session.MaxUserSize+1), "bad\xff"} {
+		r.serve(func(w http.ResponseWriter, req *http.Request) {
+			if err := session.From(req).SetUser(name); err == nil {
+				t.Errorf("SetUser(%q) accepted", name)
+			}
+		})
+	}
+}
+
+func TestSetUserRenewsServerSideID(t *testing.T) {
+	a := newServerApp(t, nil)
+	_, c1 := a.do("/set?cart=1", "")
+	resp := a.serveFunc(func(s *session.Session) { s.SetUser("alice") }, c1.Value)
+	c2 := oneCookie(t, resp, "session")
+	if c2 == nil || c2.Value == c1.Value {
+		t.Fatal("SetUser did not give the session a new ID (fixation defence)")
+	}
+}
+
+// revocationRig is a cookie-session rig whose Revocations store counts its
+// reads.
+func revocationRig(t *testing.T) (*rig, *countingLoads) {
+	rev := &countingLoads{Store: memstore.New()}
+	return newRig(t, func(c *session.Config) { c.Revocations = rev }), rev
+}
+
+func signIn(r *rig, user string) *http.Cookie {
+	return r.issue(func(s *session.Session) {
+		s.Set("cart", []int{1, 2})
+		s.SetUser(user)
+	})
+}
+
+func TestDestroyUserRevokesCookieSessions(t *testing.T) {
+	for _, format := range cookieFormats() {
+		t.Run(format.name, func(t *testing.T) {
+			rev := &countingLoads{Store: memstore.New()}
+			r := newRig(t, func(c *session.Config) { c.Revocations = rev; c.Format = format.format })
+			laptop, phone, bob := signIn(r, "alice"), signIn(r, "alice"), signIn(r, "bob")
+			r.clock.Advance(time.Second)
+
+			if _, err := r.m.DestroyUser(t.Context(), "alice"); err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range []*http.Cookie{laptop, phone} {
+				if got := userOf(r, c); got != "" {
+					t.Fatal("a cookie of alice signed in before DestroyUser still gives her session")
+				}
+			}
+			if !strings.Contains(r.log.String(), "revoked") {
+				t.Error("no security event logged for a revoked cookie")
+			}
+			if got := userOf(r, bob); got != "bob" {
+				t.Fatal("DestroyUser of alice ended bob's session")
+			}
+			again := signIn(r, "alice")
+			if got := userOf(r, again); got != "alice" {
+				t.Fatal("alice cannot sign in again after DestroyUser")
+			}
+		})
+	}
+}
+
+func TestDestroyOthersKeepsTheCurrentCookieSession(t *testing.T) {
+	r, _ := revocationRig(t)
+	laptop, phone := signIn(r, "alice"), signIn(r, "alice")
+	r.clock.Advance(time.Second)
+	resp := r.serve(func(w http.ResponseWriter, req *http.Request) {
+		if _, err := session.From(req).DestroyOthers(); err != nil {
+			t.Fatal(err)
+		}
+	}, phone)
+	phone = oneCookie(t, resp, "session")
+	if phone == nil {
+		t.Fatal("DestroyOthers did not reissue the current cookie")
+	}
+	r.clock.Advance(time.Second)
+	if got := userOf(r, phone); got != "alice" {
+		t.Fatal("DestroyOthers ended the session that called it")
+	}
+	if got := userOf(r, laptop); got != "" {
+		t.Fatal("DestroyOthers left another cookie session of the user valid")
+	}
+}
+
+func TestRevocationCostsOneReadPerSignedInRequest(t *testing.T) {
+	r, rev := revocationRig(t)
+	anon := r.issue(func(s *session.Session) { s.Set("cart", 1) })
+	alice := signIn(r, "alice")
+	rev.loads.Store(0)
+	for range 5 {
+		userOf(r, anon)
+	}
+	if n := rev.loads.Load(); n != 0 {
+		t.Fatalf("anonymous requests read the revocation store %d times, want 0", n)
+	}
+	for range 5 {
+		userOf(r, alice)
+	}
+	if n := rev.loads.Load(); n != 5 {
+		t.Fatalf("5 signed-in requests read the revocation store %d times, want 5", n)
+	}
+}
+
+func TestRevocationStoreOutageFailsClosed(t *testing.T) {
+	r, rev := revocationRig(t)
+	alice := signIn(r, "alice")
+	rev.fail.Store(true)
+	var sawUser bool
+	resp := r.serve(func(w http.ResponseWriter, req *http.Request) {
+		sawUser = session.From(req).User() != ""
+		w.Write([]byte("page"))
+	}, alice)
+	if sawUser {
+		t.Fatal("with the revocation store down the handler saw a signed-in session")
+	}
+	if resp.StatusCode != http.StatusInternalServerError {
+		t.Fatalf("status %d with the revocation store down, want 500", resp.StatusCode)
+	}
+	if len(sessionCookies(resp, "session")) != 0 {
+		t.Fatal("a cookie was sent while the revocation store was down")
+	}
+}
+
+func TestUserFunctionsSayWhatIsMissing(t *testing.T) {
+	r := newRig(t, nil)
+	if _, err := r.m.DestroyUser(t.Context(), "alice"); !errors.Is(err, session.ErrNotSupported) || !strings.Contains(err.Error(), "Revocations") {
+		t.Fatalf("DestroyUser on cookie sessions without Revocations: %v", err)
+	}
+	if _, err := r.m.Sessions(t.Context(), "alice"); !errors.Is(err, session.ErrNotSupported) {
+		t.Fatalf("Sessions on cookie sessions: %v", err)
+	}
+	r.serve(func(w http.ResponseWriter, req *http.Request) {
+		if _, err := session.From(req).DestroyOthers(); err == nil || !strings.Contains(err.Error(), "SetUser") {
+			t.Errorf("DestroyOthers on an anonymous session: %v", err)
+		}
+	})
+}
+
+func TestAgentSummaries(t *testing.T) {
+	a := newServerApp(t, nil)
+	for ua, want := range map[string]string{
+		"Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0":                                                      "Firefox on Linux",
+		"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36 Edg/130.0.0": "Edge on Windows",
+		"Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/604.1":   "Safari on iPhone",
+		"Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Mobile Safari/537.36":                "Chrome on Android",
+		"curl/8.5.0":                     "curl",
+		"":                               "Unknown browser",
+		strings.Repeat("<script>", 1000): "Other client",
+	} {
+		req := newRequestWithAgent(ua)
+		resp := a.serveRequestFunc(func(s *session.Session) { s.SetUser("alice") }, req)
+		c := oneCookie(t, resp, "session")
+		rec, err := a.mem.Load(t.Context(), session.StoreKey(c.Value))
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, err := session.DescribeRecord(session.StoreKey(c.Value), rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Agent != want {
+			t.Errorf("agent of %.40q = %q, want %q", ua, info.Agent, want)
+		}
+	}
+}
+
+// cookieFormats are the cookie formats the user functions are checked with.
+func cookieFormats() []struct {
+	name   string
+	format session.Format
+} {
+	return []struct {
+		name   string
+		format session.Format
+	}{{"encrypted", session.Encrypted}, {"signed", session.Signed}, {"flask", flask.Format()}}
+}
+
+func newRequestWithAgent(ua string) *http.Request {
+	req := httptest.NewRequest("GET", "/", nil)
+	req.Header.Set("User-Agent", ua)
+	return req
+}
+
+// serveFunc runs fn on the session of a request carrying the session ID id
+// ("" for none).
+func (a *serverApp) serveFunc(fn func(s *session.Session), id string) *http.Response {
+	req := httptest.NewRequest("GET", "/", nil)
+	if id != "" {
+		req.AddCookie(&http.Cookie{Name: "session", Value: id})
+	}
+	return a.serveRequestFunc(fn, req)
+}
+
+func (a *serverApp) serveRequestFunc(fn func(s *session.Session), req *http.Request) *http.Response {
+	rec := httptest.NewRecorder()
+	a.m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fn(session.From(r)) })).ServeHTTP(rec, req)
+	return rec.Result()
+}
