@@ -78,7 +78,7 @@ func TestRedisRoundTrips(t *testing.T) {
 	// inside Redis; those are listed apart, as "inside": they cost no round
 	// trip.
 	saveInside := []string{"hmget", "hset", "pexpireat"}
-	touchInside := []string{"hget", "hset", "pexpireat"}
+	touchInside := []string{"hmget", "hset", "pexpireat"}
 	steps := []struct {
 		name    string
 		advance time.Duration // the clock moves this much first

@@ -27,17 +27,45 @@ type bugs struct {
 	sweepDeletesAll   bool // DeleteExpired deletes live records too
 	loseEmptyData     bool // empty and 64 KiB data come back truncated
 	cancelNotFound    bool // Load with a cancelled context says ErrNotFound
+	userKeepsMoved    bool // a record saved under another user stays listed for the old one
+	deleteUserAll     bool // DeleteUser ignores keep
+	userPrefix        bool // UserRecords and DeleteUser match users by prefix
+	userListsExpired  bool // UserRecords ignores expiry
 }
 
 // mutantStore is a simple correct store unless told to make mistakes.
 type mutantStore struct {
 	bugs
-	mu   sync.Mutex
-	recs map[string]session.Record
+	mu    sync.Mutex
+	recs  map[string]session.Record
+	users map[string]map[string]bool // user -> keys bound to it
 }
 
 func newMutant(b bugs) *mutantStore {
-	return &mutantStore{bugs: b, recs: make(map[string]session.Record)}
+	return &mutantStore{bugs: b, recs: make(map[string]session.Record), users: make(map[string]map[string]bool)}
+}
+
+// index moves key from the index of user from to that of user to. Call
+// with m.mu held.
+func (m *mutantStore) index(key, from, to string) {
+	if from != "" && !m.userKeepsMoved {
+		delete(m.users[from], key)
+	}
+	if to != "" {
+		if m.users[to] == nil {
+			m.users[to] = make(map[string]bool)
+		}
+		m.users[to][key] = true
+	}
+}
+
+// remove deletes the record under key and its index entry. Call with m.mu
+// held.
+func (m *mutantStore) remove(key string) {
+	if rec, ok := m.recs[key]; ok && rec.User != "" {
+		delete(m.users[rec.User], key)
+	}
+	delete(m.recs, key)
 }
 
 func (m *mutantStore) key(k string) string {
@@ -112,7 +140,8 @@ func (m *mutantStore) Save(ctx context.Context, key string, rec session.Record) 
 	if !m.noBump {
 		version++
 	}
-	m.recs[key] = session.Record{Data: m.copyData(rec.Data), Expires: rec.Expires, Version: version}
+	m.index(key, cur.User, rec.User)
+	m.recs[key] = session.Record{Data: m.copyData(rec.Data), Expires: rec.Expires, Version: version, User: rec.User}
 	return nil
 }
 
@@ -125,7 +154,7 @@ func (m *mutantStore) Delete(ctx context.Context, key string) error {
 	if _, ok := m.recs[m.key(key)]; !ok && m.deleteMissingErrs {
 		return session.ErrNotFound
 	}
-	delete(m.recs, m.key(key))
+	m.remove(m.key(key))
 	return nil
 }
 
@@ -179,12 +208,61 @@ func (m *mutantStore) DeleteExpired(ctx context.Context) (int, error) {
 	n := 0
 	for k, rec := range m.recs {
 		if m.sweepDeletesAll || !time.Now().Before(rec.Expires) {
-			delete(m.recs, k)
+			m.remove(k)
 			n++
 		}
 	}
 	if m.sweepCountsZero {
 		n = 0
+	}
+	return n, nil
+}
+
+// userKeys returns the keys the index lists for user. Call with m.mu held.
+func (m *mutantStore) userKeys(user string) []string {
+	var keys []string
+	for u, set := range m.users {
+		if u == user || (m.userPrefix && strings.HasPrefix(u, user)) {
+			for k := range set {
+				keys = append(keys, k)
+			}
+		}
+	}
+	return keys
+}
+
+func (m *mutantStore) UserRecords(ctx context.Context, user string) (map[string]session.Record, error) {
+	if err := m.ctxErr(ctx); err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	got := make(map[string]session.Record)
+	for _, k := range m.userKeys(user) {
+		rec, ok := m.recs[k]
+		if ok && (m.userListsExpired || m.live(rec)) {
+			rec.Data = m.copyData(rec.Data)
+			got[k] = rec
+		}
+	}
+	return got, nil
+}
+
+func (m *mutantStore) DeleteUser(ctx context.Context, user, keep string) (int, error) {
+	if err := m.ctxErr(ctx); err != nil {
+		return 0, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+	for _, k := range m.userKeys(user) {
+		if k == keep && !m.deleteUserAll {
+			continue
+		}
+		if rec, ok := m.recs[k]; ok && m.live(rec) {
+			n++
+		}
+		m.remove(k)
 	}
 	return n, nil
 }

@@ -49,9 +49,17 @@ const expiryPrecision = time.Millisecond
 //     an expired record on its own when it is loaded or touched). Subtests
 //     for a capability the store lacks, or for which it returns
 //     session.ErrNotSupported, are skipped.
+//   - A session.UserIndex, when implemented: Load returns Record.User;
+//     UserRecords reports exactly the live records whose User is the user
+//     named (byte for byte: no prefix or case folding), as they are now,
+//     for any UTF-8 name up to 200 bytes; a save under another User or
+//     none, Delete, a save with Expires past, and expiry take a record out
+//     of its user's list, while Save and Touch keep it listed for as long
+//     as it lives. DeleteUser deletes the user's live records but keep
+//     and reports how many.
 //
-// The Expiry subtest sleeps once, about 2.8 seconds; records it waits out
-// live 2.5 seconds.
+// The Expiry and UserExpiry subtests each sleep once, about 2.8 seconds;
+// records they wait out live 2.5 seconds.
 func RunStore(t *testing.T, newStore func(t *testing.T) session.Store) {
 	t.Helper()
 	tests := []struct {
@@ -78,6 +86,15 @@ func RunStore(t *testing.T, newStore func(t *testing.T) session.Store) {
 		{"Iterate", testIterate},
 		{"IterateStops", testIterateStops},
 		{"DeleteExpiredKeepsLive", testDeleteExpiredKeepsLive},
+		{"UserLoad", testUserLoad},
+		{"UserRecords", testUserRecords},
+		{"UserMove", testUserMove},
+		{"UserDelete", testUserDelete},
+		{"DeleteUserKeep", testDeleteUserKeep},
+		{"DeleteUserAll", testDeleteUserAll},
+		{"UserNames", testUserNames},
+		{"UserConcurrentSaves", testUserConcurrentSaves},
+		{"UserExpiry", testUserExpiry},
 		{"Expiry", testExpiry},
 	}
 	for _, tc := range tests {

@@ -23,7 +23,7 @@ func increment(t testing.TB, st session.Store, key string, maxTries int) error {
 		case errors.Is(err, session.ErrNotFound):
 			rec = session.Record{Data: []byte("0")}
 		case err != nil:
-			return fmt.Errorf("Load: %w", err)
+			return fmt.Errorf("store Load: %w", err)
 		}
 		n, err := strconv.Atoi(string(rec.Data))
 		if err != nil {
@@ -35,7 +35,7 @@ func increment(t testing.TB, st session.Store, key string, maxTries int) error {
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("Save: %w", err)
+			return fmt.Errorf("store Save: %w", err)
 		}
 		return nil
 	}

@@ -22,11 +22,28 @@
 // (the 64-character hex SHA-256 of the session ID, never a value from the
 // request: other keys are refused with session.ErrInvalidKey), mode 0600.
 // A file is a 40-byte header (magic "WSES", format version 1, expiry,
-// version, data length, CRC-32C) followed by the data. Files are replaced
+// version, data length, CRC-32C) followed by the data; a session bound to a
+// user has format version 2, whose 44-byte header adds the length of the
+// user's name, which comes before the data (see Users). Files are replaced
 // atomically: written to a temporary file ".tmp-*" in the same directory,
 // synced, renamed over the old one, then the directory is synced. A
 // corrupt, truncated or unknown-version file reads as missing and is logged
 // (with the first 8 characters of its key only).
+//
+// # Users
+//
+// The Store is a session.UserIndex. A record bound to a user (see
+// session.Record.User) is written in format version 2, which holds the
+// user's name; records without one keep version 1, and both are read. The
+// index is a directory per user, users/<hex SHA-256 of the user's name>,
+// holding one empty file per session, named by its key: UserRecords and
+// DeleteUser read only that user's directory and records. Save creates
+// the entry, synced, before it writes the record, and removes the entry of
+// the previous user after; Delete and DeleteExpired remove the entries of
+// the records they remove, and a user's directory goes with its last
+// entry. All of it happens under the record's lock. A crash can leave an
+// entry whose record is missing, expired or bound to another user: it is
+// ignored, and removed when that user's sessions are listed or deleted.
 //
 // # Locking
 //

@@ -93,18 +93,26 @@ func (s *Store) remove(key string) error {
 }
 
 // syncDir flushes the directory entry changes made for key to disk.
-// Windows cannot sync a directory; its renames are journaled by NTFS.
 func (s *Store) syncDir(key string) error {
+	if err := syncDir(s.dir); err != nil {
+		return fileError("sync directory for", key, err)
+	}
+	return nil
+}
+
+// syncDir flushes the entries of dir to disk. Windows cannot sync a
+// directory; its renames are journaled by NTFS.
+func syncDir(dir string) error {
 	if runtime.GOOS == "windows" {
 		return nil
 	}
-	d, err := os.Open(s.dir)
+	d, err := os.Open(dir)
 	if err != nil {
-		return fileError("open directory for", key, err)
+		return err
 	}
 	defer d.Close()
 	if err := d.Sync(); err != nil && !errors.Is(err, errors.ErrUnsupported) {
-		return fileError("sync directory for", key, err)
+		return err
 	}
 	return nil
 }

@@ -14,7 +14,8 @@ import (
 )
 
 // Store is a session.Store that keeps one file per session in a directory.
-// It also implements session.Toucher, session.Iterator and session.Sweeper.
+// It also implements session.Toucher, session.Iterator, session.Sweeper and
+// session.UserIndex.
 // Create one with New; a Store is safe for concurrent use, and several
 // Stores, in one process or several, may share a directory.
 type Store struct {
@@ -24,10 +25,11 @@ type Store struct {
 }
 
 var (
-	_ session.Store    = (*Store)(nil)
-	_ session.Toucher  = (*Store)(nil)
-	_ session.Iterator = (*Store)(nil)
-	_ session.Sweeper  = (*Store)(nil)
+	_ session.Store     = (*Store)(nil)
+	_ session.Toucher   = (*Store)(nil)
+	_ session.Iterator  = (*Store)(nil)
+	_ session.Sweeper   = (*Store)(nil)
+	_ session.UserIndex = (*Store)(nil)
 )
 
 // New returns a Store keeping its files in dir. It creates dir (and its
@@ -102,7 +104,14 @@ func (s *Store) Load(ctx context.Context, key string) (session.Record, error) {
 // version (0 when there is none); otherwise it returns an error wrapping
 // session.ErrConflict. A record whose Expires has passed removes the file
 // instead. The write is atomic and synced to disk before Save returns.
+//
+// When rec.User is set, the user's index entry is created (and synced)
+// before the record is written; an entry for the user the record was bound
+// to before is removed after.
 func (s *Store) Save(ctx context.Context, key string, rec session.Record) error {
+	if err := checkUser(rec.User); err != nil {
+		return err
+	}
 	unlock, err := s.lock(ctx, key)
 	if err != nil {
 		return err
@@ -122,23 +131,45 @@ func (s *Store) Save(ctx context.Context, key string, rec session.Record) error 
 		return session.ErrConflict
 	}
 	if !live(rec, now) {
-		if !exists {
-			return nil
+		if exists {
+			if err := s.remove(key); err != nil {
+				return err
+			}
 		}
-		return s.remove(key)
+		s.unindex(key, cur.User)
+		return nil
+	}
+	if rec.User != "" {
+		if err := s.index(key, rec.User); err != nil {
+			return err
+		}
 	}
 	rec.Version++
-	return s.write(key, encode(rec))
+	if err := s.write(key, encode(rec)); err != nil {
+		return err
+	}
+	if cur.User != rec.User {
+		s.unindex(key, cur.User)
+	}
+	return nil
 }
 
-// Delete removes the record under key. A missing record is not an error.
+// Delete removes the record under key, and its user's index entry. A
+// missing record is not an error.
 func (s *Store) Delete(ctx context.Context, key string) error {
 	unlock, err := s.lock(ctx, key)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	return s.remove(key)
+	// A file that cannot be read is removed all the same; an index entry
+	// it may have is pruned when its user's records are listed.
+	cur, _, _ := s.read(key)
+	if err := s.remove(key); err != nil {
+		return err
+	}
+	s.unindex(key, cur.User)
+	return nil
 }
 
 // Touch sets the expiry of the live record under key, keeping its data and

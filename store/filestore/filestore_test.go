@@ -153,7 +153,7 @@ func TestCorruptFilesReadAsMissing(t *testing.T) {
 		{"TruncatedData", func(b []byte) []byte { return b[:len(b)-3] }},
 		{"ExtraData", func(b []byte) []byte { return append(b, 'x') }},
 		{"BadMagic", func(b []byte) []byte { b[0] = 'X'; return b }},
-		{"FutureFormatVersion", func(b []byte) []byte { b[4] = 2; return b }},
+		{"FutureFormatVersion", func(b []byte) []byte { b[4] = 3; return b }},
 		{"FlippedDataBit", func(b []byte) []byte { b[len(b)-1] ^= 1; return b }},
 		{"FlippedVersionBit", func(b []byte) []byte { b[27] ^= 1; return b }},
 	} {
@@ -287,6 +287,13 @@ func TestStoresShareADirectory(t *testing.T) {
 
 func TestConcurrentRequests(t *testing.T) {
 	sessiontest.RunConcurrentRequests(t, func(t *testing.T) session.Store {
+		st, _ := newStore(t)
+		return st
+	})
+}
+
+func TestUserSessions(t *testing.T) {
+	sessiontest.RunUserSessions(t, func(t *testing.T) session.Store {
 		st, _ := newStore(t)
 		return st
 	})

@@ -18,10 +18,10 @@ import (
 // file only for the time of one write.
 const StaleTempAge = 10 * time.Minute
 
-// eachName calls fn with the name of every entry in the store's directory,
-// reading it in batches so a large directory is never held in memory whole.
-func (s *Store) eachName(ctx context.Context, fn func(name string) error) error {
-	d, err := os.Open(s.dir)
+// eachName calls fn with the name of every entry in dir, reading it in
+// batches so a large directory is never held in memory whole.
+func (s *Store) eachName(ctx context.Context, dir string, fn func(name string) error) error {
+	d, err := os.Open(dir)
 	if err != nil {
 		return fmt.Errorf("filestore: open directory: %w", err)
 	}
@@ -53,7 +53,7 @@ func (s *Store) Iterate(ctx context.Context, fn func(key string, rec session.Rec
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("filestore: %w", err)
 	}
-	return s.eachName(ctx, func(name string) error {
+	return s.eachName(ctx, s.dir, func(name string) error {
 		if !session.ValidKey(name) {
 			return nil
 		}
@@ -69,7 +69,8 @@ func (s *Store) Iterate(ctx context.Context, fn func(key string, rec session.Rec
 }
 
 // DeleteExpired removes the files of expired records, and of corrupt ones,
-// and reports how many. It also removes temporary files older than
+// and reports how many. The user index entries of the expired records go
+// with them. It also removes temporary files older than
 // StaleTempAge, which it does not count. A file it cannot remove is logged
 // and skipped; DeleteExpired then returns the first such error after
 // finishing the sweep.
@@ -85,7 +86,7 @@ func (s *Store) DeleteExpired(ctx context.Context) (int, error) {
 			firstErr = err
 		}
 	}
-	err := s.eachName(ctx, func(name string) error {
+	err := s.eachName(ctx, s.dir, func(name string) error {
 		switch {
 		case session.ValidKey(name):
 			ok, err := s.sweepRecord(ctx, name)
@@ -130,6 +131,7 @@ func (s *Store) sweepRecord(ctx context.Context, key string) (bool, error) {
 	if err := s.remove(key); err != nil {
 		return false, err
 	}
+	s.unindex(key, rec.User)
 	return true, nil
 }
 

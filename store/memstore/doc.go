@@ -8,6 +8,10 @@
 // first drops expired records and, if none were expired, fails with
 // ErrFull; it never evicts a live session.
 //
+// The store keeps an index of records by Record.User (session.UserIndex),
+// so listing or ending one user's sessions costs in proportion to that
+// user's sessions, not to the whole store.
+//
 // No goroutine is started: expired records are never returned, and are
 // dropped when the store is full, by DeleteExpired, or by Run, a sweep loop
 // the caller starts with a context it controls.

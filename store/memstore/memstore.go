@@ -19,14 +19,16 @@ import (
 var ErrFull = errors.New("memstore: store is full of live sessions; raise WithMaxRecords or use a persistent store")
 
 // Store is an in-process session.Store. It also implements
-// session.Toucher, session.Iterator and session.Sweeper. The zero value is
-// not usable: call New. A Store is safe for concurrent use.
+// session.Toucher, session.Iterator, session.Sweeper and session.UserIndex.
+// The zero value is not usable: call New. A Store is safe for concurrent
+// use.
 type Store struct {
 	max int
 
 	mu       sync.Mutex
 	records  map[string]*entry
 	byExpiry expiryHeap
+	users    map[string]map[string]*entry // Record.User -> key -> entry
 }
 
 // entry is one stored record.
@@ -35,20 +37,26 @@ type entry struct {
 	data    []byte
 	expires time.Time
 	version uint64
+	user    string
 	index   int // position in Store.byExpiry
 }
 
 var (
-	_ session.Store    = (*Store)(nil)
-	_ session.Toucher  = (*Store)(nil)
-	_ session.Iterator = (*Store)(nil)
-	_ session.Sweeper  = (*Store)(nil)
+	_ session.Store     = (*Store)(nil)
+	_ session.Toucher   = (*Store)(nil)
+	_ session.Iterator  = (*Store)(nil)
+	_ session.Sweeper   = (*Store)(nil)
+	_ session.UserIndex = (*Store)(nil)
 )
 
 // New returns an empty Store. Without options it holds up to
 // DefaultMaxRecords records.
 func New(opts ...Option) *Store {
-	s := &Store{max: DefaultMaxRecords, records: make(map[string]*entry)}
+	s := &Store{
+		max:     DefaultMaxRecords,
+		records: make(map[string]*entry),
+		users:   make(map[string]map[string]*entry),
+	}
 	for _, opt := range opts {
 		opt(s)
 	}
@@ -131,6 +139,7 @@ func (s *Store) Save(ctx context.Context, key string, rec session.Record) error 
 	e.expires = rec.Expires
 	e.version = rec.Version + 1
 	heap.Fix(&s.byExpiry, e.index)
+	s.bind(e, rec.User)
 	return nil
 }
 
@@ -165,13 +174,39 @@ func (s *Store) Touch(ctx context.Context, key string, expires time.Time) error 
 	return nil
 }
 
-// remove deletes e from the store. Call with s.mu held.
+// remove deletes e from the store and from its user's index. Call with
+// s.mu held.
 func (s *Store) remove(e *entry) {
+	s.bind(e, "")
 	delete(s.records, e.key)
 	heap.Remove(&s.byExpiry, e.index)
 }
 
+// bind moves e from its user's index to that of user ("" for none). Call
+// with s.mu held.
+func (s *Store) bind(e *entry, user string) {
+	if e.user == user {
+		return
+	}
+	if old := s.users[e.user]; old != nil {
+		delete(old, e.key)
+		if len(old) == 0 {
+			delete(s.users, e.user)
+		}
+	}
+	e.user = user
+	if user == "" {
+		return
+	}
+	keys := s.users[user]
+	if keys == nil {
+		keys = make(map[string]*entry)
+		s.users[user] = keys
+	}
+	keys[e.key] = e
+}
+
 // record returns a copy of e that the caller may change.
 func (e *entry) record() session.Record {
-	return session.Record{Data: bytes.Clone(e.data), Expires: e.expires, Version: e.version}
+	return session.Record{Data: bytes.Clone(e.data), Expires: e.expires, Version: e.version, User: e.user}
 }

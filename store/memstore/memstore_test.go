@@ -129,3 +129,7 @@ func TestRunSweepsUntilCancelled(t *testing.T) {
 func TestConcurrentRequests(t *testing.T) {
 	sessiontest.RunConcurrentRequests(t, func(t *testing.T) session.Store { return memstore.New() })
 }
+
+func TestUserSessions(t *testing.T) {
+	sessiontest.RunUserSessions(t, func(t *testing.T) session.Store { return memstore.New() })
+}

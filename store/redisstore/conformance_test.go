@@ -57,3 +57,14 @@ func TestConcurrentRequests(t *testing.T) {
 		})
 	}
 }
+
+// TestUserSessions lists and ends one user's sessions through a Manager on
+// a single node and on the cluster.
+func TestUserSessions(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			client := b.client(t)
+			sessiontest.RunUserSessions(t, func(t *testing.T) session.Store { return newTestStore(t, client) })
+		})
+	}
+}

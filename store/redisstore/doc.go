@@ -22,19 +22,47 @@
 //	HGETALL session:9f86d081...  ->  data     <the encoded session, opaque bytes>
 //	                                 expires  <unix milliseconds>
 //	                                 version  <decimal, starts at 1>
+//	                                 user     <Record.User; only when bound to one>
 //
 // The key also carries a native expiry (PEXPIREAT) at the same instant, so
 // Redis itself drops expired sessions; Load additionally treats a record
 // whose stored expiry has passed by this process's clock as missing, so a
 // skew between the clocks never revives an expired session.
 //
+// # Users
+//
+// The Store is a session.UserIndex. Each user with sessions has a set of
+// their session keys, prefix + "user:" + the user's name:
+//
+//	SMEMBERS session:user:alice  ->  9f86d081..., 2c26b46b...
+//
+// The set expires (PEXPIREAT NX, then GT, which needs Redis 7.0 or newer)
+// no sooner than the user's longest-lived session, so it goes away with
+// them. On a single node or a Sentinel-managed primary, the Save and Touch
+// scripts update the sets in the same atomic step. In a Redis Cluster (or
+// a Ring) a user's set and sessions live on different nodes, which no
+// script can span: there Save and Touch of a session bound to a user send
+// one more round trip (SADD and PEXPIREAT to the set's node) after the
+// script, when the user changed or the session now lives longer; a
+// session without a user costs the same as without the index.
+//
+// Delete, expiry and moving a session to another user may leave its key in
+// the old set: UserRecords and DeleteUser check each member's record and
+// remove the members that are no longer a live record of that user (then
+// read those records again, so a session bound to the user meanwhile is
+// put back). UserRecords is SMEMBERS and one pipeline of HGETALL;
+// DeleteUser is SMEMBERS and one pipeline of a script that deletes each
+// record only if it is still bound to the user, then the clean-up.
+//
 // # Cost
 //
 // Load is one HGETALL; Save, Touch and Delete are one command each (Save
 // and Touch are Lua scripts run with EVALSHA; on a node that has not
 // cached the script yet, after a restart for instance, EVALSHA fails and
-// one EVAL follows, which caches it). Save and Touch compare and
-// set on the server, atomically: there is no WATCH/MULTI round trip.
+// one EVAL follows, which caches it). Save and Touch compare and set on
+// the server, atomically: there is no WATCH/MULTI round trip. On a
+// cluster, Save and Touch of a session bound to a user may add the round
+// trip to the user's set described above.
 //
 // Iterate walks the whole keyspace of every primary with SCAN (on a
 // cluster, each primary in turn), so its cost grows with the total number

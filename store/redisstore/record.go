@@ -13,6 +13,7 @@ const (
 	fieldData    = "data"
 	fieldExpires = "expires"
 	fieldVersion = "version"
+	fieldUser    = "user" // only for a record bound to a user
 )
 
 // errMalformed reports a hash under the store's prefix that the store did
@@ -31,6 +32,7 @@ func decode(fields map[string]string) (session.Record, error) {
 		Data:    []byte(data),
 		Expires: time.UnixMilli(exp),
 		Version: ver,
+		User:    fields[fieldUser],
 	}, nil
 }
 

@@ -13,20 +13,26 @@ import (
 )
 
 // Store is a session.Store backed by Redis. It also implements
-// session.Toucher and session.Iterator, but not session.Sweeper: Redis
-// deletes expired sessions by itself, so there is nothing to sweep. It is
-// safe for concurrent use. Create one with New.
+// session.Toucher, session.Iterator and session.UserIndex, but not
+// session.Sweeper: Redis deletes expired sessions by itself, so there is
+// nothing to sweep. It is safe for concurrent use. Create one with New.
 type Store struct {
 	client redis.UniversalClient
 	prefix string
-	save   *redis.Script
-	touch  *redis.Script
+	// sets is the prefix of the user sets when the scripts keep them
+	// (a single node), or "" when the client does (a cluster or ring,
+	// where a user's set and records live on different nodes).
+	sets       string
+	save       *redis.Script
+	touch      *redis.Script
+	deleteUser *redis.Script
 }
 
 var (
-	_ session.Store    = (*Store)(nil)
-	_ session.Toucher  = (*Store)(nil)
-	_ session.Iterator = (*Store)(nil)
+	_ session.Store     = (*Store)(nil)
+	_ session.Toucher   = (*Store)(nil)
+	_ session.Iterator  = (*Store)(nil)
+	_ session.UserIndex = (*Store)(nil)
 )
 
 // New returns a Store that keeps sessions through client: a *redis.Client
@@ -44,12 +50,18 @@ func New(client redis.UniversalClient, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Store{
-		client: client,
-		prefix: o.prefix,
-		save:   redis.NewScript(saveLua),
-		touch:  redis.NewScript(touchLua),
-	}, nil
+	st := &Store{
+		client:     client,
+		prefix:     o.prefix,
+		save:       redis.NewScript(saveLua),
+		touch:      redis.NewScript(touchLua),
+		deleteUser: redis.NewScript(deleteUserLua),
+	}
+	if _, ok := client.(*redis.Client); ok {
+		// One node holds every key: the scripts keep the user sets, atomically.
+		st.sets = st.userPrefix()
+	}
+	return st, nil
 }
 
 // Load returns the record stored under key, or session.ErrNotFound when
@@ -81,6 +93,12 @@ func (s *Store) Load(ctx context.Context, key string) (session.Record, error) {
 // nothing. The check and the write are one Lua script, atomic on the
 // server. A record whose expiry has already passed is deleted instead of
 // stored.
+//
+// The script also keeps the user index: on a single node it moves the
+// record between user sets itself; on a cluster, when rec.User is set and
+// the user changed or the record now lives longer, one more round trip
+// adds the record to the user's set, on the set's node. A record without a
+// user costs the one script call in every case.
 func (s *Store) Save(ctx context.Context, key string, rec session.Record) error {
 	if !session.ValidKey(key) {
 		return fmt.Errorf("redisstore: save: %w", session.ErrInvalidKey)
@@ -88,24 +106,38 @@ func (s *Store) Save(ctx context.Context, key string, rec session.Record) error 
 	if rec.Version == math.MaxUint64 {
 		return errors.New("redisstore: save: version counter is at its maximum and cannot be incremented; delete the record")
 	}
-	saved, err := s.save.Run(ctx, s.client, []string{s.prefix + key},
+	keys := []string{s.prefix + key}
+	if rec.User != "" && s.sets != "" {
+		keys = append(keys, s.userKey(rec.User))
+	}
+	saved, err := s.save.Run(ctx, s.client, keys,
 		strconv.FormatUint(rec.Version, 10),
 		strconv.FormatUint(rec.Version+1, 10),
 		rec.Data,
 		rec.Expires.UnixMilli(),
 		time.Now().UnixMilli(),
+		rec.User,
+		s.sets,
+		key,
 	).Int64()
 	if err != nil {
 		return fmt.Errorf("redisstore: save: %w", err)
 	}
-	if saved == 0 {
+	switch saved {
+	case 0:
 		return session.ErrConflict
+	case 2:
+		if err := s.index(ctx, rec.User, rec.Expires, key); err != nil {
+			return fmt.Errorf("redisstore: save: the record is saved, but adding it to its user's set failed, so listing the user's sessions may miss it: %w", err)
+		}
 	}
 	return nil
 }
 
 // Delete removes the record stored under key with one DEL. Deleting a
-// missing record is not an error.
+// missing record is not an error. The record's entry in its user's set,
+// if any, is dropped by the next UserRecords or DeleteUser of that user,
+// or expires with the set.
 func (s *Store) Delete(ctx context.Context, key string) error {
 	if !session.ValidKey(key) {
 		return fmt.Errorf("redisstore: delete: %w", session.ErrInvalidKey)

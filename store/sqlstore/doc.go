@@ -27,15 +27,18 @@
 // CreateTable creates the table below (named "sessions" unless WithTable
 // says otherwise) if it does not exist. Nothing creates it implicitly. The
 // key is the hex SHA-256 of the session ID, never the ID itself; expires
-// is in Unix milliseconds (UTC), the same integer in every dialect.
+// is in Unix milliseconds (UTC), the same integer in every dialect;
+// user_id is Record.User, NULL for a session bound to no user.
 //
 //	-- PostgreSQL
 //	CREATE TABLE IF NOT EXISTS "sessions" (
 //		"key"   TEXT PRIMARY KEY,
 //		data    BYTEA NOT NULL,
 //		expires BIGINT NOT NULL,   -- Unix milliseconds
-//		version BIGINT NOT NULL);
+//		version BIGINT NOT NULL,
+//		user_id TEXT);
 //	CREATE INDEX IF NOT EXISTS "sessions_expires_idx" ON "sessions" (expires);
+//	CREATE INDEX IF NOT EXISTS "sessions_user_idx" ON "sessions" (user_id);
 //
 //	-- MySQL / MariaDB
 //	CREATE TABLE IF NOT EXISTS `sessions` (
@@ -43,15 +46,33 @@
 //		data    LONGBLOB NOT NULL,
 //		expires BIGINT NOT NULL,
 //		version BIGINT NOT NULL,
-//		INDEX `sessions_expires_idx` (expires)) ENGINE=InnoDB;
+//		user_id VARBINARY(512) NULL,
+//		INDEX `sessions_expires_idx` (expires),
+//		INDEX `sessions_user_idx` (user_id)) ENGINE=InnoDB;
 //
 //	-- SQLite
 //	CREATE TABLE IF NOT EXISTS "sessions" (
 //		"key"   TEXT NOT NULL PRIMARY KEY,
 //		data    BLOB NOT NULL,
 //		expires INTEGER NOT NULL,
-//		version INTEGER NOT NULL) WITHOUT ROWID;
+//		version INTEGER NOT NULL,
+//		user_id TEXT) WITHOUT ROWID;
 //	CREATE INDEX IF NOT EXISTS "sessions_expires_idx" ON "sessions" (expires);
+//	CREATE INDEX IF NOT EXISTS "sessions_user_idx" ON "sessions" (user_id);
+//
+// A table made by an earlier version, without user_id, is upgraded by
+// CreateTable: it looks the column up in the catalog and, when it is
+// missing, runs ALTER TABLE "sessions" ADD COLUMN user_id (type as above)
+// and creates the index. Existing rows keep working, with no user. With
+// your own migrations, add the column and index the same way.
+//
+// # Users
+//
+// The Store is a session.UserIndex: UserRecords and DeleteUser ("log out
+// everywhere") are one query each on the user_id index, and skip expired
+// rows. User names are compared byte for byte (VARBINARY on MySQL, so no
+// case folding). Save refuses a user name longer than MaxUserLen (512)
+// bytes, not UTF-8, or holding a NUL byte, in every dialect.
 //
 // The table name is the only text put into SQL: it must be a lowercase
 // identifier (see WithTable) and is always quoted. Everything else is a
@@ -61,7 +82,7 @@
 // # Expiry and compare-and-set
 //
 // The current time comes from Go (WithNow), never from the database
-// server. Every read (Load, Iterate, Touch) skips expired rows, so an
+// server. Every read (Load, Iterate, Touch, UserRecords) skips expired rows, so an
 // expired record is never returned even before DeleteExpired sweeps it.
 // Save is compare-and-set on the version column with conditional
 // statements, no transaction and no lock held between statements: a new

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	session "github.com/websession/session"
@@ -30,13 +31,15 @@ func (s *Store) Iterate(ctx context.Context, fn func(key string, rec session.Rec
 			var (
 				r                row
 				expires, version int64
+				user             sql.NullString
 			)
-			if err := rows.Scan(&r.key, &r.rec.Data, &expires, &version); err != nil {
+			if err := rows.Scan(&r.key, &r.rec.Data, &expires, &version, &user); err != nil {
 				rows.Close()
 				return s.fail("iterate", err)
 			}
 			r.rec.Expires = time.UnixMilli(expires)
 			r.rec.Version = uint64(version)
+			r.rec.User = scanUser(user)
 			page = append(page, r)
 		}
 		if err := rows.Err(); err != nil {

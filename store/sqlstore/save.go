@@ -26,23 +26,24 @@ func (s *Store) Save(ctx context.Context, key string, rec session.Record) error 
 		// can have this version, or be given the next one.
 		return fmt.Errorf("sqlstore: save: %w", session.ErrConflict)
 	}
+	user, err := userArg(rec.User)
+	if err != nil {
+		return err
+	}
 	data := rec.Data
 	if data == nil {
 		data = []byte{} // the data column is NOT NULL
 	}
 	expires := rec.Expires.UnixMilli()
 
-	var (
-		stored bool
-		err    error
-	)
+	var stored bool
 	switch {
 	case rec.Version > 0:
-		stored, err = s.exec(ctx, s.q.update, data, expires, int64(rec.Version)+1, key, int64(rec.Version), s.nowMillis())
+		stored, err = s.exec(ctx, s.q.update, data, expires, int64(rec.Version)+1, user, key, int64(rec.Version), s.nowMillis())
 	case s.dialect == MySQL:
-		stored, err = s.insertMySQL(ctx, key, data, expires)
+		stored, err = s.insertMySQL(ctx, key, data, expires, user)
 	default:
-		stored, err = s.exec(ctx, s.q.insert, key, data, expires, s.nowMillis())
+		stored, err = s.exec(ctx, s.q.insert, key, data, expires, user, s.nowMillis())
 	}
 	if err != nil {
 		return s.fail("save", err)
@@ -55,8 +56,8 @@ func (s *Store) Save(ctx context.Context, key string, rec session.Record) error 
 
 // insertMySQL inserts a new record, first removing an expired one in the
 // way. It reports false when a live record holds the key.
-func (s *Store) insertMySQL(ctx context.Context, key string, data []byte, expires int64) (bool, error) {
-	stored, err := s.exec(ctx, s.q.insert, key, data, expires)
+func (s *Store) insertMySQL(ctx context.Context, key string, data []byte, expires int64, user any) (bool, error) {
+	stored, err := s.exec(ctx, s.q.insert, key, data, expires, user)
 	if stored || err != nil {
 		return stored, err
 	}
@@ -66,7 +67,7 @@ func (s *Store) insertMySQL(ctx context.Context, key string, data []byte, expire
 		// another writer changed it in between. Either way, a conflict.
 		return false, err
 	}
-	return s.exec(ctx, s.q.insert, key, data, expires)
+	return s.exec(ctx, s.q.insert, key, data, expires, user)
 }
 
 // exec runs a statement and reports whether it changed exactly one row.

@@ -11,7 +11,7 @@ import (
 )
 
 // Store is a session.Store kept in one SQL table. It also implements
-// session.Toucher, session.Iterator and session.Sweeper. It is safe for
+// session.Toucher, session.Iterator, session.Sweeper and session.UserIndex. It is safe for
 // concurrent use and holds no connection of its own: every call borrows
 // one from the *sql.DB.
 type Store struct {
@@ -23,10 +23,11 @@ type Store struct {
 }
 
 var (
-	_ session.Store    = (*Store)(nil)
-	_ session.Toucher  = (*Store)(nil)
-	_ session.Iterator = (*Store)(nil)
-	_ session.Sweeper  = (*Store)(nil)
+	_ session.Store     = (*Store)(nil)
+	_ session.Toucher   = (*Store)(nil)
+	_ session.Iterator  = (*Store)(nil)
+	_ session.Sweeper   = (*Store)(nil)
+	_ session.UserIndex = (*Store)(nil)
 )
 
 // New returns a Store that keeps sessions in db, a database opened by the
@@ -92,8 +93,9 @@ func (s *Store) Load(ctx context.Context, key string) (session.Record, error) {
 		rec     session.Record
 		expires int64
 		version int64
+		user    sql.NullString
 	)
-	err := s.db.QueryRowContext(ctx, s.q.load, key, s.nowMillis()).Scan(&rec.Data, &expires, &version)
+	err := s.db.QueryRowContext(ctx, s.q.load, key, s.nowMillis()).Scan(&rec.Data, &expires, &version, &user)
 	if errors.Is(err, sql.ErrNoRows) {
 		return session.Record{}, fmt.Errorf("sqlstore: load: %w", session.ErrNotFound)
 	}
@@ -102,6 +104,7 @@ func (s *Store) Load(ctx context.Context, key string) (session.Record, error) {
 	}
 	rec.Expires = time.UnixMilli(expires)
 	rec.Version = uint64(version)
+	rec.User = scanUser(user)
 	return rec, nil
 }
 

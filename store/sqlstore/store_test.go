@@ -162,3 +162,9 @@ func TestConcurrentRequests(t *testing.T) {
 		sessiontest.RunConcurrentRequests(t, func(t *testing.T) session.Store { return newStore(t, db) })
 	})
 }
+
+func TestUserSessions(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *sql.DB) {
+		sessiontest.RunUserSessions(t, func(t *testing.T) session.Store { return newStore(t, db) })
+	})
+}
