@@ -47,13 +47,16 @@ func cookieFormat(name string) (session.Format, string, error) {
 
 // app is the shop: its session manager, pages and data.
 type app struct {
+	m         *session.Manager
 	log       *slog.Logger
 	pages     map[string]*template.Template
 	css       template.CSS
-	users     map[string]user
+	users     *users
 	products  []product
 	format    string
 	storeName string
+	// cookieSessions is true when the whole session is in the cookie.
+	cookieSessions bool
 }
 
 // newApp builds the shop and returns its handler: the routes, wrapped in
@@ -81,14 +84,20 @@ func newApp(cfg appConfig) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	accounts, err := newUsers()
+	if err != nil {
+		return nil, err
+	}
 	a := &app{
-		log:       cfg.Logger,
-		pages:     pages,
-		css:       css,
-		users:     demoUsers(),
-		products:  catalogue(),
-		format:    about,
-		storeName: cfg.StoreName,
+		m:              m,
+		cookieSessions: cfg.Store == nil,
+		log:            cfg.Logger,
+		pages:          pages,
+		css:            css,
+		users:          accounts,
+		products:       catalogue(),
+		format:         about,
+		storeName:      cfg.StoreName,
 	}
 	if cfg.Store != nil {
 		a.format = "none: the cookie holds only a random session ID"
@@ -107,6 +116,9 @@ func newApp(cfg appConfig) (http.Handler, error) {
 	mux.HandleFunc("POST /cart/remove", a.cartRemove)
 	mux.HandleFunc("POST /cart/empty", a.cartEmpty)
 	mux.HandleFunc("POST /theme", a.theme)
+	mux.HandleFunc("GET /devices", a.devices)
+	mux.HandleFunc("POST /devices/end", a.deviceEnd)
+	mux.HandleFunc("POST /devices/end-others", a.deviceEndOthers)
 
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(forbidden))

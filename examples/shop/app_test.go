@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -250,7 +251,7 @@ func TestPanelShowsCookieSize(t *testing.T) {
 	c := s.cookie()
 	// The Set-Cookie header: name=value; Path=/; HttpOnly; SameSite=Lax.
 	size := len(cookieName + "=" + c + "; Path=/; HttpOnly; SameSite=Lax")
-	want := "This response sets the <code>" + cookieName + "</code> cookie, " + strconv.Itoa(size) + " of 4093 bytes"
+	want := "This response sets the <code>" + cookieName + "</code> cookie: <strong>" + strconv.Itoa(size) + " of 4093 bytes</strong>"
 	if !strings.Contains(body, want) {
 		t.Errorf("the panel does not say %q:\n%s", want, body)
 	}
@@ -282,5 +283,85 @@ func TestCookieFormats(t *testing.T) {
 		if loggedIn(body) != "bob" || !strings.Contains(body, "<dt>Cookie format</dt><dd>"+tt.panel) {
 			t.Errorf("format %q: not logged in, or the panel does not say %q", tt.format, tt.panel)
 		}
+	}
+}
+
+func TestDevicesWithCookieSessions(t *testing.T) {
+	t.Parallel()
+	s, _ := cookieShop(t, &syncBuffer{})
+
+	// Anonymous: sent to log in first.
+	resp, err := s.client.Get(s.srv.URL + "/devices")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readBody(t, resp)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" {
+		t.Fatalf("GET /devices, not logged in: %d to %q, want 303 to /login", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	s.post("/devices/end-others", nil, "/login")
+	if f := flashes(s.get("/login")); len(f) != 2 || !strings.HasPrefix(f[0], "error: Log in to") {
+		t.Errorf("the log-in page after trying the devices page shows flashes %q; want two asking to log in", f)
+	}
+
+	// Logged in: the page explains why cookie sessions cannot be listed and
+	// offers nothing it cannot do.
+	s.login("alice", "wonderland")
+	body := s.get("/devices")
+	if !strings.Contains(body, "<strong>cookie sessions</strong>") || strings.Contains(body, `id="devices"`) || strings.Contains(body, `action="/devices/end`) {
+		t.Errorf("the devices page with cookie sessions does not explain them, or offers to end sessions:\n%s", body)
+	}
+	s.post("/devices/end-others", nil, "/devices")
+	if f := flashes(s.get("/")); !slices.Contains(f, "error: This shop keeps sessions in cookies, so it cannot end them from the server.") {
+		t.Errorf("log out everywhere with cookie sessions: flashes %q", f)
+	}
+	s.post("/devices/end", url.Values{"handle": {strings.Repeat("ab", 32)}}, "/devices")
+	if f := flashes(s.get("/")); !slices.Contains(f, "error: This shop keeps sessions in cookies, so it cannot end them from the server.") {
+		t.Errorf("ending a session by handle with cookie sessions: flashes %q", f)
+	}
+	if loggedIn(s.get("/")) != "alice" {
+		t.Error("log out everywhere with cookie sessions logged out this browser")
+	}
+}
+
+// TestEveryFormRefusesCrossOrigin posts every form the shop's pages show,
+// as a cross-site page would, and expects each refused with nothing
+// changed.
+func TestEveryFormRefusesCrossOrigin(t *testing.T) {
+	t.Parallel()
+	s, _ := storeShop(t, "memory")
+	formRe := regexp.MustCompile(`<form method="post" action="([^"]+)"`)
+	actions := map[string]bool{}
+	forms := func(page string) {
+		for _, m := range formRe.FindAllStringSubmatch(s.get(page), -1) {
+			actions[m[1]] = true
+		}
+	}
+	forms("/login") // before logging in: the log-in form
+	other := s.another()
+	other.login("alice", "wonderland")
+	s.login("alice", "wonderland")
+	s.addToCart("tea")
+	forms("/")
+	forms("/shop")
+	forms("/devices")
+	want := []string{"/cart/add", "/cart/empty", "/cart/remove", "/devices/end", "/devices/end-others", "/login", "/logout", "/theme"}
+	if got := slices.Sorted(maps.Keys(actions)); !slices.Equal(got, want) {
+		t.Fatalf("the pages show forms posting to %q, want %q", got, want)
+	}
+
+	for action := range actions {
+		resp := s.postWith(action, url.Values{"product": {"tea"}, "theme": {"dark"}, "username": {"bob"}, "password": {"builder"}},
+			http.Header{"Sec-Fetch-Site": {"cross-site"}, "Origin": {"https://evil.example"}})
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("cross-site POST %s: status %d, want 403", action, resp.StatusCode)
+		}
+	}
+	body := s.get("/")
+	if loggedIn(body) != "alice" || !maps.Equal(cartOf(body), map[string]int{"Green tea": 1}) || strings.Contains(body, `class="dark"`) {
+		t.Error("a refused cross-site POST changed the session")
+	}
+	if loggedIn(other.get("/")) != "alice" {
+		t.Error("a refused cross-site POST ended another session")
 	}
 }

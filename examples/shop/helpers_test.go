@@ -8,12 +8,22 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+
+	"golang.org/x/crypto/bcrypt"
 )
+
+func TestMain(m *testing.M) {
+	bcryptCost = bcrypt.MinCost // every start hashes the demo passwords
+	code := m.Run()
+	stopBrowser()
+	os.Exit(code)
+}
 
 // shop is a running shop and a browser-like client with a cookie jar.
 // restart replaces the server with one running a fresh handler (a new
@@ -52,6 +62,19 @@ func (s *shop) start() {
 	srv.Config.Handler = s.build(srv.Listener.Addr().String())
 	srv.Start()
 	s.srv = srv
+}
+
+// another returns a second browser on the same server, with a cookie jar
+// of its own. It follows the server of s as it is now: do not restart s
+// while using it.
+func (s *shop) another() *shop {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	client := *s.client
+	client.Jar = jar
+	return &shop{t: s.t, build: s.build, srv: s.srv, client: &client, jar: jar}
 }
 
 // restart stops the server and starts a new one with a new handler. The

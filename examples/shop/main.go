@@ -1,6 +1,7 @@
 // Command shop is the demo web app of github.com/websession/session: a
-// small shop with log-in, a visit counter, a cart, flash messages and a
-// theme preference, where every page has a "How this works" panel showing
+// small shop with log-in, a visit counter, a cart, flash messages, a theme
+// preference and a "Your devices" page listing the user's sessions (with a
+// server-side store), where every page has a "How this works" panel showing
 // the session as the server sees it and the cookie the response sends.
 //
 // Run it from the repository root and open http://127.0.0.1:8080:
@@ -10,10 +11,11 @@
 //	go run ./examples/shop -help                    # every flag and store URL
 //
 // The demo accounts (alice, bob) and their passwords are listed on the
-// log-in page. The session secret comes from SESSION_SECRET (32 or more
-// bytes of text, used as they are, as `sessionctl keygen` prints them) or
-// is generated once into -secret-file (".shop-secret", mode 0600), so
-// restarts keep visitors logged in.
+// log-in page; the shop keeps only their bcrypt hashes, made at start-up.
+// The session secret comes from SESSION_SECRET (32 or more bytes of text,
+// used as they are, as `sessionctl keygen` prints them) or is generated
+// once into -secret-file (".shop-secret", mode 0600), so restarts keep
+// visitors logged in.
 //
 // On a loopback address without TLS the session cookie is sent without
 // the Secure attribute, so plain http://127.0.0.1 works in any client;
@@ -22,7 +24,9 @@
 //
 // The shop uses the session package only through its public API, as any
 // application would: session.New, Manager.Handler, session.From, the
-// Session methods and session.Get.
+// Session methods (SetUser at log-in, DestroyOthers for "log out all other
+// devices"), session.Get, and Manager.Sessions and Manager.DestroySession
+// for the devices page.
 package main
 
 import (
@@ -97,25 +101,51 @@ Flags:
 
 // run starts the shop and serves until ctx ends.
 func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, log *slog.Logger) error {
-	f, err := parseFlags(args, stderr)
+	srv, err := start(ctx, args, getenv, stderr, log)
 	if err != nil {
 		return err
+	}
+	return srv.serve(ctx)
+}
+
+// server is a shop that listens but does not serve yet: start makes it,
+// serve runs it. The browser tests use the two halves to learn the address
+// of a shop started on port 0.
+type server struct {
+	http       *http.Server
+	ln         net.Listener
+	certFile   string // with keyFile, serve HTTPS; "" for plain HTTP
+	keyFile    string
+	store      session.Store
+	closeStore func() error
+	log        *slog.Logger
+}
+
+// start parses the flags, loads the secret, opens the store, builds the
+// shop and listens, as main does before serving.
+func start(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, log *slog.Logger) (*server, error) {
+	f, err := parseFlags(args, stderr)
+	if err != nil {
+		return nil, err
 	}
 	spec, err := parseStore(f.store)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	secret, source, err := loadSecret(getenv("SESSION_SECRET"), f.secretFile, log)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	openCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	st, closeStore, err := openStore(openCtx, spec, storeOptions{Logger: log})
 	cancel()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer closeStore()
+	fail := func(err error) (*server, error) {
+		closeStore()
+		return nil, err
+	}
 
 	tls := f.tlsCert != ""
 	secure := cookieSecure(f.addr, tls)
@@ -134,33 +164,48 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		Logger:    log,
 	})
 	if err != nil {
-		return err
+		return fail(err)
 	}
 
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
-		return fmt.Errorf("shop: %w", err)
+		return fail(fmt.Errorf("shop: %w", err))
 	}
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	srv := &server{
+		http: &http.Server{
+			Handler:           h,
+			ReadHeaderTimeout: 10 * time.Second,
+			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		},
+		ln:         ln,
+		store:      st,
+		closeStore: closeStore,
+		log:        log,
 	}
 	scheme := "http"
 	if tls {
 		scheme = "https"
+		srv.certFile, srv.keyFile = f.tlsCert, f.tlsKey
 	}
 	log.Info("shop: listening", "url", scheme+"://"+ln.Addr().String(), "store", spec.Kind, "secret_from", source)
+	return srv, nil
+}
 
-	if sw, ok := st.(session.Sweeper); ok {
-		go sweep(ctx, sw, log) // ends with ctx
+// serve serves until ctx ends, then shuts the server down gracefully and
+// closes the store.
+func (srv *server) serve(ctx context.Context) error {
+	defer srv.closeStore()
+	ctx, stop := context.WithCancel(ctx)
+	defer stop() // ends the sweep loop
+	if sw, ok := srv.store.(session.Sweeper); ok {
+		go sweep(ctx, sw, srv.log)
 	}
 	errc := make(chan error, 1)
 	go func() {
-		if tls {
-			errc <- srv.ServeTLS(ln, f.tlsCert, f.tlsKey)
+		if srv.certFile != "" {
+			errc <- srv.http.ServeTLS(srv.ln, srv.certFile, srv.keyFile)
 		} else {
-			errc <- srv.Serve(ln)
+			errc <- srv.http.Serve(srv.ln)
 		}
 	}()
 	select {
@@ -168,10 +213,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return fmt.Errorf("shop: %w", err)
 	case <-ctx.Done():
 	}
-	log.Info("shop: shutting down")
+	srv.log.Info("shop: shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	return srv.Shutdown(shutdownCtx)
+	return srv.http.Shutdown(shutdownCtx)
 }
 
 // sweepEvery is how often the shop deletes expired server-side sessions.

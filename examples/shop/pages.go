@@ -3,16 +3,14 @@ package main
 import (
 	"errors"
 	"net/http"
-	"slices"
-	"strings"
 
 	session "github.com/websession/session"
 )
 
 // Session keys the shop uses. Values are plain JSON-shaped data, so the
-// "How this works" panel can show them as they are stored.
+// "How this works" panel can show them as they are stored. The logged-in
+// user is not a key: Session.SetUser binds the session to them.
 const (
-	keyUser   = "user"   // string: the logged-in user's name
 	keyVisits = "visits" // int: home page views
 	keyCart   = "cart"   // cart: product ID to quantity
 	keyTheme  = "theme"  // string: "light" or "dark"
@@ -37,20 +35,17 @@ func (a *app) shop(w http.ResponseWriter, r *http.Request) {
 
 // loginPage shows the log-in form and the demo accounts.
 func (a *app) loginPage(w http.ResponseWriter, r *http.Request) {
-	users := make([]user, 0, len(a.users))
-	for _, u := range a.users {
-		users = append(users, u)
-	}
-	slices.SortFunc(users, func(x, y user) int { return strings.Compare(x.Name, y.Name) })
-	a.render(w, r, "login", &page{Title: "Log in", Users: users})
+	a.render(w, r, "login", &page{Title: "Log in", Users: a.users.list()})
 }
 
-// login checks the password, then gives the session a new identity before
-// storing the user in it: an identifier an attacker planted before log-in
-// is worthless after it (session fixation defence).
+// login checks the password, then binds the session to the user with
+// SetUser, which also gives the session a new identity (an identifier an
+// attacker planted before log-in is worthless after it: session fixation
+// defence) and, with a server-side store, lists it under "Your devices".
+// The cart and the visit counter come along.
 func (a *app) login(w http.ResponseWriter, r *http.Request) {
 	s := session.From(r)
-	u, ok := authenticate(a.users, r.PostFormValue("username"), r.PostFormValue("password"))
+	u, ok := a.users.authenticate(r.PostFormValue("username"), r.PostFormValue("password"))
 	if !ok {
 		if err := s.Flash("error", "Unknown user name or wrong password."); err != nil {
 			a.serverError(w, r, err)
@@ -60,8 +55,7 @@ func (a *app) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := errors.Join(
-		s.Renew(),
-		s.Set(keyUser, u.Name),
+		s.SetUser(u.Name),
 		s.Flash("message", "Welcome back, "+u.Name),
 	)
 	if err != nil {
@@ -170,7 +164,7 @@ func redirect(w http.ResponseWriter, r *http.Request, path string) {
 // request as is (no open redirect).
 func backTo(r *http.Request) string {
 	switch back := r.PostFormValue("back"); back {
-	case "/", "/shop", "/login":
+	case "/", "/shop", "/login", "/devices":
 		return back
 	}
 	return "/"

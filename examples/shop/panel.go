@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	session "github.com/websession/session"
 )
@@ -13,6 +14,9 @@ import (
 // this request, and the cookie this response sends.
 type panel struct {
 	Values    []panelValue
+	User      string // bound by SetUser, or ""
+	SignedIn  string // when SetUser bound it
+	Handle    string // server-side: the store key, SHA-256 of the ID
 	IsNew     bool
 	Permanent bool
 	Format    string
@@ -42,11 +46,16 @@ type cookieInfo struct {
 // including the session's Set-Cookie if the commit sent one.
 func (a *app) panel(r *http.Request, s *session.Session, h http.Header) panel {
 	p := panel{
+		User:      s.User(),
+		Handle:    s.Handle(),
 		IsNew:     s.IsNew(),
 		Permanent: s.Permanent(),
 		Format:    a.format,
 		Store:     a.storeName,
 		Cookie:    cookieInfo{Name: cookieName, Limit: session.DefaultMaxCookieSize},
+	}
+	if t := s.SignedIn(); !t.IsZero() {
+		p.SignedIn = relative(time.Until(t))
 	}
 	for _, k := range s.Keys() {
 		v, _ := s.Get(k)

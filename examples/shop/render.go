@@ -24,6 +24,7 @@ type page struct {
 	Cart     cartView
 	Products []product
 	Users    []user
+	Devices  devicesView
 	Panel    panel
 	CSS      template.CSS
 }
@@ -37,7 +38,7 @@ func parsePages() (map[string]*template.Template, template.CSS, error) {
 	}
 	funcs := template.FuncMap{"money": money}
 	pages := make(map[string]*template.Template)
-	for _, name := range []string{"home", "shop", "login"} {
+	for _, name := range []string{"home", "shop", "login", "devices"} {
 		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS,
 			"templates/layout.html", "templates/parts.html", "templates/"+name+".html")
 		if err != nil {
@@ -58,10 +59,8 @@ func (a *app) render(w http.ResponseWriter, r *http.Request, name string, p *pag
 	p.Path = r.URL.Path
 	p.CSS = a.css
 	p.Flashes = s.Flashes()
-	if name, ok := session.Get[string](s, keyUser); ok {
-		if u, ok := a.users[name]; ok {
-			p.User = &u
-		}
+	if u, ok := a.users.lookup(s.User()); ok {
+		p.User = &u
 	}
 	p.Theme = "light"
 	if t, _ := session.Get[string](s, keyTheme); t == "dark" {

@@ -1,47 +1,86 @@
 package main
 
 import (
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/hex"
+	"crypto/rand"
+	"fmt"
+	"slices"
+	"strings"
+
+	"golang.org/x/crypto/bcrypt"
 )
 
 // user is a demo account. Real applications keep only the password hash;
 // the demo also keeps the password itself so the log-in page can list it.
 type user struct {
-	Name     string // log-in name, stored in the session under "user"
+	Name     string // log-in name, bound to the session with SetUser
 	Display  string
 	Password string // shown on the log-in page: this is a demo
-	hash     [sha256.Size]byte
+	hash     []byte // bcrypt
 }
 
-// demoUsers returns the demo accounts. The hashes are plain SHA-256 for
-// now, compared in constant time; a real application uses a slow password
-// hash such as bcrypt or argon2id (a later version of the demo will).
-func demoUsers() map[string]user {
-	list := []struct{ name, display, password, sha256 string }{
-		{"alice", "Alice Liddell", "wonderland", "a71a7c7011f53a1bab3642ec2ce12593f05230ace8de1e3e7645f69efac1443d"},
-		{"bob", "Bob the Builder", "builder", "df6b07176a9b17cc4c9afc257bd404732e7d09b76436c7890f7b7be14e579794"},
-	}
-	users := make(map[string]user, len(list))
-	for _, u := range list {
-		h, err := hex.DecodeString(u.sha256)
-		if err != nil || len(h) != sha256.Size {
-			panic("shop: bad demo password hash for " + u.name) // a typo in the table above
+// demoAccounts are the shop's users, as the log-in page lists them.
+var demoAccounts = []struct{ name, display, password string }{
+	{"alice", "Alice Liddell", "wonderland"},
+	{"bob", "Bob the Builder", "builder"},
+}
+
+// bcryptCost is the bcrypt work factor of the password hashes:
+// bcrypt.DefaultCost (10), some 50 ms per hash or check. The tests lower it
+// to bcrypt.MinCost to stay fast.
+var bcryptCost = bcrypt.DefaultCost
+
+// users is the shop's user database: the demo accounts with bcrypt hashes.
+type users struct {
+	byName map[string]user
+	// dummy is the hash of a random password, checked for unknown names.
+	dummy []byte
+}
+
+// newUsers hashes the demo passwords with bcrypt at start-up. A real
+// application reads the hashes from its user database and never sees the
+// passwords.
+func newUsers() (*users, error) {
+	db := &users{byName: make(map[string]user, len(demoAccounts))}
+	for _, a := range demoAccounts {
+		h, err := bcrypt.GenerateFromPassword([]byte(a.password), bcryptCost)
+		if err != nil {
+			return nil, fmt.Errorf("shop: hashing the demo password of %s: %w", a.name, err)
 		}
-		nu := user{Name: u.name, Display: u.display, Password: u.password}
-		copy(nu.hash[:], h)
-		users[u.name] = nu
+		db.byName[a.name] = user{Name: a.name, Display: a.display, Password: a.password, hash: h}
 	}
-	return users
+	h, err := bcrypt.GenerateFromPassword([]byte(rand.Text()), bcryptCost)
+	if err != nil {
+		return nil, fmt.Errorf("shop: hashing a dummy password: %w", err)
+	}
+	db.dummy = h
+	return db, nil
 }
 
-// authenticate returns the user named name if password is theirs. It does
-// the same work for unknown names, so timing does not reveal which names
-// exist.
-func authenticate(users map[string]user, name, password string) (user, bool) {
-	u, known := users[name]
-	got := sha256.Sum256([]byte(password))
-	match := subtle.ConstantTimeCompare(got[:], u.hash[:]) == 1
+// lookup returns the user named name.
+func (db *users) lookup(name string) (user, bool) {
+	u, ok := db.byName[name]
+	return u, ok
+}
+
+// list returns the users sorted by name, for the log-in page.
+func (db *users) list() []user {
+	list := make([]user, 0, len(db.byName))
+	for _, u := range db.byName {
+		list = append(list, u)
+	}
+	slices.SortFunc(list, func(x, y user) int { return strings.Compare(x.Name, y.Name) })
+	return list
+}
+
+// authenticate returns the user named name if password is theirs. For an
+// unknown name it checks the password against a dummy hash of the same
+// cost, so the time taken does not reveal which names exist.
+func (db *users) authenticate(name, password string) (user, bool) {
+	u, known := db.byName[name]
+	hash := u.hash
+	if !known {
+		hash = db.dummy
+	}
+	match := bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil
 	return u, known && match
 }
