@@ -3,6 +3,7 @@ package session
 import (
 	"iter"
 	"net/http"
+	"net/textproto"
 	"strings"
 )
 
@@ -16,9 +17,9 @@ func cookieValues(r *http.Request, name string) iter.Seq[string] {
 			for len(line) > 0 {
 				var part string
 				part, line, _ = strings.Cut(line, ";")
-				part = strings.TrimSpace(part)
+				part = textproto.TrimString(part)
 				n, v, _ := strings.Cut(part, "=")
-				if strings.TrimSpace(n) != name {
+				if textproto.TrimString(n) != name {
 					continue
 				}
 				if len(v) > 1 && v[0] == '"' && v[len(v)-1] == '"' {

@@ -1,12 +1,24 @@
 package session
 
 import (
+	"fmt"
 	"time"
 )
 
 // maxClockSkew is how far in the future an issue time may lie before the
 // cookie is refused, to allow for clocks of several servers that disagree.
 const maxClockSkew = time.Minute
+
+// maxSessionCookies is how many cookies of the session's name one request
+// may bring before the rest are ignored with one security event. A browser
+// sends one, or a few when the name was set for several paths or domains; a
+// header with thousands then costs no more than this many decryptions or
+// store lookups, and log lines.
+const maxSessionCookies = 8
+
+// tooManyCookies is the security event for the cookies past
+// maxSessionCookies.
+var tooManyCookies = fmt.Sprintf("more than %d session cookies in one request; the others are ignored", maxSessionCookies)
 
 // load reads the session from the request, once. It runs with s.mu held.
 func (s *Session) load() {
@@ -21,18 +33,24 @@ func (s *Session) load() {
 	s.loadCookie()
 }
 
-// loadCookie opens the request's session cookies. Every cookie with the
-// session's name is tried in order and the first valid one wins; the others
-// are logged. A cookie that cannot be opened gives an empty session and a
-// security event, never an error for the visitor.
+// loadCookie opens the request's session cookies. The cookies with the
+// session's name are tried in order, up to maxSessionCookies, and the first
+// valid one wins; the others are logged. A cookie that cannot be opened
+// gives an empty session and a security event, never an error for the
+// visitor.
 func (s *Session) loadCookie() {
 	cfg := s.m.cfg
 	now := cfg.Now()
 	var st *State
+	n := 0
 	for value := range cookieValues(s.req, cfg.Cookie.Name) {
 		s.hadCookie = true
 		if value == "" {
 			continue // what a deletion cookie leaves behind in some clients
+		}
+		if n++; n > maxSessionCookies {
+			s.securityEvent(tooManyCookies)
+			break
 		}
 		if len(value) > cfg.MaxCookieSize {
 			s.securityEvent("cookie longer than MaxCookieSize")

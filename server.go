@@ -31,14 +31,30 @@ type serverState struct {
 const maxForwards = 4
 
 // loadServer reads the record named by the request's session cookie. Only
-// IDs of the right form reach the store, and an ID the store does not have
-// is never adopted: the session starts empty and gets a new ID if written.
+// IDs of the right form reach the store, at most maxSessionCookies of them,
+// and an ID the store does not have is never adopted: the session starts
+// empty and gets a new ID if written. Session cookies after the one used
+// are not looked up, but logged.
 func (s *Session) loadServer() {
 	cfg := s.m.cfg
 	ctx := s.req.Context()
 	now := cfg.Now()
+	n, found := 0, false
 	for value := range cookieValues(s.req, cfg.Cookie.Name) {
 		s.hadCookie = true
+		if found {
+			if value != "" {
+				// Not looked up: an attacker's own session planted next to
+				// the visitor's must not go unnoticed, nor cost lookups.
+				s.securityEvent("more than one session cookie; the first with a live session is used")
+				break
+			}
+			continue
+		}
+		if n++; n > maxSessionCookies {
+			s.securityEvent(tooManyCookies)
+			break
+		}
 		if !ValidID(value) {
 			s.securityEvent("malformed session ID")
 			continue
@@ -66,9 +82,9 @@ func (s *Session) loadServer() {
 		}
 		s.server = srv
 		s.adopt(st)
-		return
+		found = true
 	}
-	s.isNew = true
+	s.isNew = !found
 }
 
 // loadRecord loads the record under key, following the forward a renewed

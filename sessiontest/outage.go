@@ -14,9 +14,11 @@ import (
 // RunOutage checks that a Manager on st fails closed while the store's
 // server is unreachable, and loses nothing: cut makes the server unreachable
 // (for example by cutting a TCP proxy between client and server) and restore
-// brings it back. While it is cut, reading and writing requests get 500 from
-// the default ErrorHandler and no Set-Cookie; afterwards the stored record is
-// as it was and the session works again.
+// brings it back. The server goes away once in the middle of a request,
+// after the session was loaded and before it is saved, and once between
+// requests. While it is cut, reading and writing requests get 500 from the
+// default ErrorHandler and no Set-Cookie; afterwards the stored record is as
+// it was, and the session is read and written again as normal.
 func RunOutage(t *testing.T, st session.Store, cut, restore func()) {
 	t.Helper()
 	m, err := session.New(session.Config{
@@ -29,6 +31,10 @@ func RunOutage(t *testing.T, st session.Store, cut, restore func()) {
 	}
 	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s := session.From(r)
+		if r.URL.Query().Has("cut") {
+			s.Get("name") // loaded while the server is up
+			cut()
+		}
 		if v := r.URL.Query().Get("set"); v != "" {
 			s.Set("name", v)
 		}
@@ -57,6 +63,14 @@ func RunOutage(t *testing.T, st session.Store, cut, restore func()) {
 		t.Fatalf("record not stored: %v", err)
 	}
 
+	if res := do("cut&set=Mallory", jar); res.StatusCode != http.StatusInternalServerError || len(res.Cookies()) != 0 {
+		t.Fatalf("store gone mid-request: status %d, %d cookies; want 500 and no cookie", res.StatusCode, len(res.Cookies()))
+	}
+	restore()
+	if res := do("", jar); res.StatusCode != http.StatusOK {
+		t.Fatalf("first request after the store came back: status %d, want 200", res.StatusCode)
+	}
+
 	cut()
 	for _, q := range []string{"", "set=Mallory"} {
 		res := do(q, jar)
@@ -80,5 +94,16 @@ func RunOutage(t *testing.T, st session.Store, cut, restore func()) {
 	body, _ := io.ReadAll(res.Body)
 	if res.StatusCode != http.StatusOK || string(body) != "Alice" {
 		t.Fatalf("after the outage: status %d, body %q; want 200 Alice", res.StatusCode, body)
+	}
+	if res := do("set=Carol", jar); res.StatusCode != http.StatusOK {
+		t.Fatalf("write after the outage: status %d, want 200", res.StatusCode)
+	}
+	res = do("", jar)
+	body, _ = io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK || string(body) != "Carol" {
+		t.Fatalf("read after a write after the outage: status %d, body %q; want 200 Carol", res.StatusCode, body)
+	}
+	if rec, err := st.Load(context.Background(), key); err != nil || rec.Version <= before.Version {
+		t.Fatalf("the write after the outage did not reach the store: version %d (was %d), %v", rec.Version, before.Version, err)
 	}
 }

@@ -1,0 +1,139 @@
+package session_test
+
+import (
+	"context"
+	"encoding/base64"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/websession/session"
+	"github.com/websession/session/store/memstore"
+)
+
+// keySpy is a Store that records every key it is asked about before
+// passing the call on.
+type keySpy struct {
+	session.Store
+	mu   sync.Mutex
+	keys []string
+}
+
+func (s *keySpy) saw(key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.keys = append(s.keys, key)
+}
+
+// take returns the keys seen since the last call.
+func (s *keySpy) take() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := s.keys
+	s.keys = nil
+	return k
+}
+
+func (s *keySpy) Load(ctx context.Context, key string) (session.Record, error) {
+	s.saw(key)
+	return s.Store.Load(ctx, key)
+}
+
+func (s *keySpy) Save(ctx context.Context, key string, rec session.Record) error {
+	s.saw(key)
+	return s.Store.Save(ctx, key, rec)
+}
+
+func (s *keySpy) Delete(ctx context.Context, key string) error {
+	s.saw(key)
+	return s.Store.Delete(ctx, key)
+}
+
+func (s *keySpy) Touch(ctx context.Context, key string, exp time.Time) error {
+	s.saw(key)
+	if t, ok := s.Store.(session.Toucher); ok {
+		return t.Touch(ctx, key, exp)
+	}
+	return session.ErrNotSupported
+}
+
+// FuzzValidID checks the gate in front of every store: ValidID accepts
+// exactly the one spelling of 32 bytes in base64url, and the store key of
+// an accepted ID is a valid store key.
+func FuzzValidID(f *testing.F) {
+	for _, s := range []string{
+		"", strings.Repeat("A", 43), strings.Repeat("A", 42) + "B", strings.Repeat("A", 44), strings.Repeat("_", 43),
+		strings.Repeat("A", 42) + "=", "../../../../../../../../../../etc/passwd" + "AAA", "'; DROP TABLE sessions; --" + strings.Repeat("A", 17),
+		strings.Repeat("A", 42) + "\x00", base64.RawURLEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef")),
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, id string) {
+		if !session.ValidID(id) {
+			return
+		}
+		raw, err := base64.RawURLEncoding.Strict().DecodeString(id)
+		if err != nil || len(raw) != 32 {
+			t.Fatalf("ValidID accepted %q, which is not 32 bytes of strict base64url (%d bytes, %v)", id, len(raw), err)
+		}
+		if base64.RawURLEncoding.EncodeToString(raw) != id {
+			t.Fatalf("ValidID accepted %q, a second spelling of an ID", id)
+		}
+		if k := session.StoreKey(id); !session.ValidKey(k) {
+			t.Fatalf("StoreKey(%q) = %q is not a valid store key", id, k)
+		}
+	})
+}
+
+// FuzzServerCookieHeader sends any Cookie header to a Manager on a store:
+// no panic, the store is asked only about the store keys of well-formed
+// IDs the header carries, and the log never shows a cookie value.
+func FuzzServerCookieHeader(f *testing.F) {
+	spy := &keySpy{Store: memstore.New()}
+	log := &logSink{}
+	m, err := session.New(session.Config{Secret: primarySecret, Store: spy, Logger: newRigLogger(log)})
+	if err != nil {
+		f.Fatal(err)
+	}
+	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := session.From(r)
+		if r.URL.Path == "/set" {
+			s.Set("n", 1)
+		}
+		s.Get("n")
+	}))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/set", nil))
+	issued := rec.Result().Cookies()[0].Value
+	for _, s := range []string{
+		"session=" + issued, "session=" + issued + "; session=" + issued, "session=x; session=" + issued,
+		"session=" + strings.Repeat("A", 43), "session=" + issued[:42], "session=" + issued + "A", "session=\"" + issued + "\"",
+		"session=../" + issued[3:], "", "session", ";;;", "session=" + strings.Repeat("A", 42) + "B",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, header string) {
+		spy.take()
+		log.Reset()
+		req := httptest.NewRequest("GET", "/", nil)
+		req.Header.Set("Cookie", header)
+		h.ServeHTTP(httptest.NewRecorder(), req)
+		allowed := map[string]bool{}
+		for _, c := range req.CookiesNamed("session") {
+			if session.ValidID(c.Value) {
+				allowed[session.StoreKey(c.Value)] = true
+			}
+			if len(c.Value) >= 16 && strings.Contains(log.String(), c.Value) {
+				t.Fatalf("log %q shows a cookie value", log.String())
+			}
+		}
+		for _, k := range spy.take() {
+			if !allowed[k] {
+				t.Fatalf("the store was asked about key %q, not the store key of a well-formed ID in %q", k, header)
+			}
+		}
+	})
+}
