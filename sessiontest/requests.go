@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -56,13 +57,18 @@ func RunConcurrentRequests(t *testing.T, newStore func(t *testing.T) session.Sto
 			t.Fatalf("after %d concurrent increments the counter is %s, want %s", concurrentRequests+1, got, want)
 		}
 	})
-	for _, end := range []string{"destroy", "renew"} {
-		t.Run("NoResurrectionAfter_"+end, func(t *testing.T) {
+	for _, tc := range []struct{ end, slow string }{
+		{"destroy", "/slow"},
+		{"renew", "/slow"},
+		{"destroy", "/slowrenew"}, // the slow request renews the ended session
+	} {
+		end := tc.end
+		t.Run("NoResurrectionAfter_"+end+strings.ReplaceAll(tc.slow, "/slow", "_"), func(t *testing.T) {
 			loaded := make(chan struct{})
 			ended := make(chan struct{})
 			st := newStore(t)
 			c := newClientApp(t, st, func(path string) {
-				if path == "/slow" {
+				if path == tc.slow {
 					close(loaded)
 					<-ended
 				}
@@ -70,11 +76,13 @@ func RunConcurrentRequests(t *testing.T, newStore func(t *testing.T) session.Sto
 			c.get("/set?k=user")
 			oldCookie := c.cookie()
 			done := make(chan string)
-			go func() { done <- c.getWithCookie("/slow", oldCookie) }()
+			go func() { done <- c.getWithCookieHeader(tc.slow, oldCookie) }()
 			<-loaded
 			c.getWithCookie("/"+end, oldCookie)
 			close(ended)
-			<-done
+			if setCookie := <-done; setCookie != "" && !strings.Contains(setCookie, "Max-Age=0") {
+				t.Fatalf("after %s, a request that loaded the session earlier sent a session cookie: %s", end, setCookie)
+			}
 			if n := c.getWithCookie("/len", oldCookie); n != "0" {
 				t.Fatalf("after %s, a request that loaded the session earlier brought it back: the old cookie gives %s keys", end, n)
 			}
@@ -232,10 +240,13 @@ func newClientAppGrace(t *testing.T, st session.Store, grace time.Duration, hook
 			fmt.Fprint(w, s.User())
 		case "/has":
 			fmt.Fprint(w, s.Has(r.URL.Query().Get("k")))
-		case "/slow":
+		case "/slow", "/slowrenew":
 			s.Len()
 			if hook != nil {
 				hook(r.URL.Path)
+			}
+			if r.URL.Path == "/slowrenew" {
+				s.Renew()
 			}
 			s.Set("late", true)
 		}
