@@ -39,6 +39,9 @@ type parser struct {
 	pos      int
 	depth    int
 	maxDepth int
+	// items holds the elements of the arrays being read, innermost
+	// last, so that each array is allocated once at its final size.
+	items []any
 }
 
 // errTooDeep is returned for input nested deeper than the limit.
@@ -156,18 +159,18 @@ func (p *parser) array() (any, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
 	}
-	a := []any{}
 	if p.pos < len(p.data) && p.data[p.pos] == ']' {
 		p.pos++
 		p.depth--
-		return a, nil
+		return []any{}, nil
 	}
+	base := len(p.items)
 	for {
 		v, err := p.value()
 		if err != nil {
 			return nil, err
 		}
-		a = append(a, v)
+		p.items = append(p.items, v)
 		p.skipSpace()
 		if p.pos < len(p.data) && p.data[p.pos] == ',' {
 			p.pos++
@@ -177,6 +180,10 @@ func (p *parser) array() (any, error) {
 		if p.pos < len(p.data) && p.data[p.pos] == ']' {
 			p.pos++
 			p.depth--
+			a := make([]any, len(p.items)-base)
+			copy(a, p.items[base:])
+			clear(p.items[base:]) // let the elements go with the array
+			p.items = p.items[:base]
 			return a, nil
 		}
 		return nil, p.errorf("expected ',' or ']'")
@@ -224,6 +231,9 @@ func (p *parser) number() (any, error) {
 			p.pos = i
 		}
 	}
+	if !isFloat && intDigits <= 18 { // always fits in an int64
+		return plainInt(p.data[start:p.pos]), nil
+	}
 	text := string(p.data[start:p.pos])
 	if isFloat {
 		f, err := strconv.ParseFloat(text, 64)
@@ -231,10 +241,6 @@ func (p *parser) number() (any, error) {
 			return nil, p.errorf("bad number")
 		}
 		return f, nil // out of range: ±Inf or ±0, as Python's float()
-	}
-	if intDigits <= 18 {
-		n, _ := strconv.ParseInt(text, 10, 64) // at most 18 digits always fit
-		return n, nil
 	}
 	if intDigits > MaxIntDigits {
 		return nil, p.errorf("integer longer than %d digits", MaxIntDigits)

@@ -30,11 +30,21 @@ func reserved(k string) bool {
 // Each value is State.Values' codec encoding, re-read so the text is
 // canonical whatever wrote it.
 func encodeSession(st *session.State) ([]byte, error) {
-	dict := make(map[string]any, len(st.Values)+2)
-	for k, v := range st.Values {
+	for k := range st.Values {
 		if reserved(k) {
 			return nil, fmt.Errorf("flask: the session key %q is managed by the format; use State.Permanent, State.Flashes or Session.SetUser", k)
 		}
+	}
+	if b, ok := encodePlainSession(st); ok {
+		return b, nil
+	}
+	return encodeSessionTree(st)
+}
+
+// encodeSessionTree is encodeSession for any session, through JSON trees.
+func encodeSessionTree(st *session.State) ([]byte, error) {
+	dict := make(map[string]any, len(st.Values)+2)
+	for k, v := range st.Values {
 		tree, err := parse(v, session.MaxDepth)
 		if err != nil {
 			return nil, fmt.Errorf("flask: value of key %q is not tagged JSON: %w", k, err)
@@ -69,8 +79,17 @@ func encodeSession(st *session.State) ([]byte, error) {
 
 // decodeSession reads the session dict Flask wrote. It checks every value
 // as TaggedJSON.Unmarshal would, so a cookie Flask could not load is refused
-// as a whole, as Flask refuses it.
+// as a whole, as Flask refuses it. The values may share data's memory.
 func decodeSession(data []byte) (*session.State, error) {
+	if st, ok := decodePlainSession(data); ok {
+		return st, nil
+	}
+	return decodeSessionTree(data)
+}
+
+// decodeSessionTree is decodeSession for any session dict, through a JSON
+// tree.
+func decodeSessionTree(data []byte) (*session.State, error) {
 	tree, err := parse(data, session.MaxDepth+2) // the dict, maybe in a " di" tag
 	if err != nil {
 		return nil, err

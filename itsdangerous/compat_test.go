@@ -615,3 +615,35 @@ func TestCompatJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestCompatCompressionProof checks the proof that lets EncodePayload skip
+// the compressor against the C zlib behind Python: for every payload, no
+// stream zlib.compress writes is shorter than the proof's lower bound, and
+// a payload proved incompressible is one Python leaves uncompressed.
+func TestCompatCompressionProof(t *testing.T) {
+	t.Parallel()
+	payloads := itsdangerous.TestPayloads()
+	type zlibCase struct {
+		Data string `json:"data"`
+	}
+	cases := make([]zlibCase, len(payloads))
+	for i, d := range payloads {
+		cases[i] = zlibCase{hex.EncodeToString(d)}
+	}
+	var sizes []int
+	runPython(t, "zlib", cases, &sizes)
+	proved := 0
+	for i, d := range payloads {
+		bound, ok := itsdangerous.DeflateLowerBound(d)
+		if bits := 8 * (sizes[i] - 6); ok && bound > bits {
+			t.Errorf("payload %d (%d bytes): Python's zlib wrote %d bits of deflate, under the lower bound %d", i, len(d), bits, bound)
+		}
+		if itsdangerous.CannotCompress(d) {
+			proved++
+			if sizes[i] < len(d)-1 {
+				t.Errorf("payload %d (%d bytes): proved incompressible, yet Python compresses it to %d bytes", i, len(d), sizes[i])
+			}
+		}
+	}
+	t.Logf("%d of %d payloads proved incompressible", proved, len(payloads))
+}

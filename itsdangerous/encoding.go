@@ -43,11 +43,14 @@ func base64Decode(src []byte) ([]byte, error) {
 }
 
 // intToBytes encodes n big-endian without leading zero bytes, as Python's
-// int_to_bytes does (0 encodes to no bytes at all).
-func intToBytes(n uint64) []byte {
-	var buf [8]byte
+// int_to_bytes does (0 encodes to no bytes at all), in buf.
+func intToBytes(buf *[8]byte, n uint64) []byte {
 	binary.BigEndian.PutUint64(buf[:], n)
-	return bytes.TrimLeft(buf[:], "\x00")
+	i := 0
+	for i < len(buf) && buf[i] == 0 {
+		i++
+	}
+	return buf[i:]
 }
 
 var errIntTooLong = errors.New("more than 8 bytes")

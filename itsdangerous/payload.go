@@ -18,10 +18,17 @@ const DefaultMaxPayloadSize = 1 << 20
 // byte-identical to the C zlib behind Python: each side reads
 // the other's payloads, but a compressed token may differ from Python's,
 // and within a byte or so of the threshold the two may decide differently.
+//
+// A short payload that provably cannot compress enough, as most session
+// cookies, is encoded without running the compressor, with the same result.
 func EncodePayload(data []byte) []byte {
-	compressed := zlibCompress(data)
-	if len(compressed) < len(data)-1 {
-		return append([]byte{'.'}, base64Encode(compressed)...)
+	if !cannotCompress(data) {
+		if z := zlibCompress(data); len(z) < len(data)-1 {
+			out := make([]byte, 1+b64.EncodedLen(len(z)))
+			out[0] = '.'
+			b64.Encode(out[1:], z)
+			return out
+		}
 	}
 	return base64Encode(data)
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"sync"
 	"time"
 )
 
@@ -75,9 +76,16 @@ type SignerOptions struct {
 // Python's itsdangerous.Signer. It is safe for concurrent use.
 type Signer struct {
 	sep     byte
-	digest  func() hash.Hash
-	keys    [][]byte // derived keys, newest first
-	sigSize int      // length of an encoded signature
+	macs    []sync.Pool // of *mac, one pool for each derived key, newest first
+	sigSize int         // length of an encoded signature
+}
+
+// mac is an HMAC keyed with one derived key, kept between uses: keying an
+// HMAC costs two blocks of the digest and several allocations, which
+// Reset avoids. sum and enc are its scratch space.
+type mac struct {
+	hash.Hash
+	sum, enc []byte
 }
 
 // NewSigner returns a Signer. keys lists the secret keys newest first:
@@ -108,7 +116,7 @@ func NewSigner(keys [][]byte, opts SignerOptions) (*Signer, error) {
 	if h == nil {
 		return nil, errors.New("itsdangerous: Digest returned a nil hash; pass a constructor such as sha256.New")
 	}
-	s := &Signer{sep: sep, digest: digest, sigSize: b64.EncodedLen(h.Size())}
+	s := &Signer{sep: sep, macs: make([]sync.Pool, len(keys)), sigSize: b64.EncodedLen(h.Size())}
 	for i, k := range keys {
 		if len(k) == 0 {
 			return nil, fmt.Errorf("itsdangerous: secret key %d is empty; use a long random key", i)
@@ -117,7 +125,10 @@ func NewSigner(keys [][]byte, opts SignerOptions) (*Signer, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.keys = append(s.keys, dk)
+		s.macs[i].New = func() any {
+			h := hmac.New(digest, dk)
+			return &mac{Hash: h, sum: make([]byte, 0, h.Size()), enc: make([]byte, 0, s.sigSize)}
+		}
 	}
 	return s, nil
 }
@@ -158,21 +169,29 @@ func deriveKey(kd KeyDerivation, digest func() hash.Hash, salt, secret []byte) (
 	return nil, fmt.Errorf("itsdangerous: unknown key derivation %d; use DjangoConcat, Concat, HMAC or None", int(kd))
 }
 
-// signature returns the base64 signature of value under a derived key.
-func (s *Signer) signature(key, value []byte) []byte {
-	m := hmac.New(s.digest, key)
+// appendSignature appends the base64 signature of value under key i to
+// dst. value is read before dst is written.
+func (s *Signer) appendSignature(dst []byte, i int, value []byte) []byte {
+	m := s.macs[i].Get().(*mac)
 	m.Write(value)
-	return base64Encode(m.Sum(nil))
+	dst = b64.AppendEncode(dst, m.Sum(m.sum[:0]))
+	m.Reset()
+	s.macs[i].Put(m)
+	return dst
 }
 
 // Sign returns value + sep + signature, signed with the newest key. The
 // result is a new slice.
 func (s *Signer) Sign(value []byte) []byte {
-	sig := s.signature(s.keys[0], value)
-	out := make([]byte, 0, len(value)+1+len(sig))
-	out = append(out, value...)
-	out = append(out, s.sep)
-	return append(out, sig...)
+	out := make([]byte, 0, len(value)+1+s.sigSize)
+	return s.appendSign(append(out, value...))
+}
+
+// appendSign appends sep and the signature of value, signed with the newest
+// key, to value.
+func (s *Signer) appendSign(value []byte) []byte {
+	n := len(value)
+	return s.appendSignature(append(value, s.sep), 0, value[:n])
 }
 
 // Unsign verifies signed and returns the value without its signature (a new
@@ -206,10 +225,15 @@ func (s *Signer) verify(value, sig []byte) bool {
 		return false // lengths are public; skip the HMACs
 	}
 	ok := false
-	for _, k := range s.keys {
-		if hmac.Equal(s.signature(k, value), sig) {
+	for i := range s.macs {
+		m := s.macs[i].Get().(*mac)
+		m.Write(value)
+		m.enc = b64.AppendEncode(m.enc[:0], m.Sum(m.sum[:0]))
+		if hmac.Equal(m.enc, sig) {
 			ok = true
 		}
+		m.Reset()
+		s.macs[i].Put(m)
 	}
 	return ok
 }

@@ -5,8 +5,10 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"errors"
+	"fmt"
 	"hash"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/websession/session/itsdangerous"
@@ -268,4 +270,47 @@ func TestKeyDerivationString(t *testing.T) {
 			t.Errorf("%d.String() = %q, want %q", int(k), k.String(), w)
 		}
 	}
+}
+
+// TestSignerConcurrentUse: one Signer signs and verifies from many
+// goroutines with every key; each signature is the one a fresh Signer of
+// that key alone makes, and only the right value verifies.
+func TestSignerConcurrentUse(t *testing.T) {
+	all := keys("newest", "older", "oldest")
+	s, err := itsdangerous.NewSigner(all, itsdangerous.SignerOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want [][]byte // want[i]: "value-i" signed by key i%3 alone
+	for i := range 30 {
+		one, err := itsdangerous.NewSigner(all[i%3:i%3+1], itsdangerous.SignerOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, one.Sign([]byte(fmt.Sprint("value-", i))))
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for n := range 200 {
+				i := (g + n) % len(want)
+				v, err := s.Unsign(want[i])
+				if err != nil || string(v) != fmt.Sprint("value-", i) {
+					t.Errorf("Unsign(token %d) = %q, %v", i, v, err)
+					return
+				}
+				if i%3 == 0 && !bytes.Equal(s.Sign(v), want[i]) {
+					t.Errorf("Sign(%q) differs from the newest key's signature", v)
+					return
+				}
+				forged := bytes.Clone(want[i])
+				forged[0] ^= 1
+				if s.Validate(forged) {
+					t.Errorf("a changed token %d verified", i)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

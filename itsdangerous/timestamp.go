@@ -48,13 +48,13 @@ func (s *TimestampSigner) Sign(value []byte) []byte {
 // int(time.time()). Times before 1970 are recorded as 0 (Python cannot sign
 // them at all).
 func (s *TimestampSigner) SignAt(value []byte, t time.Time) []byte {
-	ts := max(t.Unix(), 0)
-	enc := base64Encode(intToBytes(uint64(ts)))
-	inner := make([]byte, 0, len(value)+1+len(enc))
-	inner = append(inner, value...)
-	inner = append(inner, s.signer.sep)
-	inner = append(inner, enc...)
-	return s.signer.Sign(inner)
+	var buf [8]byte
+	ts := intToBytes(&buf, uint64(max(t.Unix(), 0)))
+	out := make([]byte, 0, len(value)+1+b64.EncodedLen(len(ts))+1+s.signer.sigSize)
+	out = append(out, value...)
+	out = append(out, s.signer.sep)
+	out = b64.AppendEncode(out, ts)
+	return s.signer.appendSign(out)
 }
 
 // Unsign verifies signed against the current time (see UnsignAt).
@@ -137,10 +137,16 @@ func (s *TimestampSigner) Validate(signed []byte, maxAge time.Duration) bool {
 }
 
 func parseTimestamp(field []byte) (uint64, bool) {
-	raw, err := base64Decode(field)
+	// More than 11 characters decode to more than 8 bytes, which
+	// bytesToInt refuses; this bounds the buffer.
+	var raw [8]byte
+	if len(field) > 11 || bytes.ContainsAny(field, "\r\n") {
+		return 0, false
+	}
+	n, err := b64.Decode(raw[:], field)
 	if err != nil {
 		return 0, false
 	}
-	n, err := bytesToInt(raw)
-	return n, err == nil
+	ts, err := bytesToInt(raw[:n])
+	return ts, err == nil
 }

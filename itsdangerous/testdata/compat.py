@@ -9,6 +9,7 @@ first, as Python wants them.
 import hashlib
 import json
 import sys
+import zlib
 
 try:
     from importlib.metadata import version
@@ -169,6 +170,10 @@ def op_payloads(cases):
     return out
 
 
+def op_zlib(cases):
+    return [len(zlib.compress(unhex(case["data"]))) for case in cases]
+
+
 def op_json(cases):
     out = []
     for case in cases:
@@ -181,7 +186,7 @@ def op_json(cases):
 
 def main():
     req = json.load(sys.stdin)
-    op = {"signers": op_signers, "serializers": op_serializers, "payloads": op_payloads, "json": op_json}[req["op"]]
+    op = {"signers": op_signers, "serializers": op_serializers, "payloads": op_payloads, "json": op_json, "zlib": op_zlib}[req["op"]]
     json.dump({"version": version("itsdangerous"), "results": op(req["cases"])}, sys.stdout)
 
 
