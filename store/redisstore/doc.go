@@ -64,6 +64,13 @@
 // cluster, Save and Touch of a session bound to a user may add the round
 // trip to the user's set described above.
 //
+// Under load, loads and saves are pipelined: when WithMaxInFlight (2)
+// commands of the Store are already on the wire, the next ones wait and go
+// out together as one pipeline as soon as one of those returns. Redis and
+// the client then make a few large reads and writes instead of one pair of
+// system calls per command, which is most of what a session request costs.
+// A lone command is never delayed, and no goroutine is started for this.
+//
 // Iterate walks the whole keyspace of every primary with SCAN (on a
 // cluster, each primary in turn), so its cost grows with the total number
 // of keys in the database, not with the number of sessions: keep it for

@@ -12,7 +12,8 @@ const DefaultPrefix = "session:"
 type Option func(*options) error
 
 type options struct {
-	prefix string
+	prefix      string
+	maxInFlight int
 }
 
 // WithPrefix sets the prefix put before every session key; the default is
@@ -31,8 +32,23 @@ func WithPrefix(prefix string) Option {
 	}
 }
 
+// WithMaxInFlight sets how many loads and saves the Store keeps on the wire
+// at once before it queues the next ones and sends them together as one
+// pipeline. Default: 2. Pipelining only happens when that many are busy,
+// so a quiet application sends every command alone. 1 pipelines the most;
+// a very large value turns pipelining off.
+func WithMaxInFlight(n int) Option {
+	return func(o *options) error {
+		if n < 1 {
+			return fmt.Errorf("redisstore: WithMaxInFlight(%d): need at least 1", n)
+		}
+		o.maxInFlight = n
+		return nil
+	}
+}
+
 func buildOptions(opts []Option) (options, error) {
-	o := options{prefix: DefaultPrefix}
+	o := options{prefix: DefaultPrefix, maxInFlight: defaultMaxInFlight}
 	for i, opt := range opts {
 		if opt == nil {
 			return options{}, fmt.Errorf("redisstore: option %d is nil", i)

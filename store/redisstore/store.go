@@ -26,6 +26,9 @@ type Store struct {
 	save       *redis.Script
 	touch      *redis.Script
 	deleteUser *redis.Script
+	// batch sends Load, Save and Touch, pipelining them when several
+	// requests are on the wire at once.
+	batch *batcher
 }
 
 var (
@@ -56,6 +59,7 @@ func New(client redis.UniversalClient, opts ...Option) (*Store, error) {
 		save:       redis.NewScript(saveLua),
 		touch:      redis.NewScript(touchLua),
 		deleteUser: redis.NewScript(deleteUserLua),
+		batch:      &batcher{client: client, max: o.maxInFlight},
 	}
 	if _, ok := client.(*redis.Client); ok {
 		// One node holds every key: the scripts keep the user sets, atomically.
@@ -70,7 +74,9 @@ func (s *Store) Load(ctx context.Context, key string) (session.Record, error) {
 	if !session.ValidKey(key) {
 		return session.Record{}, fmt.Errorf("redisstore: load: %w", session.ErrInvalidKey)
 	}
-	fields, err := s.client.HGetAll(ctx, s.prefix+key).Result()
+	cmd := redis.NewMapStringStringCmd(ctx, "hgetall", s.prefix+key)
+	s.batch.process(ctx, cmd)
+	fields, err := cmd.Result()
 	if err != nil {
 		return session.Record{}, fmt.Errorf("redisstore: load: %w", err)
 	}
@@ -110,7 +116,7 @@ func (s *Store) Save(ctx context.Context, key string, rec session.Record) error 
 	if rec.User != "" && s.sets != "" {
 		keys = append(keys, s.userKey(rec.User))
 	}
-	saved, err := s.save.Run(ctx, s.client, keys,
+	saved, err := s.run(ctx, s.save, keys,
 		strconv.FormatUint(rec.Version, 10),
 		strconv.FormatUint(rec.Version+1, 10),
 		rec.Data,
@@ -132,6 +138,22 @@ func (s *Store) Save(ctx context.Context, key string, rec session.Record) error 
 		}
 	}
 	return nil
+}
+
+// run runs script through the batcher: EVALSHA, and EVAL when the
+// server does not have the script (after a restart or SCRIPT FLUSH).
+func (s *Store) run(ctx context.Context, script *redis.Script, keys []string, args ...any) *redis.Cmd {
+	cmdArgs := make([]any, 0, 3+len(keys)+len(args))
+	cmdArgs = append(cmdArgs, "evalsha", script.Hash(), len(keys))
+	for _, k := range keys {
+		cmdArgs = append(cmdArgs, k)
+	}
+	cmdArgs = append(cmdArgs, args...)
+	cmd := redis.NewCmd(ctx, cmdArgs...)
+	if err := s.batch.process(ctx, cmd); redis.HasErrorPrefix(err, "NOSCRIPT") {
+		return script.Eval(ctx, s.client, keys, args...)
+	}
+	return cmd
 }
 
 // Delete removes the record stored under key with one DEL. Deleting a

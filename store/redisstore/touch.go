@@ -21,7 +21,7 @@ func (s *Store) Touch(ctx context.Context, key string, expires time.Time) error 
 	if !session.ValidKey(key) {
 		return fmt.Errorf("redisstore: touch: %w", session.ErrInvalidKey)
 	}
-	res, err := s.touch.Run(ctx, s.client, []string{s.prefix + key},
+	res, err := s.run(ctx, s.touch, []string{s.prefix + key},
 		expires.UnixMilli(),
 		time.Now().UnixMilli(),
 		s.sets,

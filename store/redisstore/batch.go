@@ -1,0 +1,93 @@
+package redisstore
+
+import (
+	"context"
+	"sync"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// batcher sends the commands of concurrent callers in pipelines when the
+// connection is busy: up to max commands or pipelines are on the wire at
+// once; a command that arrives while all of them are busy waits in a queue,
+// and when one finishes, the first waiting caller sends everything queued so
+// far as one pipeline. A busy server then sees a few large writes instead of
+// one small write per command, which saves two system calls per command on
+// each side, the main cost of a session request on Redis.
+//
+// A lone command is sent as it is, so a quiet store costs exactly what it
+// did without batching. No goroutine is started: the callers do the work.
+type batcher struct {
+	client redis.UniversalClient
+	max    int
+
+	mu       sync.Mutex
+	inflight int
+	queue    []*queued
+}
+
+// queued is a command waiting for a turn. lead receives the batch its
+// caller must send (its own command first), or nil once another caller has
+// sent the command and the reply is in it.
+type queued struct {
+	cmd  redis.Cmder
+	lead chan []*queued
+}
+
+// defaultMaxInFlight is how many commands or pipelines one Store keeps on
+// the wire before it queues. Measured on loopback with 16 concurrent
+// visitors: fewer leaves the connection idle between batches, more makes
+// batches small again.
+const defaultMaxInFlight = 2
+
+// process sends cmd, alone or in a pipeline with other callers' commands,
+// and returns its error. The reply is in cmd.
+func (b *batcher) process(ctx context.Context, cmd redis.Cmder) error {
+	b.mu.Lock()
+	if b.inflight < b.max {
+		b.inflight++
+		b.mu.Unlock()
+		err := b.client.Process(ctx, cmd)
+		b.next()
+		return err
+	}
+	q := &queued{cmd: cmd, lead: make(chan []*queued, 1)}
+	b.queue = append(b.queue, q)
+	b.mu.Unlock()
+	// No select on ctx: the command is queued and will be sent; the wait is
+	// bounded by the client's own timeouts, as a command on the wire is.
+	if batch := <-q.lead; batch != nil {
+		b.send(ctx, batch)
+		b.next()
+	}
+	return cmd.Err()
+}
+
+// send sends batch as one pipeline and wakes the callers whose commands it
+// holds. Another caller's cancelled request must not fail the batch, so it
+// runs without the cancellation of ctx.
+func (b *batcher) send(ctx context.Context, batch []*queued) {
+	pipe := b.client.Pipeline()
+	for _, q := range batch {
+		pipe.Process(ctx, q.cmd) // queues; errors come back from Exec in each command
+	}
+	pipe.Exec(context.WithoutCancel(ctx))
+	for _, q := range batch[1:] {
+		q.lead <- nil
+	}
+}
+
+// next hands what queued up meanwhile to its first caller, or frees the
+// slot when nothing did.
+func (b *batcher) next() {
+	b.mu.Lock()
+	if len(b.queue) == 0 {
+		b.inflight--
+		b.mu.Unlock()
+		return
+	}
+	batch := b.queue
+	b.queue = nil
+	b.mu.Unlock()
+	batch[0].lead <- batch
+}

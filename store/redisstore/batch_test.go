@@ -1,0 +1,200 @@
+package redisstore
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/websession/session"
+	"github.com/websession/session/sessiontest"
+)
+
+// gate is a client hook that holds the first HGETALL sent alone until
+// released, and records the size of every pipeline the store sends.
+type gate struct {
+	armed     atomic.Bool
+	held      chan struct{}
+	release   chan struct{}
+	mu        sync.Mutex
+	pipelines []int
+}
+
+func newGate() *gate {
+	return &gate{held: make(chan struct{}), release: make(chan struct{})}
+}
+
+func (g *gate) DialHook(next redis.DialHook) redis.DialHook {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) { return next(ctx, network, addr) }
+}
+
+func (g *gate) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		if cmd.Name() == "hgetall" && g.armed.CompareAndSwap(true, false) {
+			close(g.held)
+			<-g.release
+		}
+		return next(ctx, cmd)
+	}
+}
+
+func (g *gate) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		if len(cmds) > 0 && cmds[0].Name() == "hgetall" { // not a new connection's handshake
+			g.mu.Lock()
+			g.pipelines = append(g.pipelines, len(cmds))
+			g.mu.Unlock()
+		}
+		return next(ctx, cmds)
+	}
+}
+
+// queued returns how many commands wait in the store's batcher.
+func queuedCommands(st *Store) int {
+	st.batch.mu.Lock()
+	defer st.batch.mu.Unlock()
+	return len(st.batch.queue)
+}
+
+func TestBusyStorePipelinesQueuedCommands(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			client := b.client(t)
+			g := newGate()
+			client.AddHook(g)
+			st, err := New(client, WithPrefix(randomPrefix(t)), WithMaxInFlight(1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			const n = 20
+			keys := make([]string, n)
+			for i := range keys {
+				keys[i] = sessiontest.Key(t)
+				rec := session.Record{Data: fmt.Appendf(nil, "record %d", i), Expires: time.Now().Add(time.Hour), User: "u"}
+				if err := st.Save(t.Context(), keys[i], rec); err != nil {
+					t.Fatal(err)
+				}
+			}
+			g.mu.Lock()
+			g.pipelines = nil
+			g.mu.Unlock()
+
+			g.armed.Store(true)
+			results := make([]string, n)
+			var wg sync.WaitGroup
+			load := func(i int, ctx context.Context) {
+				rec, err := st.Load(ctx, keys[i])
+				if err != nil {
+					results[i] = err.Error()
+					return
+				}
+				results[i] = string(rec.Data)
+			}
+			wg.Go(func() { load(0, t.Context()) })
+			<-g.held // the first load is on the wire, alone
+			cancelled, cancel := context.WithCancel(t.Context())
+			cancel()
+			for i := 1; i < n; i++ {
+				ctx := t.Context()
+				if i == 1 {
+					ctx = cancelled // the caller that will send the batch gave up
+				}
+				wg.Go(func() { load(i, ctx) })
+				for queuedCommands(st) < i { // queue in a known order
+					time.Sleep(time.Millisecond)
+				}
+			}
+			close(g.release)
+			wg.Wait()
+
+			for i, got := range results {
+				if want := fmt.Sprintf("record %d", i); got != want {
+					t.Errorf("load %d got %q, want %q", i, got, want)
+				}
+			}
+			g.mu.Lock()
+			defer g.mu.Unlock()
+			total := 0
+			for _, size := range g.pipelines {
+				total += size
+			}
+			if len(g.pipelines) != 1 || total != n-1 {
+				t.Fatalf("the %d loads queued behind a busy one went out as pipelines of %v, want one of %d", n-1, g.pipelines, n-1)
+			}
+		})
+	}
+}
+
+func TestQuietStoreSendsCommandsAlone(t *testing.T) {
+	client := singleClient(t)
+	g := newGate()
+	client.AddHook(g)
+	st := newTestStore(t, client)
+	key := sessiontest.Key(t)
+	for v := range uint64(5) {
+		if err := st.Save(t.Context(), key, session.Record{Data: []byte("x"), Expires: time.Now().Add(time.Hour), Version: v}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Load(t.Context(), key); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(g.pipelines) != 0 {
+		t.Fatalf("one caller at a time sent pipelines %v; a quiet store must send each command alone", g.pipelines)
+	}
+}
+
+func TestPipelinedSavesKeepCompareAndSetAfterScriptFlush(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			client := b.client(t)
+			st, err := New(client, WithPrefix(randomPrefix(t)), WithMaxInFlight(1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { deletePrefix(client, st.prefix) })
+			flushScripts(t, client)
+			key := sessiontest.Key(t)
+			const writers = 16
+			var wins atomic.Int64
+			var wg sync.WaitGroup
+			for i := range writers {
+				wg.Go(func() {
+					err := st.Save(t.Context(), key, session.Record{Data: fmt.Appendf(nil, "w%d", i), Expires: time.Now().Add(time.Hour)})
+					switch {
+					case err == nil:
+						wins.Add(1)
+					case err != session.ErrConflict:
+						t.Errorf("save %d: %v", i, err)
+					}
+				})
+			}
+			wg.Wait()
+			if wins.Load() != 1 {
+				t.Fatalf("%d of %d concurrent first saves won; compare-and-set allows exactly one", wins.Load(), writers)
+			}
+			rec, err := st.Load(t.Context(), key)
+			if err != nil || rec.Version != 1 {
+				t.Fatalf("after the race: version %d, %v; want 1", rec.Version, err)
+			}
+		})
+	}
+}
+
+// flushScripts empties the script cache of every node of client.
+func flushScripts(t *testing.T, client redis.UniversalClient) {
+	t.Helper()
+	nodes, err := nodesOf(t.Context(), client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range nodes {
+		if err := n.ScriptFlush(t.Context()).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
