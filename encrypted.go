@@ -83,9 +83,12 @@ func (s *encryptedSealer) Open(value string, now time.Time) (*State, error) {
 	if len(value) < base64.RawURLEncoding.EncodedLen(encryptedHeader+gcmTagSize) {
 		return nil, fmt.Errorf("%w: too short", ErrInvalidCookie)
 	}
-	raw, err := strictB64.DecodeString(value)
+	raw, err := decodeB64(value)
 	if err != nil {
 		return nil, fmt.Errorf("%w: not base64url", ErrInvalidCookie)
+	}
+	if len(raw) < encryptedHeader+gcmTagSize {
+		return nil, fmt.Errorf("%w: too short", ErrInvalidCookie)
 	}
 	if raw[0] != encryptedVersion {
 		return nil, fmt.Errorf("%w: unknown version %d", ErrInvalidCookie, raw[0])

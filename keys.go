@@ -4,7 +4,9 @@ import (
 	"crypto/hkdf"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"fmt"
+	"strings"
 )
 
 // keyIDSize is the length of the key id written into Encrypted and Signed
@@ -42,5 +44,16 @@ func deriveKeys(purpose string, secret []byte, old [][]byte) ([]derivedKey, erro
 }
 
 // strictB64 decodes cookie values: base64url without padding, refusing
-// non-zero trailing bits, so each cookie has exactly one spelling.
+// non-zero trailing bits, so each cookie has exactly one spelling. Use it
+// through decodeB64.
 var strictB64 = base64.RawURLEncoding.Strict()
+
+// decodeB64 decodes a cookie value with strictB64, refusing the line
+// breaks encoding/base64 would otherwise skip: with them a value could have
+// many spellings, and its length would not tell the decoded length.
+func decodeB64(s string) ([]byte, error) {
+	if strings.ContainsAny(s, "\r\n") {
+		return nil, errors.New("line break in base64")
+	}
+	return strictB64.DecodeString(s)
+}

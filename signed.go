@@ -91,11 +91,11 @@ func (s *signedSealer) Open(value string, now time.Time) (*State, error) {
 	if !ok || len(b64trailer) != base64.RawURLEncoding.EncodedLen(signedTrailer) {
 		return nil, fmt.Errorf("%w: malformed", ErrInvalidCookie)
 	}
-	trailer, err := strictB64.DecodeString(b64trailer)
-	if err != nil || trailer[0] != signedVersion {
+	trailer, err := decodeB64(b64trailer)
+	if err != nil || len(trailer) != signedTrailer || trailer[0] != signedVersion {
 		return nil, fmt.Errorf("%w: malformed signature", ErrInvalidCookie)
 	}
-	body, err := strictB64.DecodeString(b64body)
+	body, err := decodeB64(b64body)
 	if err != nil {
 		return nil, fmt.Errorf("%w: not base64url", ErrInvalidCookie)
 	}
