@@ -150,6 +150,44 @@ func startGoApp(t *testing.T, secret []byte, old ...[]byte) string {
 	return srv.URL
 }
 
+// TestLiveUserBindingIsFlaskLogins checks that Session.SetUser and
+// Flask-Login agree on the signed-in user: Go keeps it under "_user_id",
+// the key Flask-Login's login_user() writes.
+func TestLiveUserBindingIsFlaskLogins(t *testing.T) {
+	key := []byte("the shared SECRET_KEY of the user test, 32+ bytes")
+	flaskURL := startFlaskApp(t, key)
+	m, err := session.New(session.Config{Secret: key, Format: flask.Format(), Cookie: session.CookieOptions{Secure: session.Off}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := session.From(r)
+		if u := r.URL.Query().Get("set"); u != "" {
+			s.SetUser(u)
+		}
+		json.NewEncoder(w).Encode(map[string]string{"User": s.User()})
+	})))
+	t.Cleanup(srv.Close)
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+
+	getJSON(t, client, flaskURL+"/flask/login-user", nil)
+	var g struct{ User string }
+	getJSON(t, client, srv.URL+"/go/user", &g)
+	if g.User != "alice" {
+		t.Fatalf("Go sees user %q in the cookie Flask-Login wrote, want alice", g.User)
+	}
+	getJSON(t, client, srv.URL+"/go/user?set=bob", &g)
+	var f flaskView
+	getJSON(t, client, flaskURL+"/flask/get", &f)
+	if got := f.Session["_user_id"]; got != "'bob'" {
+		t.Fatalf("Flask sees _user_id %s after Go's SetUser(\"bob\"), want 'bob'", got)
+	}
+	if got := f.Types["_signed_in"]; got != "int" {
+		t.Fatalf("Flask sees _signed_in of type %q, want int", got)
+	}
+}
+
 func getJSON(t *testing.T, client *http.Client, url string, into any) {
 	t.Helper()
 	resp, err := client.Get(url)

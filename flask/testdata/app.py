@@ -22,6 +22,13 @@ def login():
     return "ok"
 
 
+@app.get("/flask/login-user")
+def login_user():
+    # What Flask-Login's login_user() stores: the user's ID as text.
+    session["_user_id"] = "alice"
+    return "ok"
+
+
 @app.get("/flask/get")
 def get_values():
     return json.dumps({
