@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -16,6 +15,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/websession/session"
+	"github.com/websession/session/internal/testservers"
 	"github.com/websession/session/sessiontest"
 	"github.com/websession/session/store/filestore"
 	"github.com/websession/session/store/memstore"
@@ -38,13 +38,6 @@ var advStores = []struct {
 	{"postgres", openPostgresStore},
 	{"mysql", openMySQLStore},
 	{"redis", openRedisStore},
-}
-
-func envOr(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
 }
 
 // randomName returns a table name or key prefix no other test uses.
@@ -72,28 +65,11 @@ func openSQLiteStore(t *testing.T) session.Store {
 }
 
 func openPostgresStore(t *testing.T) session.Store {
-	return newSQLStore(t, openDB(t, "pgx", "SESSION_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"))
+	return newSQLStore(t, testservers.OpenDB(t, "pgx", testservers.PostgresDSN()))
 }
 
 func openMySQLStore(t *testing.T) session.Store {
-	return newSQLStore(t, openDB(t, "mysql", "SESSION_TEST_MYSQL", "root@tcp(127.0.0.1:3306)/test?parseTime=true"))
-}
-
-// openDB opens and pings the database server named by envName, or skips
-// (fails in CI) when it cannot be reached. The DSN stays out of messages.
-func openDB(t *testing.T, driver, envName, def string) *sql.DB {
-	t.Helper()
-	db, err := sql.Open(driver, envOr(envName, def))
-	if err != nil {
-		t.Fatalf("sql.Open(%q): %v", driver, err)
-	}
-	t.Cleanup(func() { db.Close() })
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-	defer cancel()
-	if err := db.PingContext(ctx); err != nil {
-		sessiontest.Unavailable(t, "%s server (set %s): %v", driver, envName, err)
-	}
-	return db
+	return newSQLStore(t, testservers.OpenDB(t, "mysql", testservers.MySQLDSN()))
 }
 
 // newSQLStore makes an sqlstore in a table of its own, dropped at the end.
@@ -119,7 +95,7 @@ func newSQLStore(t *testing.T, db *sql.DB) session.Store {
 }
 
 func openRedisStore(t *testing.T) session.Store {
-	addr := envOr("SESSION_TEST_REDIS", "127.0.0.1:6379")
+	addr := testservers.RedisAddr()
 	client := redis.NewClient(&redis.Options{Addr: addr})
 	t.Cleanup(func() { client.Close() })
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)

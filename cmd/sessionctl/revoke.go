@@ -43,11 +43,7 @@ type revoked struct {
 
 func runRevoke(args []string, stdout, stderr io.Writer) int {
 	return storeCommand("revoke", revokeUsage, args, stdout, stderr, nil, 1, func(ctx context.Context, c *storeCmd, args []string) error {
-		key, err := resolve(ctx, c.st, args[0])
-		if err != nil {
-			return err
-		}
-		rec, err := load(ctx, c.st, key)
+		key, rec, err := find(ctx, c.st, args[0])
 		if err != nil {
 			return err
 		}

@@ -41,11 +41,7 @@ type flashJSON struct {
 
 func runShow(args []string, stdout, stderr io.Writer) int {
 	return storeCommand("show", showUsage, args, stdout, stderr, nil, 1, func(ctx context.Context, c *storeCmd, args []string) error {
-		key, err := resolve(ctx, c.st, args[0])
-		if err != nil {
-			return err
-		}
-		rec, err := load(ctx, c.st, key)
+		key, rec, err := find(ctx, c.st, args[0])
 		if err != nil {
 			return err
 		}
@@ -72,17 +68,22 @@ func runShow(args []string, stdout, stderr io.Writer) int {
 	})
 }
 
-// load returns the live record under key, or a not-found error that names
-// the hash.
-func load(ctx context.Context, st session.Store, key string) (session.Record, error) {
-	rec, err := st.Load(ctx, key)
+// find returns the store key that arg names (a session ID, a hash or a
+// hash prefix: see resolve) and the live record under it, or a not-found
+// error that names the hash. Errors never repeat arg.
+func find(ctx context.Context, st session.Store, arg string) (key string, rec session.Record, err error) {
+	key, err = resolve(ctx, st, arg)
+	if err != nil {
+		return "", rec, err
+	}
+	rec, err = st.Load(ctx, key)
 	if errors.Is(err, session.ErrNotFound) {
-		return rec, notFoundf("no live session with hash %s", key)
+		return key, rec, notFoundf("no live session with hash %s", key)
 	}
 	if err != nil {
-		return rec, fmt.Errorf("loading the session: %w", err)
+		return key, rec, fmt.Errorf("loading the session: %w", err)
 	}
-	return rec, nil
+	return key, rec, nil
 }
 
 // printShown prints one session for people.

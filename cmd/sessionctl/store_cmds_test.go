@@ -1,16 +1,10 @@
 package main
 
 import (
-	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -18,110 +12,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-sql-driver/mysql"
-	"github.com/redis/go-redis/v9"
-
 	"github.com/websession/session"
+	"github.com/websession/session/internal/testservers"
 	"github.com/websession/session/sessiontest"
 	"github.com/websession/session/store/storeurl"
 )
-
-// The test servers, unless SESSION_TEST_REDIS (host:port),
-// SESSION_TEST_POSTGRES (a URL) and SESSION_TEST_MYSQL (a go-sql-driver
-// DSN) say otherwise, as for the store packages' tests.
-const (
-	defaultRedisAddr = "127.0.0.1:6379"
-	defaultPostgres  = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	defaultMySQL     = "mysql://root@127.0.0.1:3306/test"
-)
-
-// storeURL returns a store URL of kind for this test alone, its store
-// created: a temporary directory or SQLite file, or a table or Redis key
-// prefix of its own on the shared server, removed when the test ends. It
-// skips the test (fails it when CI=true) when the server cannot be reached.
-func storeURL(t *testing.T, kind string) string {
-	t.Helper()
-	suffix := make([]byte, 6)
-	rand.Read(suffix)
-	name := hex.EncodeToString(suffix)
-	var v string
-	switch kind {
-	case storeurl.File:
-		v = "file:" + filepath.Join(t.TempDir(), "sessions")
-	case storeurl.SQLite:
-		v = "sqlite:" + filepath.Join(t.TempDir(), "sessions.db")
-	case storeurl.Redis:
-		addr := env("SESSION_TEST_REDIS", defaultRedisAddr)
-		v = "redis://" + addr + "/0?prefix=sessionctltest:" + name + ":"
-	case storeurl.Postgres:
-		v = env("SESSION_TEST_POSTGRES", defaultPostgres)
-		v += map[bool]string{true: "&", false: "?"}[strings.Contains(v, "?")] + "table=sessionctl_" + name
-	case storeurl.MySQL:
-		v = defaultMySQL
-		if dsn := os.Getenv("SESSION_TEST_MYSQL"); dsn != "" {
-			cfg, err := mysql.ParseDSN(dsn)
-			if err != nil {
-				t.Fatalf("SESSION_TEST_MYSQL is not a DSN: %v", err)
-			}
-			u := url.URL{Scheme: "mysql", User: url.UserPassword(cfg.User, cfg.Passwd), Host: cfg.Addr, Path: "/" + cfg.DBName}
-			v = u.String()
-		}
-		v += "?table=sessionctl_" + name
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
-	defer cancel()
-	_, closeStore, err := storeurl.Open(ctx, v, storeurl.WithCreate())
-	if err != nil && strings.Contains(err.Error(), "cannot reach") {
-		sessiontest.Unavailable(t, "%v", err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	closeStore()
-	t.Cleanup(func() { dropTestData(t, v) })
-	return v
-}
-
-func env(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
-}
-
-// dropTestData removes the SQL table or the Redis keys of a test's URL.
-func dropTestData(t *testing.T, v string) {
-	spec, err := storeurl.Parse(v)
-	if err != nil {
-		t.Error(err)
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	switch spec.Kind {
-	case storeurl.Redis:
-		o, _ := redis.ParseURL(spec.Target)
-		client := redis.NewClient(o)
-		defer client.Close()
-		iter := client.Scan(ctx, 0, spec.Prefix+"*", 100).Iterator()
-		for iter.Next(ctx) {
-			client.Del(ctx, iter.Val())
-		}
-		if err := iter.Err(); err != nil {
-			t.Errorf("deleting the test's redis keys: %v", err)
-		}
-	case storeurl.Postgres, storeurl.MySQL:
-		db, err := sql.Open(map[string]string{storeurl.Postgres: "pgx", storeurl.MySQL: "mysql"}[spec.Kind], spec.Target)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		defer db.Close()
-		if _, err := db.ExecContext(ctx, "DROP TABLE IF EXISTS "+spec.Table); err != nil {
-			t.Errorf("dropping the test table: %v", err)
-		}
-	}
-}
 
 // openStore opens the store of a test URL, for seeding and checking.
 func openStore(t *testing.T, v string) session.Store {
@@ -265,7 +160,7 @@ func TestStoreCommands(t *testing.T) {
 	for _, kind := range storeKinds {
 		t.Run(kind, func(t *testing.T) {
 			t.Parallel()
-			v := storeURL(t, kind)
+			v := testservers.URL(t, kind)
 			st := openStore(t, v)
 			d := seed(t, st)
 			hash := session.StoreKey
@@ -466,7 +361,7 @@ func hashesAll(ids []string) []string {
 // TestStoreCommandErrors: each way of getting a store command wrong has
 // its exit code and a message saying what to do.
 func TestStoreCommandErrors(t *testing.T) {
-	fileURL := storeURL(t, storeurl.File)
+	fileURL := testservers.URL(t, storeurl.File)
 	t.Setenv(storeEnv, "")
 	tests := []struct {
 		name string
@@ -536,14 +431,14 @@ func TestStoreCommandHelp(t *testing.T) {
 // TestStoreFromEnvironment: SESSIONCTL_STORE stands in for --store, and
 // flags may follow the arguments.
 func TestStoreFromEnvironment(t *testing.T) {
-	v := storeURL(t, storeurl.SQLite)
+	v := testservers.URL(t, storeurl.SQLite)
 	d := seed(t, openStore(t, v))
 	t.Setenv(storeEnv, v)
 	code, out, errs := ctl(t, "show", session.StoreKey(d.bob)[:10], "--json")
 	if code != exitOK || !strings.Contains(out, `"user": "bob"`) {
 		t.Fatalf("show with SESSIONCTL_STORE: exit %d: %s%s", code, out, errs)
 	}
-	code, out, _ = ctl(t, "ls", "--store", storeURL(t, storeurl.SQLite))
+	code, out, _ = ctl(t, "ls", "--store", testservers.URL(t, storeurl.SQLite))
 	if code != exitOK || out != "" {
 		t.Errorf("--store did not win over SESSIONCTL_STORE: exit %d, %q; want the empty store", code, out)
 	}
@@ -553,7 +448,7 @@ func TestStoreFromEnvironment(t *testing.T) {
 // visitor cannot send escape sequences to the operator's terminal or forge
 // table rows.
 func TestTablesEscapeControlCharacters(t *testing.T) {
-	v := storeURL(t, storeurl.SQLite)
+	v := testservers.URL(t, storeurl.SQLite)
 	s := newSite(t, openStore(t, v))
 	s.visit(time.Now(), "", func(ss *session.Session) {
 		ss.SetUser("mallory\x1b[2J\nroot")
@@ -578,7 +473,7 @@ func TestTablesEscapeControlCharacters(t *testing.T) {
 // TestRevokeUserNeedsAUserIndex: a store that keeps no user index cannot
 // revoke a user's sessions, and says so.
 func TestRevokeUserNeedsAUserIndex(t *testing.T) {
-	st := openStore(t, storeURL(t, storeurl.File))
+	st := openStore(t, testservers.URL(t, storeurl.File))
 	plain := struct{ session.Store }{st} // the same store, without its optional interfaces
 	_, err := revokeUser(t.Context(), plain, "alice")
 	if !errors.Is(err, session.ErrNotSupported) || !strings.Contains(err.Error(), "user index") {

@@ -3,34 +3,18 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"maps"
-	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/go-sql-driver/mysql"
-	"github.com/redis/go-redis/v9"
-
 	session "github.com/websession/session"
-	"github.com/websession/session/sessiontest"
-)
-
-// Where the test servers are unless SESSION_TEST_REDIS (host:port),
-// SESSION_TEST_POSTGRES (URL) and SESSION_TEST_MYSQL (a go-sql-driver DSN)
-// say otherwise: the variables the store packages' tests read.
-const (
-	defaultRedisAddr   = "127.0.0.1:6379"
-	defaultPostgresURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	defaultMySQLURL    = "mysql://root@127.0.0.1:3306/test"
+	"github.com/websession/session/internal/testservers"
+	"github.com/websession/session/store/storeurl"
 )
 
 // TestStoreMatrix runs the shop on every -store choice. The journey: log in
@@ -40,40 +24,27 @@ const (
 // ends one or all others, never another user's.
 func TestStoreMatrix(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name  string
-		store func(t *testing.T) string // the -store value; skips when the service is missing
-	}{
-		{"memory", func(*testing.T) string { return "memory" }},
-		{"file", func(t *testing.T) string { return "file:" + filepath.Join(t.TempDir(), "sessions") }},
-		{"sqlite", func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "shop.db") }},
-		{"redis", redisURL},
-		{"postgres", postgresURL},
-		{"mysql", mysqlURL},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+	for _, kind := range []string{storeurl.Memory, storeurl.File, storeurl.SQLite, storeurl.Redis, storeurl.Postgres, storeurl.MySQL} {
+		t.Run(kind, func(t *testing.T) {
 			t.Parallel()
-			t.Run("journey", func(t *testing.T) { storeJourney(t, tt.store(t)) })
-			t.Run("devices", func(t *testing.T) { devicesJourney(t, tt.store(t)) })
+			// Each journey gets a store of its own: a table or key
+			// prefix on a server, removed afterwards. A missing server
+			// skips the test, or fails it when CI=true.
+			t.Run("journey", func(t *testing.T) { storeJourney(t, testservers.URL(t, kind)) })
+			t.Run("devices", func(t *testing.T) { devicesJourney(t, testservers.URL(t, kind)) })
 		})
 	}
 }
 
-// storeShop starts the shop on the store storeFlag names, in a table or
-// under a key prefix of the test's own, removed afterwards. A restart
-// opens the store again; a memory store is kept, as it dies with its
-// process.
+// storeShop starts the shop on the store storeFlag names. A restart opens
+// the store again; a memory store is kept, as it dies with its process.
 func storeShop(t *testing.T, storeFlag string) (*shop, storeSpec) {
 	t.Helper()
 	spec, err := parseStore(storeFlag)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A table and key prefix of this test's own, removed afterwards.
-	suffix := randomSuffix()
-	opt := storeOptions{Table: "shop_test_" + suffix, Prefix: "shoptest:" + suffix + ":", Logger: testLogger(t, &syncBuffer{})}
-	t.Cleanup(func() { dropStoreData(t, spec, opt) })
+	opt := storeOptions{Logger: testLogger(t, &syncBuffer{})}
 
 	secret := make([]byte, 32)
 	rand.Read(secret)
@@ -150,107 +121,6 @@ func storeJourney(t *testing.T, storeFlag string) {
 	s.setCookie(stolen)
 	if body := s.get("/"); loggedIn(body) != "" || len(cartOf(body)) != 0 {
 		t.Errorf("the cookie from before log-out still opens alice's session")
-	}
-}
-
-func randomSuffix() string {
-	b := make([]byte, 6)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
-func env(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
-}
-
-// reachable skips the test (fails it when CI=true) unless host:port
-// accepts connections.
-func reachable(t *testing.T, what, hostport string) {
-	t.Helper()
-	c, err := net.DialTimeout("tcp", hostport, 2*time.Second)
-	if err != nil {
-		sessiontest.Unavailable(t, "%s at %s: %v", what, hostport, err)
-		return
-	}
-	c.Close()
-}
-
-func redisURL(t *testing.T) string {
-	addr := env("SESSION_TEST_REDIS", defaultRedisAddr)
-	reachable(t, "redis (set SESSION_TEST_REDIS)", addr)
-	return "redis://" + addr + "/0"
-}
-
-func postgresURL(t *testing.T) string {
-	v := env("SESSION_TEST_POSTGRES", defaultPostgresURL)
-	u, err := url.Parse(v)
-	if err != nil {
-		t.Fatalf("SESSION_TEST_POSTGRES is not a URL")
-	}
-	host := u.Host
-	if u.Port() == "" {
-		host = net.JoinHostPort(u.Hostname(), "5432")
-	}
-	reachable(t, "postgres (set SESSION_TEST_POSTGRES)", host)
-	return v
-}
-
-// mysqlURL turns SESSION_TEST_MYSQL, a go-sql-driver DSN as the sqlstore
-// tests take it, into the shop's mysql:// form.
-func mysqlURL(t *testing.T) string {
-	v := defaultMySQLURL
-	if dsn := os.Getenv("SESSION_TEST_MYSQL"); dsn != "" {
-		cfg, err := mysql.ParseDSN(dsn)
-		if err != nil {
-			t.Fatalf("SESSION_TEST_MYSQL is not a DSN: %v", err)
-		}
-		u := url.URL{Scheme: "mysql", User: url.UserPassword(cfg.User, cfg.Passwd), Host: cfg.Addr, Path: "/" + cfg.DBName}
-		v = u.String()
-	}
-	spec, err := parseStore(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, _ := mysql.ParseDSN(spec.Target)
-	reachable(t, "mysql (set SESSION_TEST_MYSQL)", cfg.Addr)
-	return v
-}
-
-// dropStoreData removes what the test stored in a shared server: its SQL
-// table or its Redis keys.
-func dropStoreData(t *testing.T, spec storeSpec, opt storeOptions) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	switch spec.Kind {
-	case "redis":
-		o, err := redis.ParseURL(spec.Target)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		client := redis.NewClient(o)
-		defer client.Close()
-		iter := client.Scan(ctx, 0, opt.Prefix+"*", 100).Iterator()
-		for iter.Next(ctx) {
-			client.Del(ctx, iter.Val())
-		}
-		if err := iter.Err(); err != nil {
-			t.Errorf("cleaning up redis keys: %v", err)
-		}
-	case "postgres", "mysql":
-		driver := map[string]string{"postgres": "pgx", "mysql": "mysql"}[spec.Kind]
-		db, err := sql.Open(driver, spec.Target)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		defer db.Close()
-		if _, err := db.ExecContext(ctx, "DROP TABLE IF EXISTS "+opt.Table); err != nil {
-			t.Errorf("dropping the test table: %v", err)
-		}
 	}
 }
 

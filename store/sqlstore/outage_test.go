@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/websession/session/internal/tcpproxy"
+	"github.com/websession/session/internal/testservers"
 	"github.com/websession/session/sessiontest"
 	"github.com/websession/session/store/sqlstore"
 )
@@ -15,7 +16,7 @@ import (
 // is lost, and service is normal once it is back.
 func TestOutageFailsClosed(t *testing.T) {
 	direct := openPostgres(t) // skips, or fails in CI, without a server
-	dsn, err := url.Parse(env("SESSION_TEST_POSTGRES", defaultPostgres))
+	dsn, err := url.Parse(testservers.PostgresDSN())
 	if err != nil {
 		t.Fatalf("SESSION_TEST_POSTGRES is not a URL: %v", err)
 	}

@@ -5,25 +5,17 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
-	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/go-sql-driver/mysql"
 	_ "github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite"
 
 	session "github.com/websession/session"
+	"github.com/websession/session/internal/testservers"
 	"github.com/websession/session/sessiontest"
 	"github.com/websession/session/store/sqlstore"
-)
-
-// Where the test servers are unless SESSION_TEST_POSTGRES and
-// SESSION_TEST_MYSQL say otherwise.
-const (
-	defaultPostgres = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	defaultMySQL    = "root@tcp(127.0.0.1:3306)/test?parseTime=true"
 )
 
 // sqliteDSN is the DSN the package documentation recommends for SQLite.
@@ -43,19 +35,12 @@ var backends = []backend{
 	{"SQLite", sqlstore.SQLite, openSQLite},
 }
 
-func env(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
-}
-
 func openPostgres(t *testing.T) *sql.DB {
-	return openServer(t, "pgx", "SESSION_TEST_POSTGRES", env("SESSION_TEST_POSTGRES", defaultPostgres))
+	return testservers.OpenDB(t, "pgx", testservers.PostgresDSN())
 }
 
 func openMySQL(t *testing.T) *sql.DB {
-	return openServer(t, "mysql", "SESSION_TEST_MYSQL", env("SESSION_TEST_MYSQL", defaultMySQL))
+	return testservers.OpenDB(t, "mysql", testservers.MySQLDSN())
 }
 
 func openSQLite(t *testing.T) *sql.DB {
@@ -65,24 +50,6 @@ func openSQLite(t *testing.T) *sql.DB {
 		t.Fatalf("open sqlite: %v", err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return db
-}
-
-// openServer opens and pings a database server whose DSN comes from the
-// environment variable envName. The DSN stays out of the messages: it may
-// hold a password.
-func openServer(t *testing.T, driver, envName, dsn string) *sql.DB {
-	t.Helper()
-	db, err := sql.Open(driver, dsn)
-	if err != nil {
-		t.Fatalf("sql.Open(%q): %v", driver, err)
-	}
-	t.Cleanup(func() { db.Close() })
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
-	defer cancel()
-	if err := db.PingContext(ctx); err != nil {
-		sessiontest.Unavailable(t, "%s server (set %s to its DSN): %v", driver, envName, err)
-	}
 	return db
 }
 
@@ -148,12 +115,12 @@ func TestConformance(t *testing.T) {
 // connection that reports matched rather than changed rows, which changes
 // what "rows affected" means.
 func TestConformanceMySQLClientFoundRows(t *testing.T) {
-	cfg, err := mysql.ParseDSN(env("SESSION_TEST_MYSQL", defaultMySQL))
+	cfg, err := mysql.ParseDSN(testservers.MySQLDSN())
 	if err != nil {
 		t.Fatalf("SESSION_TEST_MYSQL: %v", err)
 	}
 	cfg.ClientFoundRows = true
-	db := openServer(t, "mysql", "SESSION_TEST_MYSQL", cfg.FormatDSN())
+	db := testservers.OpenDB(t, "mysql", cfg.FormatDSN())
 	sessiontest.RunStore(t, func(t *testing.T) session.Store { return newStore(t, db) })
 }
 
