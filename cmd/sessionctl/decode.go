@@ -47,14 +47,15 @@ Examples:
 Flags:`)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
 		return parseExit(err)
 	}
-	if fs.NArg() != 1 {
+	if len(pos) != 1 {
 		fs.Usage()
 		return exitUsage
 	}
-	cookieName, value := splitCookie(fs.Arg(0))
+	cookieName, value := splitCookie(pos[0])
 	if *name != "" {
 		cookieName = *name
 	}

@@ -188,3 +188,26 @@ func requirePythonFlask(t *testing.T) string {
 	}
 	return python
 }
+
+// One session ID in 64 starts with '-'. Such an argument is what it looks
+// like to the operator, not a flag: it works, and it is not echoed back in
+// a "flag provided but not defined" error. Flags may also follow it.
+func TestArgumentsStartingWithADashAreNotFlags(t *testing.T) {
+	id := "-" + strings.Repeat("A", 42) // a valid session ID the store does not hold
+	if !session.ValidID(id) {
+		t.Fatal("test ID is not a valid session ID")
+	}
+	dir := filepath.Join(t.TempDir(), "sessions")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"show", "revoke"} {
+		code, out, errs := ctl(t, cmd, id, "--store", "file:"+dir)
+		if code != exitNotFound {
+			t.Errorf("%s of an unknown ID starting with '-': exit %d, want %d (not found):\n%s", cmd, code, exitNotFound, errs)
+		}
+		if strings.Contains(out+errs, id) {
+			t.Errorf("%s echoed the session ID: %s%s", cmd, out, errs)
+		}
+	}
+}

@@ -164,23 +164,47 @@ func wantsHelp(args []string) bool {
 
 // parseInterleaved parses flags given before, between and after the
 // positional arguments, which it returns. Everything after "--" is
-// positional: an ID that starts with '-' goes there.
+// positional. Session IDs and cookie values may start with '-' (one in 64
+// do): an argument that is not a flag of fs and is a session ID, or longer
+// than any flag name, is positional, so it is neither refused nor echoed
+// back in a "flag not defined" message.
 func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
+	var pos, flags []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			pos = append(pos, args[i+1:]...)
+			break
 		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return pos, nil
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			pos = append(pos, a)
+			continue
 		}
-		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
-			return append(pos, rest...), nil
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		f := fs.Lookup(name)
+		if f == nil && (session.ValidID(a) || len(name) > maxFlagName) {
+			pos = append(pos, a)
+			continue
 		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
+		flags = append(flags, a)
+		if f != nil && !hasValue && !isBoolFlag(f) && i+1 < len(args) {
+			i++
+			flags = append(flags, args[i]) // the flag's value
+		}
 	}
+	if err := fs.Parse(flags); err != nil {
+		return nil, err
+	}
+	return pos, nil
+}
+
+// maxFlagName is longer than any flag name of sessionctl.
+const maxFlagName = 24
+
+// isBoolFlag reports whether f takes no value, as -json does.
+func isBoolFlag(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }
 
 // exitError is an error that ends a command with its own exit code.
