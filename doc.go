@@ -10,7 +10,7 @@
 //
 //	func login(w http.ResponseWriter, r *http.Request) {
 //		s := session.From(r)
-//		s.Renew()                 // new identity at log-in: fixation defence
+//		s.SetUser("42")           // binds the account; new identity: fixation defence
 //		s.Set("user_id", 42)
 //		s.SetPermanent(true)      // a cookie that lasts Config.Lifetime
 //		s.Flash("message", "Welcome back")
@@ -29,6 +29,14 @@
 // format from package flask, which reads and writes Flask 3.1's session
 // cookie byte for byte. With a Store (packages under store/), the cookie
 // carries only a random 256-bit ID and the data stays on the server.
+//
+// A server-side store keeps one visitor's overlapping requests from losing
+// each other's changes (per-key merge on a version conflict), keeps a
+// logged-out session from being written back, and keeps a renewed ID usable
+// for Config.RenewGrace so parallel requests are not logged out. A session
+// bound to a user with SetUser can be listed and ended from anywhere:
+// Manager.Sessions, Manager.DestroyUser, Session.DestroyOthers; cookie
+// sessions through Config.Revocations.
 //
 // A bad, tampered, expired or foreign cookie is not an error: the visitor
 // gets an empty session and a security event is logged, without the
