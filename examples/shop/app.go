@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"time"
 
 	session "github.com/websession/session"
 )
@@ -22,6 +23,10 @@ type appConfig struct {
 	Format string
 	// Store keeps sessions on the server; nil keeps them in the cookie.
 	Store session.Store
+	// Revocations keeps, for cookie sessions, when each user last logged
+	// out all other devices (session.Config.Revocations). Default: nil, and
+	// the devices page of cookie sessions offers nothing.
+	Revocations session.Store
 	// StoreName describes Store in the "How this works" panel. It must
 	// not contain a password.
 	StoreName string
@@ -31,6 +36,9 @@ type appConfig struct {
 	// Logger gets the library's and the app's messages. Default:
 	// slog.Default().
 	Logger *slog.Logger
+	// Now is the sessions' clock (session.Config.Now); tests move it.
+	// Default: time.Now.
+	Now func() time.Time
 }
 
 // cookieFormat returns the cookie format the -format flag names and a line
@@ -57,6 +65,9 @@ type app struct {
 	storeName string
 	// cookieSessions is true when the whole session is in the cookie.
 	cookieSessions bool
+	// revocable is true for cookie sessions with Config.Revocations: they
+	// can be logged out all at once, though not one by one.
+	revocable bool
 }
 
 // newApp builds the shop and returns its handler: the routes, wrapped in
@@ -71,11 +82,13 @@ func newApp(cfg appConfig) (http.Handler, error) {
 		return nil, err
 	}
 	m, err := session.New(session.Config{
-		Secret: cfg.Secret,
-		Format: format,
-		Store:  cfg.Store,
-		Cookie: session.CookieOptions{Name: cookieName, Secure: cfg.Secure},
-		Logger: cfg.Logger,
+		Secret:      cfg.Secret,
+		Format:      format,
+		Store:       cfg.Store,
+		Revocations: cfg.Revocations,
+		Cookie:      session.CookieOptions{Name: cookieName, Secure: cfg.Secure},
+		Logger:      cfg.Logger,
+		Now:         cfg.Now,
 	})
 	if err != nil {
 		return nil, err
@@ -91,6 +104,7 @@ func newApp(cfg appConfig) (http.Handler, error) {
 	a := &app{
 		m:              m,
 		cookieSessions: cfg.Store == nil,
+		revocable:      cfg.Store == nil && cfg.Revocations != nil,
 		log:            cfg.Logger,
 		pages:          pages,
 		css:            css,

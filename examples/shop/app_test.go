@@ -13,10 +13,24 @@ import (
 	"time"
 )
 
-// cookieShop starts the shop with cookie sessions and a secret kept in a
-// file of the test's temp dir, as `go run ./examples/shop` does. Every
-// start (and restart) reads the secret file again.
+// cookieShop starts the shop with cookie sessions, a secret kept in a file
+// of the test's temp dir and revocations in a directory next to it, as
+// `go run ./examples/shop` does. Every start (and restart) reads the secret
+// file and opens the revocations directory again.
 func cookieShop(t *testing.T, logs *syncBuffer) (*shop, string) {
+	t.Helper()
+	return cookieShopWith(t, logs, cookieShopOptions{})
+}
+
+// cookieShopOptions change what cookieShopWith starts.
+type cookieShopOptions struct {
+	// now is the sessions' clock. Default: time.Now.
+	now func() time.Time
+	// noRevocations starts the shop as -revocations "" does.
+	noRevocations bool
+}
+
+func cookieShopWith(t *testing.T, logs *syncBuffer, opt cookieShopOptions) (*shop, string) {
 	t.Helper()
 	secretFile := filepath.Join(t.TempDir(), ".shop-secret")
 	log := testLogger(t, logs)
@@ -25,7 +39,13 @@ func cookieShop(t *testing.T, logs *syncBuffer) (*shop, string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		h, err := newApp(appConfig{Secret: secret, Secure: cookieSecure(addr, false), Logger: log})
+		cfg := appConfig{Secret: secret, Secure: cookieSecure(addr, false), Logger: log, Now: opt.now}
+		if !opt.noRevocations {
+			if cfg.Revocations, err = openRevocations(secretFile+revocationsSuffix, log); err != nil {
+				t.Fatal(err)
+			}
+		}
+		h, err := newApp(cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -286,8 +306,19 @@ func TestCookieFormats(t *testing.T) {
 	}
 }
 
+// endOthersFormRe finds the "Log out all other devices" form.
+var endOthersFormRe = regexp.MustCompile(`<form method="post" action="/devices/end-others"[^>]*>\s*<button>Log out all other devices</button>`)
+
+// TestDevicesWithCookieSessions: with cookie sessions the devices page
+// explains why it lists nothing, and offers "log out all other devices"
+// alone when revocations are kept (as `go run ./examples/shop` does) and
+// nothing when they are not (-revocations "").
 func TestDevicesWithCookieSessions(t *testing.T) {
 	t.Parallel()
+	const (
+		cannotEndOne = "error: This shop keeps sessions in cookies, so it cannot end one of them from the server; it can only log out all other devices at once."
+		cannotEnd    = "error: This shop keeps sessions in cookies, so it cannot end them from the server."
+	)
 	s, _ := cookieShop(t, &syncBuffer{})
 
 	// Anonymous: sent to log in first.
@@ -305,63 +336,102 @@ func TestDevicesWithCookieSessions(t *testing.T) {
 	}
 
 	// Logged in: the page explains why cookie sessions cannot be listed and
-	// offers nothing it cannot do.
+	// offers the one thing it can do: log out all other devices.
 	s.login("alice", "wonderland")
 	body := s.get("/devices")
-	if !strings.Contains(body, "<strong>cookie sessions</strong>") || strings.Contains(body, `id="devices"`) || strings.Contains(body, `action="/devices/end`) {
-		t.Errorf("the devices page with cookie sessions does not explain them, or offers to end sessions:\n%s", body)
+	if !strings.Contains(body, "<strong>cookie sessions</strong>") || strings.Contains(body, `id="devices"`) || strings.Contains(body, `action="/devices/end"`) {
+		t.Errorf("the devices page with cookie sessions does not explain them, or lists or ends sessions one by one:\n%s", body)
 	}
-	s.post("/devices/end-others", nil, "/devices")
-	if f := flashes(s.get("/")); !slices.Contains(f, "error: This shop keeps sessions in cookies, so it cannot end them from the server.") {
-		t.Errorf("log out everywhere with cookie sessions: flashes %q", f)
+	if n := len(endOthersFormRe.FindAllString(body, -1)); n != 1 {
+		t.Errorf("the devices page with cookie sessions shows %d \"Log out all other devices\" forms, want 1:\n%s", n, body)
 	}
 	s.post("/devices/end", url.Values{"handle": {strings.Repeat("ab", 32)}}, "/devices")
-	if f := flashes(s.get("/")); !slices.Contains(f, "error: This shop keeps sessions in cookies, so it cannot end them from the server.") {
-		t.Errorf("ending a session by handle with cookie sessions: flashes %q", f)
+	if f := flashes(s.get("/")); !slices.Equal(f, []string{cannotEndOne}) {
+		t.Errorf("ending a session by handle with cookie sessions: flashes %q, want %q", f, cannotEndOne)
 	}
 	if loggedIn(s.get("/")) != "alice" {
-		t.Error("log out everywhere with cookie sessions logged out this browser")
+		t.Error("ending a session by handle with cookie sessions logged out this browser")
+	}
+
+	// Without revocations the page offers nothing, and the button's
+	// request, sent anyway, says why.
+	s, _ = cookieShopWith(t, &syncBuffer{}, cookieShopOptions{noRevocations: true})
+	s.login("alice", "wonderland")
+	body = s.get("/devices")
+	if !strings.Contains(body, "<strong>cookie sessions</strong>") || strings.Contains(body, `action="/devices/end`) {
+		t.Errorf("the devices page with cookie sessions and no revocations does not explain them, or offers to end sessions:\n%s", body)
+	}
+	s.post("/devices/end-others", nil, "/devices")
+	if f := flashes(s.get("/")); !slices.Equal(f, []string{cannotEnd}) {
+		t.Errorf("log out everywhere with cookie sessions and no revocations: flashes %q, want %q", f, cannotEnd)
+	}
+	if loggedIn(s.get("/")) != "alice" {
+		t.Error("log out everywhere with cookie sessions and no revocations logged out this browser")
 	}
 }
 
 // TestEveryFormRefusesCrossOrigin posts every form the shop's pages show,
 // as a cross-site page would, and expects each refused with nothing
-// changed.
+// changed: with a server-side store, and with cookie sessions, whose
+// devices page has a form of its own.
 func TestEveryFormRefusesCrossOrigin(t *testing.T) {
 	t.Parallel()
-	s, _ := storeShop(t, "memory")
-	formRe := regexp.MustCompile(`<form method="post" action="([^"]+)"`)
-	actions := map[string]bool{}
-	forms := func(page string) {
-		for _, m := range formRe.FindAllStringSubmatch(s.get(page), -1) {
-			actions[m[1]] = true
-		}
-	}
-	forms("/login") // before logging in: the log-in form
-	other := s.another()
-	other.login("alice", "wonderland")
-	s.login("alice", "wonderland")
-	s.addToCart("tea")
-	forms("/")
-	forms("/shop")
-	forms("/devices")
-	want := []string{"/cart/add", "/cart/empty", "/cart/remove", "/devices/end", "/devices/end-others", "/login", "/logout", "/theme"}
-	if got := slices.Sorted(maps.Keys(actions)); !slices.Equal(got, want) {
-		t.Fatalf("the pages show forms posting to %q, want %q", got, want)
-	}
+	for _, tt := range []struct {
+		name string
+		// start returns the shop and a function run before the forged
+		// posts. For cookie sessions it moves the clock on a second, so a
+		// forged "log out all other devices" would log out the browser
+		// signed in before (revocation times are whole seconds).
+		start func(t *testing.T) (*shop, func())
+		want  []string
+	}{
+		{"memory", func(t *testing.T) (*shop, func()) {
+			s, _ := storeShop(t, "memory")
+			return s, func() {}
+		}, []string{"/cart/add", "/cart/empty", "/cart/remove", "/devices/end", "/devices/end-others", "/login", "/logout", "/theme"}},
+		{"cookie", func(t *testing.T) (*shop, func()) {
+			var clock testClock
+			s, _ := cookieShopWith(t, &syncBuffer{}, cookieShopOptions{now: clock.now})
+			return s, func() { clock.advance(time.Second) }
+		}, []string{"/cart/add", "/cart/empty", "/cart/remove", "/devices/end-others", "/login", "/logout", "/theme"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s, beforePosts := tt.start(t)
+			formRe := regexp.MustCompile(`<form method="post" action="([^"]+)"`)
+			actions := map[string]bool{}
+			forms := func(page string) {
+				for _, m := range formRe.FindAllStringSubmatch(s.get(page), -1) {
+					actions[m[1]] = true
+				}
+			}
+			forms("/login") // before logging in: the log-in form
+			other := s.another()
+			other.login("alice", "wonderland")
+			s.login("alice", "wonderland")
+			s.addToCart("tea")
+			forms("/")
+			forms("/shop")
+			forms("/devices")
+			if got := slices.Sorted(maps.Keys(actions)); !slices.Equal(got, tt.want) {
+				t.Fatalf("the pages show forms posting to %q, want %q", got, tt.want)
+			}
 
-	for action := range actions {
-		resp := s.postWith(action, url.Values{"product": {"tea"}, "theme": {"dark"}, "username": {"bob"}, "password": {"builder"}},
-			http.Header{"Sec-Fetch-Site": {"cross-site"}, "Origin": {"https://evil.example"}})
-		if resp.StatusCode != http.StatusForbidden {
-			t.Errorf("cross-site POST %s: status %d, want 403", action, resp.StatusCode)
-		}
-	}
-	body := s.get("/")
-	if loggedIn(body) != "alice" || !maps.Equal(cartOf(body), map[string]int{"Green tea": 1}) || strings.Contains(body, `class="dark"`) {
-		t.Error("a refused cross-site POST changed the session")
-	}
-	if loggedIn(other.get("/")) != "alice" {
-		t.Error("a refused cross-site POST ended another session")
+			beforePosts()
+			for action := range actions {
+				resp := s.postWith(action, url.Values{"product": {"tea"}, "theme": {"dark"}, "username": {"bob"}, "password": {"builder"}},
+					http.Header{"Sec-Fetch-Site": {"cross-site"}, "Origin": {"https://evil.example"}})
+				if resp.StatusCode != http.StatusForbidden {
+					t.Errorf("cross-site POST %s: status %d, want 403", action, resp.StatusCode)
+				}
+			}
+			body := s.get("/")
+			if loggedIn(body) != "alice" || !maps.Equal(cartOf(body), map[string]int{"Green tea": 1}) || strings.Contains(body, `class="dark"`) {
+				t.Error("a refused cross-site POST changed the session")
+			}
+			if loggedIn(other.get("/")) != "alice" {
+				t.Error("a refused cross-site POST ended another session")
+			}
+		})
 	}
 }

@@ -18,7 +18,10 @@ type devicesView struct {
 	Listed bool
 	// Cookie is true for cookie sessions.
 	Cookie bool
-	Rows   []deviceRow
+	// Revocable is true for cookie sessions with Config.Revocations: the
+	// page offers to log out all other devices.
+	Revocable bool
+	Rows      []deviceRow
 }
 
 // deviceRow is one session as the page shows it.
@@ -53,6 +56,7 @@ func (a *app) devices(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.Is(err, session.ErrNotSupported):
 		v.Cookie = a.cookieSessions
+		v.Revocable = a.revocable
 	case err != nil:
 		a.storeError(w, r, err)
 		return
@@ -112,7 +116,10 @@ func (a *app) deviceEnd(w http.ResponseWriter, r *http.Request) {
 }
 
 // deviceEndOthers ends every session of the user but this one: "log out
-// everywhere else", for a lost phone or a shared computer.
+// everywhere else", for a lost phone or a shared computer. Cookie sessions
+// are revoked instead (Config.Revocations): every cookie of the user signed
+// in before now opens an empty session, and this one is signed in anew.
+// Nobody knows how many such cookies there are, so the message says so.
 func (a *app) deviceEndOthers(w http.ResponseWriter, r *http.Request) {
 	s := session.From(r)
 	if s.User() == "" {
@@ -126,6 +133,9 @@ func (a *app) deviceEndOthers(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		a.storeError(w, r, err)
 		return
+	case a.cookieSessions:
+		err = s.Flash("message", "Logged out all other devices: any other browser logged in as you must log in again. "+
+			"(Cookie sessions cannot be counted, so the shop cannot say how many there were.)")
 	case n == 0:
 		err = s.Flash("message", "There were no other devices to log out.")
 	case n == 1:
@@ -142,6 +152,9 @@ func (a *app) deviceEndOthers(w http.ResponseWriter, r *http.Request) {
 
 // cannotEnd explains why the shop cannot end sessions from the server.
 func (a *app) cannotEnd() string {
+	if a.revocable {
+		return "This shop keeps sessions in cookies, so it cannot end one of them from the server; it can only log out all other devices at once."
+	}
 	if a.cookieSessions {
 		return "This shop keeps sessions in cookies, so it cannot end them from the server."
 	}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 )
 
 // TestBrowserJourney logs in, fills the cart, reloads, restarts the server
@@ -159,5 +160,45 @@ func TestBrowserLogOutEverywhere(t *testing.T) {
 	b.reload()
 	if st := b.state(); st.User != "alice" {
 		t.Fatalf("B logged out the others and itself: B reloads as %q", st.User)
+	}
+}
+
+// TestBrowserLogOutEverywhereWithCookies: two browsers log in as alice on
+// a shop with cookie sessions. On "Your devices" the second finds no list
+// but a "Log out all other devices" button. The server restarts; then the
+// first browser, at its next reload, is logged out, and the second stays in.
+func TestBrowserLogOutEverywhereWithCookies(t *testing.T) {
+	t.Parallel()
+	s := startLiveShop(t, "cookie")
+	a, b := newVisitor(t, "A"), newVisitor(t, "B")
+	a.logIn(s, "alice", "wonderland")
+	a.open(s, "/shop")
+	a.addToCart("beans")
+	b.logIn(s, "alice", "wonderland")
+	// Revocation times are whole seconds: A must have signed in during an
+	// earlier second than B's click.
+	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second)))
+
+	b.open(s, "/devices")
+	if n := b.count("#devices"); n != 0 {
+		t.Fatal("with cookie sessions, B's devices page shows a devices table")
+	}
+	b.click(`form[action="/devices/end-others"] button`)
+	want := []string{"Logged out all other devices: any other browser logged in as you must log in again. " +
+		"(Cookie sessions cannot be counted, so the shop cannot say how many there were.)"}
+	if st := b.state(); st.User != "alice" || !slices.Equal(st.Flashes, want) {
+		t.Fatalf("after logging out all other devices, B is %q with flashes %q; want alice and %q", st.User, st.Flashes, want)
+	}
+
+	// A's first request after the click comes after a restart: the
+	// revocation is kept on disk, not in the process.
+	s.restart()
+	a.reload()
+	if st := a.state(); st.User != "" || len(st.Cart) != 0 {
+		t.Fatalf("after B logged out all other devices and a restart, A reloads as %q with cart %v; want logged out", st.User, st.Cart)
+	}
+	b.reload()
+	if st := b.state(); st.User != "alice" {
+		t.Fatalf("B logged out the others and itself: after a restart B reloads as %q", st.User)
 	}
 }

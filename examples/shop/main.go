@@ -1,8 +1,10 @@
 // Command shop is the demo web app of github.com/websession/session: a
 // small shop with log-in, a visit counter, a cart, flash messages, a theme
-// preference and a "Your devices" page listing the user's sessions (with a
-// server-side store), where every page has a "How this works" panel showing
-// the session as the server sees it and the cookie the response sends.
+// preference and a "Your devices" page, where every page has a "How this
+// works" panel showing the session as the server sees it and the cookie the
+// response sends. With a server-side store the devices page lists the
+// user's sessions and ends one or all others; with cookie sessions it offers
+// "log out all other devices" alone, through Config.Revocations.
 //
 // Run it from the repository root and open http://127.0.0.1:8080:
 //
@@ -17,6 +19,12 @@
 // once into -secret-file (".shop-secret", mode 0600), so restarts keep
 // visitors logged in.
 //
+// With cookie sessions, "log out all other devices" records for the user a
+// "not valid before" time in a file store (package store/filestore) in the
+// -revocations directory (".shop-secret.revocations" next to the secret
+// file, created with mode 0700 when missing), so a restart keeps those
+// browsers logged out. -revocations "" turns it off.
+//
 // On a loopback address without TLS the session cookie is sent without
 // the Secure attribute, so plain http://127.0.0.1 works in any client;
 // everywhere else it stays Secure. Every form is protected against
@@ -25,8 +33,8 @@
 // The shop uses the session package only through its public API, as any
 // application would: session.New, Manager.Handler, session.From, the
 // Session methods (SetUser at log-in, DestroyOthers for "log out all other
-// devices"), session.Get, and Manager.Sessions and Manager.DestroySession
-// for the devices page.
+// devices"), session.Get, Manager.Sessions and Manager.DestroySession for
+// the devices page, and Config.Revocations for cookie sessions.
 package main
 
 import (
@@ -44,6 +52,7 @@ import (
 	"time"
 
 	session "github.com/websession/session"
+	"github.com/websession/session/store/filestore"
 )
 
 func main() {
@@ -61,7 +70,15 @@ func main() {
 // flags are the shop's command-line settings.
 type flags struct {
 	addr, store, secretFile, format, tlsCert, tlsKey string
+	// revocations is the directory of the revocation store for cookie
+	// sessions; "" turns revocation off.
+	revocations string
 }
+
+// revocationsSuffix names the default -revocations directory after the
+// secret file: ".shop-secret" keeps its revocations in
+// ".shop-secret.revocations".
+const revocationsSuffix = ".revocations"
 
 func parseFlags(args []string, stderr io.Writer) (flags, error) {
 	var f flags
@@ -70,6 +87,7 @@ func parseFlags(args []string, stderr io.Writer) (flags, error) {
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "`host:port` to listen on")
 	fs.StringVar(&f.store, "store", "cookie", storeHelp)
 	fs.StringVar(&f.secretFile, "secret-file", ".shop-secret", "`file` keeping the session secret when SESSION_SECRET is unset; created with a random secret, mode 0600")
+	fs.StringVar(&f.revocations, "revocations", "", "`directory` keeping, for cookie sessions, when each user last logged out all other devices;\ncreated with mode 0700 (default: the -secret-file path + \""+revocationsSuffix+"\"; \"\" turns it off)")
 	fs.StringVar(&f.format, "format", "encrypted", "cookie format for cookie sessions: encrypted or signed (readable by the visitor)")
 	fs.StringVar(&f.tlsCert, "tls-cert", "", "TLS certificate `file` (PEM); with -tls-key, serve HTTPS")
 	fs.StringVar(&f.tlsKey, "tls-key", "", "TLS private key `file` (PEM)")
@@ -89,6 +107,11 @@ Flags:
 	}
 	if err := fs.Parse(args); err != nil {
 		return f, err
+	}
+	set := false
+	fs.Visit(func(fl *flag.Flag) { set = set || fl.Name == "revocations" })
+	if !set && f.secretFile != "" {
+		f.revocations = f.secretFile + revocationsSuffix
 	}
 	if fs.NArg() > 0 {
 		return f, fmt.Errorf("shop: unexpected argument %q; see -help", fs.Arg(0))
@@ -119,6 +142,8 @@ type server struct {
 	store      session.Store
 	closeStore func() error
 	log        *slog.Logger
+	// revocations is Config.Revocations, or nil.
+	revocations session.Store
 }
 
 // start parses the flags, loads the secret, opens the store, builds the
@@ -146,6 +171,13 @@ func start(ctx context.Context, args []string, getenv func(string) string, stder
 		closeStore()
 		return nil, err
 	}
+	var revocations session.Store
+	if spec.Kind == cookieKind && f.revocations != "" {
+		revocations, err = openRevocations(f.revocations, log)
+		if err != nil {
+			return fail(err)
+		}
+	}
 
 	tls := f.tlsCert != ""
 	secure := cookieSecure(f.addr, tls)
@@ -156,12 +188,13 @@ func start(ctx context.Context, args []string, getenv func(string) string, stder
 		log.Warn("shop: plain HTTP on a non-loopback address: the session cookie is Secure, so browsers return it only over HTTPS; use -tls-cert/-tls-key or a TLS proxy")
 	}
 	h, err := newApp(appConfig{
-		Secret:    secret,
-		Format:    f.format,
-		Store:     st,
-		StoreName: spec.Name,
-		Secure:    secure,
-		Logger:    log,
+		Secret:      secret,
+		Format:      f.format,
+		Store:       st,
+		Revocations: revocations,
+		StoreName:   spec.Name,
+		Secure:      secure,
+		Logger:      log,
 	})
 	if err != nil {
 		return fail(err)
@@ -177,10 +210,11 @@ func start(ctx context.Context, args []string, getenv func(string) string, stder
 			ReadHeaderTimeout: 10 * time.Second,
 			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		},
-		ln:         ln,
-		store:      st,
-		closeStore: closeStore,
-		log:        log,
+		ln:          ln,
+		store:       st,
+		closeStore:  closeStore,
+		log:         log,
+		revocations: revocations,
 	}
 	scheme := "http"
 	if tls {
@@ -196,9 +230,12 @@ func start(ctx context.Context, args []string, getenv func(string) string, stder
 func (srv *server) serve(ctx context.Context) error {
 	defer srv.closeStore()
 	ctx, stop := context.WithCancel(ctx)
-	defer stop() // ends the sweep loop
+	defer stop() // ends the sweep loops
 	if sw, ok := srv.store.(session.Sweeper); ok {
-		go sweep(ctx, sw, srv.log)
+		go sweep(ctx, sw, "sessions", srv.log)
+	}
+	if sw, ok := srv.revocations.(session.Sweeper); ok {
+		go sweep(ctx, sw, "revocations", srv.log)
 	}
 	errc := make(chan error, 1)
 	go func() {
@@ -219,13 +256,25 @@ func (srv *server) serve(ctx context.Context) error {
 	return srv.http.Shutdown(shutdownCtx)
 }
 
+// openRevocations opens the file store in dir that keeps the revocations
+// of cookie sessions, creating dir (mode 0700) when missing. A file store
+// survives restarts, so a browser logged out stays logged out.
+func openRevocations(dir string, log *slog.Logger) (session.Store, error) {
+	st, err := filestore.New(dir, filestore.WithLogger(log))
+	if err != nil {
+		return nil, fmt.Errorf("shop: -revocations: %w", err)
+	}
+	return st, nil
+}
+
 // sweepEvery is how often the shop deletes expired server-side sessions.
 const sweepEvery = 10 * time.Minute
 
-// sweep deletes expired sessions from a store that keeps them until
-// swept, every sweepEvery, until ctx ends. The library never starts such a
-// loop itself: the application decides.
-func sweep(ctx context.Context, sw session.Sweeper, log *slog.Logger) {
+// sweep deletes expired records (what names them: "sessions",
+// "revocations") from a store that keeps them until swept, every
+// sweepEvery, until ctx ends. The library never starts such a loop itself:
+// the application decides.
+func sweep(ctx context.Context, sw session.Sweeper, what string, log *slog.Logger) {
 	t := time.NewTicker(sweepEvery)
 	defer t.Stop()
 	for {
@@ -236,11 +285,11 @@ func sweep(ctx context.Context, sw session.Sweeper, log *slog.Logger) {
 		}
 		n, err := sw.DeleteExpired(ctx)
 		if err != nil && ctx.Err() == nil {
-			log.Warn("shop: deleting expired sessions", "err", err)
+			log.Warn("shop: deleting expired "+what, "err", err)
 			continue
 		}
 		if n > 0 {
-			log.Info("shop: deleted expired sessions", "count", n)
+			log.Info("shop: deleted expired "+what, "count", n)
 		}
 	}
 }
