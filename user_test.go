@@ -1,12 +1,11 @@
 package session_test
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,21 +13,6 @@ import (
 	"github.com/websession/session/flask"
 	"github.com/websession/session/store/memstore"
 )
-
-// countingLoads counts Load calls of a Store.
-type countingLoads struct {
-	session.Store
-	loads atomic.Int64
-	fail  atomic.Bool
-}
-
-func (c *countingLoads) Load(ctx context.Context, key string) (session.Record, error) {
-	c.loads.Add(1)
-	if c.fail.Load() {
-		return session.Record{}, errors.New("revocation store is down")
-	}
-	return c.Store.Load(ctx, key)
-}
 
 func userOf(r *rig, c *http.Cookie) string {
 	var user string
@@ -76,8 +60,8 @@ func TestSetUserRenewsServerSideID(t *testing.T) {
 
 // revocationRig is a cookie-session rig whose Revocations store counts its
 // reads.
-func revocationRig(t *testing.T) (*rig, *countingLoads) {
-	rev := &countingLoads{Store: memstore.New()}
+func revocationRig(t *testing.T) (*rig, *countingStore) {
+	rev := &countingStore{Store: memstore.New()}
 	return newRig(t, func(c *session.Config) { c.Revocations = rev }), rev
 }
 
@@ -91,7 +75,7 @@ func signIn(r *rig, user string) *http.Cookie {
 func TestDestroyUserRevokesCookieSessions(t *testing.T) {
 	for _, format := range cookieFormats() {
 		t.Run(format.name, func(t *testing.T) {
-			rev := &countingLoads{Store: memstore.New()}
+			rev := &countingStore{Store: memstore.New()}
 			r := newRig(t, func(c *session.Config) { c.Revocations = rev; c.Format = format.format })
 			laptop, phone, bob := signIn(r, "alice"), signIn(r, "alice"), signIn(r, "bob")
 			r.clock.Advance(time.Second)
@@ -253,4 +237,25 @@ func (a *serverApp) serveRequestFunc(fn func(s *session.Session), req *http.Requ
 	rec := httptest.NewRecorder()
 	a.m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fn(session.From(r)) })).ServeHTTP(rec, req)
 	return rec.Result()
+}
+
+func TestSessionsListsTheMostRecentlyUsedFirst(t *testing.T) {
+	r := newRig(t, func(c *session.Config) { c.Store = memstore.New() })
+	var handles []string
+	for range 3 {
+		c := r.issue(func(s *session.Session) { s.SetUser("alice") })
+		handles = append(handles, session.StoreKey(c.Value))
+		r.clock.Advance(time.Minute)
+	}
+	infos, err := r.m.Sessions(t.Context(), "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, in := range infos {
+		got = append(got, in.Handle)
+	}
+	if want := []string{handles[2], handles[1], handles[0]}; !slices.Equal(got, want) {
+		t.Fatalf("Sessions lists %q, want the newest first: %q", got, want)
+	}
 }
