@@ -70,13 +70,25 @@ func (s *Store) insertMySQL(ctx context.Context, key string, data []byte, expire
 	return s.exec(ctx, s.q.insert, key, data, expires, user)
 }
 
+// maxDeadlockTries bounds how often exec runs a statement the database
+// rolled back to break a deadlock.
+const maxDeadlockTries = 3
+
 // exec runs a statement and reports whether it changed exactly one row.
+// Every statement of the store is a transaction of its own, so one that
+// the database chose as a deadlock's victim was rolled back whole and is
+// run again: it cannot have been applied.
 func (s *Store) exec(ctx context.Context, query string, args ...any) (bool, error) {
-	res, err := s.db.ExecContext(ctx, query, args...)
-	if err != nil {
-		return false, err
+	for try := 1; ; try++ {
+		res, err := s.db.ExecContext(ctx, query, args...)
+		if err != nil {
+			if try < maxDeadlockTries && rolledBack(err) {
+				continue
+			}
+			return false, err
+		}
+		return affectedOne(res)
 	}
-	return affectedOne(res)
 }
 
 func affectedOne(res sql.Result) (bool, error) {

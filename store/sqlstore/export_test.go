@@ -1,0 +1,4 @@
+package sqlstore
+
+// RolledBack exposes rolledBack to the package's external tests.
+var RolledBack = rolledBack
