@@ -16,9 +16,17 @@ import (
 // c is created-at and i issued-at in Unix seconds, p marks a permanent
 // session, f holds the flashes and v the values, each in its codec encoding.
 // A session bound to a user adds u (the user), l (signed-in-at, Unix
-// seconds) and, in server-side records, a (a browser summary). The record a
-// renewed ID leaves behind for Config.RenewGrace adds m (the store key of
-// the new record) and s (true when requests with the old ID may use it).
+// seconds), n (the nanoseconds of signed-in-at within that second) and, in
+// server-side records, a (a browser summary). A cookie session whose
+// Manager has Config.Revocations adds r (its random identifier). The record
+// a renewed ID leaves behind for Config.RenewGrace adds m (the store key of
+// the new record) and s (true when requests with the old ID may use it). A
+// server-side record adds t, the save tokens of its latest saves, each with
+// its time in Unix seconds.
+//
+// Fields were added over time, each optional, and readers skip fields they
+// do not know: an older version reads what a newer one writes (without
+// what it added), and the reverse.
 
 // appendBody appends the JSON body of st to b.
 func appendBody(b []byte, st *State) []byte {
@@ -34,6 +42,14 @@ func appendBody(b []byte, st *State) []byte {
 		b = appendJSONString(b, st.User)
 		b = append(b, `,"l":`...)
 		b = strconv.AppendInt(b, unixOrZero(st.SignedIn), 10)
+		if ns := st.SignedIn.Nanosecond(); ns != 0 {
+			b = append(b, `,"n":`...)
+			b = strconv.AppendInt(b, int64(ns), 10)
+		}
+	}
+	if st.ID != "" {
+		b = append(b, `,"r":`...)
+		b = appendJSONString(b, st.ID)
 	}
 	if st.Agent != "" {
 		b = append(b, `,"a":`...)
@@ -45,6 +61,20 @@ func appendBody(b []byte, st *State) []byte {
 		if st.forward {
 			b = append(b, `,"s":true`...)
 		}
+	}
+	if len(st.tokens) > 0 {
+		b = append(b, `,"t":{`...)
+		first := true
+		for tok, at := range st.tokens {
+			if !first {
+				b = append(b, ',')
+			}
+			first = false
+			b = appendJSONString(b, tok)
+			b = append(b, ':')
+			b = strconv.AppendInt(b, at, 10)
+		}
+		b = append(b, '}')
 	}
 	if len(st.Flashes) > 0 {
 		b = append(b, `,"f":[`...)

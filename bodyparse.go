@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"time"
 )
 
 // errBody is returned for a body that is not what appendBody writes.
@@ -20,6 +21,7 @@ func parseBody(data []byte) (*State, error) {
 	}
 	p := bodyParser{data: data}
 	st := &State{}
+	var signedIn, signedInNsec int64
 	if !p.expect('{') {
 		return nil, errBody
 	}
@@ -37,7 +39,7 @@ func parseBody(data []byte) (*State, error) {
 			return nil, errBody
 		}
 		switch name {
-		case "c", "i", "l":
+		case "c", "i", "l", "n":
 			n, ok := p.int()
 			if !ok {
 				return nil, errBody
@@ -47,8 +49,13 @@ func parseBody(data []byte) (*State, error) {
 				st.Created = timeOrZero(n)
 			case "i":
 				st.Issued = timeOrZero(n)
+			case "l":
+				signedIn = n
 			default:
-				st.SignedIn = timeOrZero(n)
+				if n < 0 || n >= 1e9 {
+					return nil, errBody
+				}
+				signedInNsec = n
 			}
 		case "p", "s":
 			raw, ok := p.value()
@@ -60,7 +67,7 @@ func parseBody(data []byte) (*State, error) {
 			} else {
 				st.forward = string(raw) == "true"
 			}
-		case "u", "a", "m":
+		case "u", "a", "m", "r":
 			s, ok := p.string()
 			if !ok {
 				return nil, errBody
@@ -70,8 +77,23 @@ func parseBody(data []byte) (*State, error) {
 				st.User = s
 			case "a":
 				st.Agent = s
+			case "r":
+				st.ID = s
 			default:
 				st.movedTo = s
+			}
+		case "t":
+			tokens, ok := p.values()
+			if !ok {
+				return nil, errBody
+			}
+			st.tokens = make(map[string]int64, len(tokens))
+			for tok, raw := range tokens {
+				at, err := strconv.ParseInt(string(raw), 10, 64)
+				if err != nil {
+					return nil, errBody
+				}
+				st.tokens[tok] = at
 			}
 		case "f":
 			raw, ok := p.value()
@@ -101,6 +123,9 @@ func parseBody(data []byte) (*State, error) {
 	p.space()
 	if p.pos != len(p.data) {
 		return nil, errBody
+	}
+	if signedIn != 0 {
+		st.SignedIn = time.Unix(signedIn, signedInNsec)
 	}
 	if st.Values == nil {
 		st.Values = map[string][]byte{}

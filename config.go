@@ -77,6 +77,15 @@ type Config struct {
 	// Default: nil, no revocation of cookie sessions.
 	Revocations Store
 
+	// StoreTimeout bounds how long a request waits for the store: loading
+	// its session, committing it (retries included), extending its expiry,
+	// and reading or writing Config.Revocations. A request whose context
+	// has a deadline keeps that deadline instead. A store that does not
+	// answer in time fails the request closed: ErrorHandler runs (500) and
+	// no cookie is sent. A commit is not cancelled when the visitor goes
+	// away; it finishes, or fails, within the bound. Default: 5 seconds.
+	StoreTimeout time.Duration
+
 	// MaxCookieSize is the largest Set-Cookie header value the Manager
 	// will send, counting name, value and attributes. A larger session is
 	// refused with ErrCookieTooLarge. Default: 4093, as Flask.
@@ -168,6 +177,8 @@ const (
 	DefaultRenewGrace = 10 * time.Second
 	// NoRenewGrace, as Config.RenewGrace, ends a renewed ID at once.
 	NoRenewGrace time.Duration = -1
+	// DefaultStoreTimeout is the default Config.StoreTimeout.
+	DefaultStoreTimeout = 5 * time.Second
 )
 
 // settings is a Config with its defaults applied and checked.
@@ -215,6 +226,9 @@ func (c Config) settings() (*settings, error) {
 	}
 	if s.Now == nil {
 		s.Now = time.Now
+	}
+	if s.StoreTimeout == 0 {
+		s.StoreTimeout = DefaultStoreTimeout
 	}
 	s.renewGrace = c.RenewGrace
 	if s.renewGrace == 0 {
@@ -274,7 +288,7 @@ func (s *settings) check() error {
 	for _, d := range []struct {
 		name string
 		v    time.Duration
-	}{{"Lifetime", s.Lifetime}, {"IdleTimeout", s.IdleTimeout}, {"AbsoluteTimeout", s.AbsoluteTimeout}} {
+	}{{"Lifetime", s.Lifetime}, {"IdleTimeout", s.IdleTimeout}, {"AbsoluteTimeout", s.AbsoluteTimeout}, {"StoreTimeout", s.StoreTimeout}} {
 		if d.v < 0 {
 			return fmt.Errorf("session: Config.%s is negative (%v); use 0 for the default", d.name, d.v)
 		}

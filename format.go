@@ -86,8 +86,15 @@ type State struct {
 	User string
 	// SignedIn is when Session.SetUser bound the session to User. A
 	// revocation of the user's sessions (Manager.DestroyUser) ends every
-	// session signed in before it. Carried in whole seconds.
+	// session signed in before it, to the nanosecond: formats must carry
+	// it exactly.
 	SignedIn time.Time
+	// ID is a random identifier of a cookie session, kept for as long as
+	// the session lives, so that ending it (log-out, renewal) can be
+	// recorded in Config.Revocations and every copy of its cookie refused.
+	// The Manager sets it when Config.Revocations is set; formats must
+	// carry it inside what they authenticate. "" when there is none.
+	ID string
 	// Agent is a short summary of the browser that signed in ("Firefox on
 	// Linux"), kept in server-side records for listing a user's sessions.
 	// Cookie formats need not carry it.
@@ -101,6 +108,12 @@ type State struct {
 	// defence).
 	movedTo string
 	forward bool
+
+	// tokens are the save tokens of a server-side record's latest saves,
+	// by token, with the time of each save: a save that a client library
+	// sent twice, or whose reply was lost, is recognised as applied by its
+	// token (see Manager.saveOnce).
+	tokens map[string]int64
 }
 
 // Flash is a one-time message stored in the session until it is shown, as

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"time"
 )
 
@@ -16,6 +15,9 @@ type serverState struct {
 	expires time.Time
 	loaded  []byte // the record's data as loaded, kept for renewal
 	user    string // the user bound when loaded
+	// tokens are the loaded record's save tokens, carried into the next
+	// save so a duplicate of a recent save is still recognised.
+	tokens map[string]int64
 
 	// alias marks a session reached through an ID renewed moments ago by
 	// another request of the same user (Config.RenewGrace): it works on the
@@ -37,7 +39,8 @@ const maxForwards = 4
 // are not looked up, but logged.
 func (s *Session) loadServer() {
 	cfg := s.m.cfg
-	ctx := s.req.Context()
+	ctx, cancel := s.m.storeContext(s.req.Context())
+	defer cancel()
 	now := cfg.Now()
 	n, found := 0, false
 	for value := range cookieValues(s.req, cfg.Cookie.Name) {
@@ -91,17 +94,28 @@ func (s *Session) loadServer() {
 // ID leaves for Config.RenewGrace. It returns ErrNotFound when there is no
 // live record and errBody when the record cannot be decoded.
 func (m *Manager) loadRecord(ctx context.Context, key string) (serverState, *State, error) {
+	return m.loadRecordFrom(ctx, key, nil)
+}
+
+// loadRecordFrom is loadRecord starting from first, the record under key
+// as read a moment ago, when it is not nil.
+func (m *Manager) loadRecordFrom(ctx context.Context, key string, first *Record) (serverState, *State, error) {
 	alias := false
 	for range maxForwards {
-		rec, err := m.cfg.Store.Load(ctx, key)
-		if err != nil {
-			return serverState{}, nil, err
+		var rec Record
+		if first != nil {
+			rec, first = *first, nil
+		} else {
+			var err error
+			if rec, err = m.cfg.Store.Load(ctx, key); err != nil {
+				return serverState{}, nil, err
+			}
 		}
 		st, err := parseBody(rec.Data)
 		if err != nil {
 			return serverState{}, nil, fmt.Errorf("%w: %w", errBody, err)
 		}
-		srv := serverState{key: key, version: rec.Version, expires: rec.Expires, loaded: rec.Data, user: st.User, alias: alias}
+		srv := serverState{key: key, version: rec.Version, expires: rec.Expires, loaded: rec.Data, user: st.User, alias: alias, tokens: st.tokens}
 		if st.movedTo == "" {
 			return srv, st, nil
 		}
@@ -118,8 +132,8 @@ func (m *Manager) loadRecord(ctx context.Context, key string) (serverState, *Sta
 // update, a renewal to a new ID, a deletion, or only a longer expiry.
 func (s *Session) commitServer() error {
 	cfg := s.m.cfg
-	// The visitor may be gone; the save must still finish.
-	ctx := context.WithoutCancel(s.req.Context())
+	ctx, cancel := s.m.commitContext(s.req.Context())
+	defer cancel()
 	if s.server.readOnly {
 		if s.modified {
 			cfg.Logger.InfoContext(ctx, "session: the session ID of this request was renewed at a change of user while it ran; its changes are not saved")
@@ -165,25 +179,27 @@ func (s *Session) commitServer() error {
 	}
 
 	st := s.state(now)
-	rec := Record{Data: appendBody(nil, st), Expires: expires, Version: s.server.version, User: st.User}
+	st.tokens = s.server.tokens
 	if had && s.renewed {
-		return s.renewServer(ctx, rec, now)
+		return s.renewServer(ctx, st, expires, now)
 	}
+	version := s.server.version
 	if !had {
 		id, err := newID()
 		if err != nil {
 			return err
 		}
 		s.server = serverState{id: id, key: StoreKey(id)}
-		rec.Version = 0
+		version = 0
 	}
-	if err := store.Save(ctx, s.server.key, rec); err != nil {
+	v, latest, err := s.m.saveOnce(ctx, s.server.key, st, version, expires, now)
+	if err != nil {
 		if !errors.Is(err, ErrConflict) || !had {
 			return fmt.Errorf("session: saving to the store: %w", err)
 		}
 		// Another request of this visitor saved first: apply this
 		// request's changes to what it saved.
-		gone, err := s.replay(ctx, now)
+		gone, err := s.replay(ctx, latest, now)
 		if err != nil || gone {
 			return err
 		}
@@ -192,12 +208,48 @@ func (s *Session) commitServer() error {
 		}
 		return nil
 	}
-	s.server.version = rec.Version + 1
+	s.server.version = v
 	s.server.expires = expires
 	if !had || s.permanent || s.permChanged {
 		return s.sendID(now)
 	}
 	return nil
+}
+
+// saveOnce stores st under key if the stored version is still version,
+// as one attempt with a save token of its own, and returns the version the
+// record has afterwards. A client library may send a save twice (it timed
+// out waiting for the reply and sent it again) or lose the reply: the
+// first copy is applied, and the second finds the record changed and
+// reports a conflict. So on a conflict saveOnce reads the record back, and
+// when it carries this attempt's token the save was applied, whatever
+// other saves landed after it. Otherwise it returns ErrConflict with the
+// record it read, for the caller to replay its changes on.
+func (m *Manager) saveOnce(ctx context.Context, key string, st *State, version uint64, expires, now time.Time) (uint64, *Record, error) {
+	tok, err := newToken()
+	if err != nil {
+		return 0, nil, err
+	}
+	st.tokens = stampToken(st.tokens, tok, now, m.tokenAge())
+	rec := Record{Data: appendBody(nil, st), Expires: expires, Version: version, User: st.User}
+	err = m.cfg.Store.Save(ctx, key, rec)
+	if err == nil {
+		return version + 1, nil, nil
+	}
+	if !errors.Is(err, ErrConflict) {
+		return 0, nil, err
+	}
+	latest, lerr := m.cfg.Store.Load(ctx, key)
+	if errors.Is(lerr, ErrNotFound) {
+		return 0, nil, err
+	}
+	if lerr != nil {
+		return 0, nil, fmt.Errorf("%w; reading the record back: %w", err, lerr)
+	}
+	if applied, _ := hasToken(latest.Data, tok); applied {
+		return latest.Version, nil, nil
+	}
+	return 0, &latest, err
 }
 
 // sendID sets the session cookie to the session's ID, unless the request
@@ -216,7 +268,7 @@ func (s *Session) sendID(now time.Time) error {
 // changed the old record meanwhile, this request's changes are applied to
 // it and the new record saved again; if another request ended the session
 // or renewed it first, the new record is deleted: that end wins.
-func (s *Session) renewServer(ctx context.Context, rec Record, now time.Time) error {
+func (s *Session) renewServer(ctx context.Context, st *State, expires, now time.Time) error {
 	cfg := s.m.cfg
 	store := cfg.Store
 	id, err := newID()
@@ -225,99 +277,101 @@ func (s *Session) renewServer(ctx context.Context, rec Record, now time.Time) er
 	}
 	newKey := StoreKey(id)
 	oldKey, old := s.server.key, s.server
-	rec.Version = 0
-	if err := store.Save(ctx, newKey, rec); err != nil {
+	st.tokens = nil // a new record: no save of it can be a duplicate yet
+	newVersion, _, err := s.m.saveOnce(ctx, newKey, st, 0, expires, now)
+	if err != nil {
 		return fmt.Errorf("session: saving the renewed session: %w", err)
 	}
-	newVersion := uint64(1)
-	for try := range maxReplays {
-		if try > 0 {
-			if err := replayPause(ctx, try); err != nil {
-				return err
-			}
-		}
+	abandoned := false
+	err = retryConflicts(ctx, func() error {
 		oldState, err := parseBody(old.loaded)
 		if err != nil {
 			return fmt.Errorf("session: renewing: %w", err)
 		}
 		oldState.movedTo = newKey
-		oldState.forward = old.user != "" && old.user == rec.User
-		expires := now.Add(cfg.renewGrace)
-		err = store.Save(ctx, oldKey, Record{Data: appendBody(nil, oldState), Expires: expires, Version: old.version, User: old.user})
-		if err == nil {
-			break
-		}
+		oldState.forward = old.user != "" && old.user == st.User
+		_, latest, err := s.m.saveOnce(ctx, oldKey, oldState, old.version, now.Add(cfg.renewGrace), now)
 		if !errors.Is(err, ErrConflict) {
-			return fmt.Errorf("session: retiring the renewed session's old ID: %w", err)
+			if err != nil {
+				return fmt.Errorf("session: retiring the renewed session's old ID: %w", err)
+			}
+			return nil
 		}
 		// Someone wrote the old record after this request loaded it.
-		latest, err := store.Load(ctx, oldKey)
-		var st *State
-		if err == nil {
-			st, err = parseBody(latest.Data)
+		var cur *State
+		if latest != nil {
+			cur, err = parseBody(latest.Data)
 		}
-		if errors.Is(err, ErrNotFound) || (err == nil && st.movedTo != "") {
-			cfg.Logger.InfoContext(ctx, "session: ended or renewed by another request while this one renewed it; its changes are not saved")
-			if err := store.Delete(ctx, newKey); err != nil {
-				return fmt.Errorf("session: deleting an abandoned renewal: %w", err)
-			}
+		if latest == nil || (err == nil && cur.movedTo != "") {
+			abandoned = true // ended or renewed meanwhile: that end wins
 			return nil
 		}
 		if err != nil {
 			return fmt.Errorf("session: reloading after a conflict: %w", err)
 		}
-		old = serverState{key: oldKey, version: latest.Version, loaded: latest.Data, user: st.User}
-		if err := s.log.replay(st, s.permanent, s.permChanged); err != nil {
+		old = serverState{key: oldKey, version: latest.Version, loaded: latest.Data, user: cur.User}
+		if err := s.log.replay(cur, s.permanent, s.permChanged); err != nil {
 			return err
 		}
-		st.Issued = now
-		rec = Record{Data: appendBody(nil, st), Expires: s.m.recordExpiry(st.Created, now), Version: newVersion, User: st.User}
-		if err := store.Save(ctx, newKey, rec); err != nil {
-			return fmt.Errorf("session: saving the renewed session: %w", err)
+		cur.Issued = now
+		cur.movedTo, cur.forward = "", false
+		cur.tokens = st.tokens // the new record's, not the old one's
+		expires = s.m.recordExpiry(cur.Created, now)
+		v, _, err := s.m.saveOnce(ctx, newKey, cur, newVersion, expires, now)
+		if err != nil {
+			return fmt.Errorf("session: saving the renewed session: %w", noConflict(err))
 		}
-		newVersion++
-		s.values, s.flashes, s.permanent = st.Values, st.Flashes, st.Permanent
-		s.user, s.signedIn, s.agent = st.User, st.SignedIn, st.Agent
-		clear(s.decoded)
-		if try == maxReplays-1 {
-			return fmt.Errorf("session: renewing: %w (still losing to other requests after %d tries)", ErrConflict, maxReplays)
+		newVersion, st = v, cur
+		s.adoptReplayed(cur)
+		return ErrConflict // the old ID is still to be retired
+	})
+	if err != nil {
+		return fmt.Errorf("session: renewing: %w", err)
+	}
+	if abandoned {
+		cfg.Logger.InfoContext(ctx, "session: ended or renewed by another request while this one renewed it; its changes are not saved")
+		if err := store.Delete(ctx, newKey); err != nil {
+			return fmt.Errorf("session: deleting an abandoned renewal: %w", err)
 		}
+		return nil
 	}
 	if cfg.renewGrace <= 0 {
 		if err := store.Delete(ctx, oldKey); err != nil {
 			return fmt.Errorf("session: deleting the renewed session's old record: %w", err)
 		}
 	}
-	s.server = serverState{id: id, key: newKey, version: newVersion, expires: rec.Expires, user: rec.User}
+	s.server = serverState{id: id, key: newKey, version: newVersion, expires: expires, user: st.User}
 	return s.sendID(now)
 }
 
-// maxReplays bounds how often a commit reloads the session and applies its
-// changes again after losing a compare-and-set race. Between tries it waits
-// a random pause that grows with each try, so a burst of one visitor's
-// requests (a page firing dozens of XHRs) spreads out instead of colliding
-// again.
-const maxReplays = 32
+// adoptReplayed takes the content of a record this request's changes were
+// replayed on and saved.
+func (s *Session) adoptReplayed(st *State) {
+	s.values, s.flashes, s.permanent = st.Values, st.Flashes, st.Permanent
+	s.user, s.signedIn, s.agent = st.User, st.SignedIn, st.Agent
+	clear(s.decoded)
+}
 
 // replay saves this request's changes on top of the newest stored version,
-// retrying while other requests keep saving first. When the record is gone,
-// another request destroyed or renewed the session: its end wins, nothing is
+// trying again while other requests keep saving first, until the commit's
+// time runs out (Config.StoreTimeout). When the record is gone, another
+// request destroyed or renewed the session: its end wins, nothing is
 // written back, and replay reports gone.
-func (s *Session) replay(ctx context.Context, now time.Time) (gone bool, err error) {
-	store := s.m.cfg.Store
-	for try := range maxReplays {
-		if try > 0 {
-			if err := replayPause(ctx, try); err != nil {
-				return false, err
-			}
-		}
-		srv, st, err := s.m.loadRecord(ctx, s.server.key)
+//
+// latest, when not nil, is the record under the session's key as read
+// right after the conflict; replay starts from it instead of reading it
+// again.
+func (s *Session) replay(ctx context.Context, latest *Record, now time.Time) (gone bool, err error) {
+	err = retryConflicts(ctx, func() error {
+		srv, st, err := s.m.loadRecordFrom(ctx, s.server.key, latest)
+		latest = nil
 		if errors.Is(err, ErrNotFound) || (err == nil && srv.readOnly) {
 			s.m.cfg.Logger.InfoContext(ctx, "session: ended by another request (log-out or renewal) while this one ran; its changes are not saved")
-			return true, nil
+			gone = true
+			return nil
 		}
 		if err != nil {
-			return false, fmt.Errorf("session: reloading after a conflict: %w", err)
+			return fmt.Errorf("session: reloading after a conflict: %w", err)
 		}
 		if srv.alias {
 			// Renewed by another request of the same user: its changes
@@ -325,35 +379,26 @@ func (s *Session) replay(ctx context.Context, now time.Time) (gone bool, err err
 			s.server.id, s.server.key, s.server.alias = "", srv.key, true
 		}
 		if err := s.log.replay(st, s.permanent, s.permChanged); err != nil {
-			return false, err
+			return err
 		}
 		st.Issued = now
 		expires := s.m.recordExpiry(st.Created, now)
-		err = store.Save(ctx, s.server.key, Record{Data: appendBody(nil, st), Expires: expires, Version: srv.version, User: st.User})
-		if err == nil {
-			s.values, s.flashes, s.permanent = st.Values, st.Flashes, st.Permanent
-			s.user, s.signedIn, s.agent = st.User, st.SignedIn, st.Agent
-			clear(s.decoded)
-			s.server.version, s.server.expires = srv.version+1, expires
-			return false, nil
+		v, conflict, err := s.m.saveOnce(ctx, s.server.key, st, srv.version, expires, now)
+		if err != nil {
+			latest = conflict
+			if errors.Is(err, ErrConflict) {
+				return err
+			}
+			return fmt.Errorf("session: saving to the store: %w", err)
 		}
-		if !errors.Is(err, ErrConflict) {
-			return false, fmt.Errorf("session: saving to the store: %w", err)
-		}
-	}
-	return false, fmt.Errorf("session: saving to the store: %w (still losing to other requests after %d tries)", ErrConflict, maxReplays)
-}
-
-// replayPause waits a random pause that grows with try, so a burst of one
-// visitor's requests spreads out instead of colliding again.
-func replayPause(ctx context.Context, try int) error {
-	pause := time.Duration(rand.Int64N(int64(min(try, 10)) * int64(time.Millisecond)))
-	select {
-	case <-time.After(pause):
+		s.adoptReplayed(st)
+		s.server.version, s.server.expires = v, expires
 		return nil
-	case <-ctx.Done():
-		return ctx.Err()
+	})
+	if errors.Is(err, ErrConflict) {
+		return false, fmt.Errorf("session: saving to the store: %w", err)
 	}
+	return gone, err
 }
 
 // recordExpiry is when a record saved at now expires: after Lifetime, or

@@ -1,0 +1,71 @@
+package session
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"time"
+)
+
+// Save tokens make a server-side save exactly-once. Every save attempt
+// carries a random token, which the record keeps with the tokens of the
+// saves before it (pruned by age and count). A client library that timed
+// out and sent a compare-and-set again, or a reply lost on the way, makes
+// the Manager see a conflict for a save that was in fact applied; the token
+// in the stored record tells it so, and the change is not applied a second
+// time, even when other saves landed in between.
+
+const (
+	// tokenBytes is the entropy of a save token: 72 bits, 12 characters.
+	tokenBytes = 9
+	// maxTokens bounds how many recent save tokens a record keeps: more
+	// than the saves that can land between a save and its reading back
+	// under any contention a session sees.
+	maxTokens = 64
+	// minTokenAge is the shortest time a token is kept; longer when the
+	// Manager's commits may take longer (Config.StoreTimeout).
+	minTokenAge = time.Minute
+)
+
+// newToken returns a fresh save token.
+func newToken() (string, error) {
+	var b [tokenBytes]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("session: cannot read random bytes for a save token: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:]), nil
+}
+
+// stampToken returns tokens with tok added at now, dropping tokens older
+// than keep and, past maxTokens, the oldest. tokens is not changed.
+func stampToken(tokens map[string]int64, tok string, now time.Time, keep time.Duration) map[string]int64 {
+	out := make(map[string]int64, min(len(tokens), maxTokens-1)+1)
+	oldest := now.Add(-keep).Unix()
+	for t, at := range tokens {
+		if at >= oldest {
+			out[t] = at
+		}
+	}
+	for len(out) >= maxTokens {
+		var drop string
+		for t, at := range out {
+			if drop == "" || at < out[drop] || (at == out[drop] && t < drop) {
+				drop = t
+			}
+		}
+		delete(out, drop)
+	}
+	out[tok] = now.Unix()
+	return out
+}
+
+// hasToken reports whether the record body data carries the save token
+// tok.
+func hasToken(data []byte, tok string) (bool, error) {
+	st, err := parseBody(data)
+	if err != nil {
+		return false, err
+	}
+	_, ok := st.tokens[tok]
+	return ok, nil
+}
