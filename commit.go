@@ -1,6 +1,7 @@
 package session
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -34,6 +35,15 @@ func (s *Session) commit() error {
 // session that became empty.
 func (s *Session) commitCookie() error {
 	cfg := s.m.cfg
+	if s.retiring {
+		if s.modified {
+			cfg.Logger.InfoContext(s.req.Context(), "session: the session of this request's cookie was renewed moments ago by another request; its changes are not saved")
+		}
+		return nil // the browser holds the new cookie: keep it
+	}
+	if err := s.endCookieIdentity(); err != nil {
+		return err
+	}
 	if len(s.values) == 0 && len(s.flashes) == 0 && s.user == "" {
 		if s.hadCookie && s.modified {
 			s.setCookie("", time.Time{}, true)
@@ -51,6 +61,39 @@ func (s *Session) commitCookie() error {
 	return s.setCookie(value, now, false)
 }
 
+// endCookieIdentity records in Config.Revocations that the identity the
+// cookie session was loaded with has ended (Destroy, Clear, Renew,
+// SetUser), so copies of the old cookie stop working, and gives the
+// session a new identifier. A session bound to no user needs no record:
+// its cookie is never checked. With Revocations, a session without an
+// identifier gets one.
+func (s *Session) endCookieIdentity() error {
+	cfg := s.m.cfg
+	if cfg.Revocations == nil {
+		return nil
+	}
+	if s.ending != endsNot && s.holder.user != "" && s.holder.id != "" {
+		now := cfg.Now()
+		from := now
+		if s.ending == endsAfterGrace && cfg.renewGrace > 0 {
+			from = now.Add(cfg.renewGrace)
+		}
+		ctx, cancel := s.m.commitContext(s.req.Context())
+		defer cancel()
+		if err := s.m.retire(ctx, s.holder.user, s.holder.id, s.holder.signedIn, from, now); err != nil {
+			return fmt.Errorf("session: ending the old session: %w", err)
+		}
+	}
+	if s.ending != endsNot || s.id == "" {
+		id, err := newToken()
+		if err != nil {
+			return err
+		}
+		s.id = id
+	}
+	return nil
+}
+
 // state is the session as a Format or a store record carries it, issued
 // at now. A session saved for the first time is created now.
 func (s *Session) state(now time.Time) *State {
@@ -64,6 +107,9 @@ func (s *Session) state(now time.Time) *State {
 		if s.m.cfg.Store != nil {
 			st.Agent = s.agent
 		}
+	}
+	if s.m.cfg.Store == nil {
+		st.ID = s.id
 	}
 	return st
 }

@@ -11,6 +11,13 @@ var (
 	// session changes before writing the response.
 	ErrCommitted = errors.New("session: changed after the response started, so the change cannot be saved; change the session before writing the response")
 
+	// ErrSuperseded is returned by Renew and SetUser in a request that
+	// carries a session ID or cookie which a renewal replaced moments ago
+	// (within Config.RenewGrace): the request may use the session, but
+	// renewing or re-binding it from there would take it over from the
+	// browser that holds the new one. Nothing is changed.
+	ErrSuperseded = errors.New("session: this request's session ID or cookie was renewed moments ago by another request; it can use the session but not renew or re-bind it")
+
 	// ErrCookieTooLarge is matched (errors.Is) by the *CookieTooLargeError
 	// a commit fails with when the session does not fit in a cookie.
 	ErrCookieTooLarge = errors.New("session: cookie too large")

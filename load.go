@@ -42,6 +42,7 @@ func (s *Session) loadCookie() {
 	cfg := s.m.cfg
 	now := cfg.Now()
 	var st *State
+	var status revocationStatus
 	n := 0
 	for value := range cookieValues(s.req, cfg.Cookie.Name) {
 		s.hadCookie = true
@@ -69,14 +70,16 @@ func (s *Session) loadCookie() {
 			s.securityEvent("more than one valid session cookie; the first is used")
 			continue
 		}
-		revoked, err := s.revoked(opened)
+		ctx, cancel := s.m.storeContext(s.req.Context())
+		status, err = s.m.revocationOf(ctx, opened, now)
+		cancel()
 		if err != nil {
 			s.loadErr = err
 			s.isNew = true
 			return
 		}
-		if revoked {
-			s.securityEvent("revoked: signed in before the user's sessions were ended")
+		if status == revoked {
+			s.securityEvent("revoked: the session was ended (log-out, renewal, or all of the user's sessions)")
 			continue
 		}
 		st = opened
@@ -86,6 +89,7 @@ func (s *Session) loadCookie() {
 		return
 	}
 	s.adopt(st)
+	s.retiring = status == retiring
 }
 
 // adopt takes the content of an opened cookie or record.
@@ -100,6 +104,8 @@ func (s *Session) adopt(st *State) {
 	s.user = st.User
 	s.signedIn = st.SignedIn
 	s.agent = st.Agent
+	s.id = st.ID
+	s.holder = loadedIdentity{user: st.User, id: st.ID, signedIn: st.SignedIn}
 }
 
 // expired returns why a session issued and created at the given times may

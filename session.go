@@ -52,6 +52,41 @@ type Session struct {
 	loadErr error       // a store failure on load: the commit fails closed
 	server  serverState // server-side mode only
 	log     changeLog   // this request's changes, replayed after a conflict
+
+	// Cookie sessions with Config.Revocations.
+	id       string // State.ID: the session's random identifier
+	holder   loadedIdentity
+	ending   ending // what this request's Destroy, Clear, Renew or SetUser end
+	retiring bool   // the cookie's session was renewed moments ago: read-only
+}
+
+// loadedIdentity is who the session belonged to when it was loaded: what
+// its cookie, held by whoever copied it, would still open.
+type loadedIdentity struct {
+	user     string
+	id       string
+	signedIn time.Time
+}
+
+// ending is how a request ends the identity its session was loaded with.
+type ending uint8
+
+const (
+	endsNot        ending = iota
+	endsAfterGrace        // Renew, SetUser: after Config.RenewGrace
+	endsNow               // Destroy, or Clear of a signed-in session
+)
+
+// end notes that this request ends the loaded identity, at once or after
+// the grace of a renewal, whichever is sooner.
+func (s *Session) end(e ending) { s.ending = max(s.ending, e) }
+
+// superseded reports whether the request reached the session through an
+// ID or cookie that a renewal replaced moments ago (Config.RenewGrace).
+// Such a request may use the session but never renew it, re-bind it, or
+// receive a cookie of its own.
+func (s *Session) superseded() bool {
+	return s.server.alias || s.server.readOnly || s.retiring
 }
 
 // lock loads the session if needed and locks it. Every public method goes
@@ -167,6 +202,9 @@ func (s *Session) Clear() error {
 		return err
 	}
 	if len(s.values) > 0 || len(s.flashes) > 0 || s.user != "" {
+		if s.user != "" {
+			s.end(endsNow) // a log-out: copies of the cookie must not stay signed in
+		}
 		clear(s.values)
 		clear(s.decoded)
 		s.flashes = nil
@@ -252,16 +290,25 @@ func (s *Session) IsNew() bool {
 }
 
 // Renew gives the session a new identity, keeping its data: a new ID in a
-// server-side store (the old one stops working) and a freshly issued cookie.
-// Call it when privileges change, at log-in above all, so an identifier an
-// attacker planted before log-in is worthless after it.
+// server-side store and a freshly issued cookie. Call it when privileges
+// change, at log-in above all, so an identifier an attacker planted before
+// log-in is worthless after it. The old ID (or, with Config.Revocations,
+// the old cookie) keeps working for Config.RenewGrace, for requests already
+// in flight, and then stops.
+//
+// A request that carries an ID or cookie renewed away moments ago cannot
+// renew it again: Renew returns ErrSuperseded and changes nothing.
 func (s *Session) Renew() error {
 	s.lock()
 	defer s.mu.Unlock()
 	if err := s.change("Renew", ""); err != nil {
 		return err
 	}
+	if s.superseded() {
+		return fmt.Errorf("%w: Renew", ErrSuperseded)
+	}
 	s.renewed = true
+	s.end(endsAfterGrace)
 	s.modified = true
 	return nil
 }
@@ -282,6 +329,7 @@ func (s *Session) Destroy() error {
 	s.permanent = false
 	s.created = time.Time{} // values set afterwards start a new session
 	s.unbind()
+	s.end(endsNow)
 	s.destroyed = true
 	s.modified = true
 	return nil

@@ -174,7 +174,7 @@ func (m *Manager) DestroyUser(ctx context.Context, user string) (int, error) {
 		if m.cfg.Revocations == nil {
 			return 0, fmt.Errorf("%w: cookie sessions can be revoked only when Config.Revocations is set", ErrNotSupported)
 		}
-		return 0, m.revoke(ctx, user, m.cfg.Now())
+		return 0, m.revokeBefore(ctx, user, m.cfg.Now())
 	}
 	ix, err := m.userIndex()
 	if err != nil {
@@ -202,16 +202,18 @@ func (s *Session) DestroyOthers() (int, error) {
 		return 0, errors.New("session: DestroyOthers on a session not bound to a user; call SetUser at log-in")
 	}
 	m := s.m
-	ctx := s.req.Context()
+	ctx, cancel := m.storeContext(s.req.Context())
+	defer cancel()
 	if m.cfg.Store == nil {
 		if m.cfg.Revocations == nil {
 			return 0, fmt.Errorf("%w: cookie sessions can be revoked only when Config.Revocations is set", ErrNotSupported)
 		}
-		now := m.cfg.Now().Truncate(time.Second)
-		if err := m.revoke(ctx, s.user, now); err != nil {
+		now := m.cfg.Now()
+		if err := m.revokeBefore(ctx, s.user, now); err != nil {
 			return 0, err
 		}
-		// This session stays valid: it counts as signed in now.
+		// This session stays valid: it counts as signed in at the
+		// revocation's exact time, which is not before it.
 		s.signedIn = now
 		s.modified = true
 		return 0, nil

@@ -19,6 +19,9 @@ const MaxUserSize = 256
 // login name. It must be valid UTF-8 of at most MaxUserSize bytes.
 // SetUser("") unbinds the session (log-out that keeps the cart); Clear and
 // Destroy unbind it too.
+//
+// A request that carries an ID or cookie renewed away moments ago cannot
+// bind it: SetUser returns ErrSuperseded and changes nothing.
 func (s *Session) SetUser(user string) error {
 	if len(user) > MaxUserSize || !utf8.ValidString(user) {
 		return fmt.Errorf("session: SetUser: the user name must be valid UTF-8 of at most %d bytes; pass an account ID, not free text", MaxUserSize)
@@ -28,10 +31,14 @@ func (s *Session) SetUser(user string) error {
 	if err := s.change("SetUser", ""); err != nil {
 		return err
 	}
+	if s.superseded() && (user != "" || s.user != "") {
+		return fmt.Errorf("%w: SetUser", ErrSuperseded)
+	}
 	if user == "" {
 		if s.user != "" {
 			s.unbind()
 			s.renewed = true
+			s.end(endsAfterGrace)
 			s.modified = true
 		}
 		return nil
@@ -45,6 +52,7 @@ func (s *Session) SetUser(user string) error {
 	s.log.user = &userChange{user: s.user, signedIn: s.signedIn, agent: s.agent}
 	s.userChanged = true
 	s.renewed = true
+	s.end(endsAfterGrace)
 	s.modified = true
 	return nil
 }

@@ -194,8 +194,18 @@ func encodePlainSession(st *session.State) ([]byte, bool) {
 		if !st.SignedIn.IsZero() {
 			start := len(extra)
 			extra = strconv.AppendInt(extra, st.SignedIn.Unix(), 10)
-			ms = append(ms, rawMember{keySignedIn, extra[start:]})
+			ms = append(ms, rawMember{keySignedIn, extra[start:len(extra):len(extra)]})
+			if ns := st.SignedIn.Nanosecond(); ns != 0 {
+				start = len(extra)
+				extra = strconv.AppendInt(extra, int64(ns), 10)
+				ms = append(ms, rawMember{keySignedInNsec, extra[start:len(extra):len(extra)]})
+			}
 		}
+	}
+	if st.ID != "" {
+		start := len(extra)
+		extra = appendString(extra, canonical(st.ID))
+		ms = append(ms, rawMember{keyRevocationID, extra[start:len(extra):len(extra)]})
 	}
 	if len(ms) == 1 && isTagKey(ms[0].key) {
 		return nil, false // wrapped in a " di" tag
@@ -233,6 +243,7 @@ func decodePlainSession(data []byte) (*session.State, bool) {
 	if data[1] == '}' {
 		return st, len(data) == 2
 	}
+	var signedIn, signedInNsec int64
 	var prev []byte
 	for i, n := 1, 0; ; n++ {
 		key, start, ok := plainKey(data, i)
@@ -248,11 +259,20 @@ func decodePlainSession(data []byte) (*session.State, bool) {
 				return nil, false
 			}
 			st.User = string(data[start+1 : i-1])
-		case keySignedIn:
+		case keyRevocationID:
+			if i, ok = plainStringEnd(data, start); !ok {
+				return nil, false
+			}
+			st.ID = string(data[start+1 : i-1])
+		case keySignedIn, keySignedInNsec:
 			if i, ok = plainIntEnd(data, start); !ok {
 				return nil, false
 			}
-			st.SignedIn = time.Unix(plainInt(data[start:i]), 0)
+			if string(key) == keySignedIn {
+				signedIn = plainInt(data[start:i])
+			} else if signedInNsec = plainInt(data[start:i]); signedInNsec < 0 || signedInNsec >= 1e9 {
+				return nil, false
+			}
 		case keyPermanent:
 			switch {
 			case bytes.HasPrefix(data[start:], []byte("true")):
@@ -275,6 +295,9 @@ func decodePlainSession(data []byte) (*session.State, bool) {
 		case ',':
 			i++
 		case '}':
+			if signedIn != 0 {
+				st.SignedIn = time.Unix(signedIn, signedInNsec)
+			}
 			return st, i+1 == len(data)
 		default:
 			return nil, false

@@ -17,13 +17,22 @@ const (
 	// logged-in user's ID in, so a Flask app using Flask-Login and a Go app
 	// using Session.SetUser see the same signed-in user.
 	keyUser = "_user_id"
-	// keySignedIn holds State.SignedIn in Unix seconds.
-	keySignedIn = "_signed_in"
+	// keySignedIn holds State.SignedIn in Unix seconds, and
+	// keySignedInNsec its nanoseconds within that second (when not 0).
+	keySignedIn     = "_signed_in"
+	keySignedInNsec = "_signed_in_nsec"
+	// keyRevocationID holds State.ID, the random identifier by which a
+	// Manager with Config.Revocations records that the session ended.
+	keyRevocationID = "_revocation_id"
 )
 
 // reserved reports whether k is a session key the format manages itself.
 func reserved(k string) bool {
-	return k == keyPermanent || k == keyFlashes || k == keyUser || k == keySignedIn
+	switch k {
+	case keyPermanent, keyFlashes, keyUser, keySignedIn, keySignedInNsec, keyRevocationID:
+		return true
+	}
+	return false
 }
 
 // encodeSession returns the session dict's JSON text, as Flask writes it.
@@ -58,7 +67,13 @@ func encodeSessionTree(st *session.State) ([]byte, error) {
 		dict[keyUser] = st.User
 		if !st.SignedIn.IsZero() {
 			dict[keySignedIn] = st.SignedIn.Unix()
+			if ns := st.SignedIn.Nanosecond(); ns != 0 {
+				dict[keySignedInNsec] = ns
+			}
 		}
+	}
+	if st.ID != "" {
+		dict[keyRevocationID] = st.ID
 	}
 	if len(st.Flashes) > 0 {
 		flashes := make([]any, len(st.Flashes))
@@ -120,6 +135,7 @@ func decodeSessionTree(data []byte) (*session.State, error) {
 		}
 	}
 	st := &session.State{Values: make(map[string][]byte, len(dict))}
+	var signedIn, signedInNsec int64
 	for k, v := range dict {
 		natural, err := untag(v, 0)
 		if err != nil {
@@ -142,17 +158,32 @@ func decodeSessionTree(data []byte) (*session.State, error) {
 				return nil, fmt.Errorf("flask: %q is not a string", k)
 			}
 			st.User = user
-		case keySignedIn:
+		case keySignedIn, keySignedInNsec:
 			n, ok := natural.(int)
 			if !ok {
 				return nil, fmt.Errorf("flask: %q is not an integer", k)
 			}
-			st.SignedIn = time.Unix(int64(n), 0)
+			if k == keySignedIn {
+				signedIn = int64(n)
+			} else if n < 0 || n >= 1e9 {
+				return nil, fmt.Errorf("flask: %q is not a count of nanoseconds within a second", k)
+			} else {
+				signedInNsec = int64(n)
+			}
+		case keyRevocationID:
+			id, ok := natural.(string)
+			if !ok {
+				return nil, fmt.Errorf("flask: %q is not a string", k)
+			}
+			st.ID = id
 		default:
 			if st.Values[k], err = dump(v); err != nil {
 				return nil, err
 			}
 		}
+	}
+	if signedIn != 0 {
+		st.SignedIn = time.Unix(signedIn, signedInNsec)
 	}
 	return st, nil
 }
