@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -262,12 +263,38 @@ func TestServerReadOnlyRefreshTouchesWithoutRewriting(t *testing.T) {
 	}
 }
 
+// TestServerExpiryEnforcedByStore checks that the store ends a session at
+// the expiry the Manager wrote: once IdleTimeout has passed, the store no
+// longer returns the record, and the old cookie opens an empty new session
+// even though the Manager's own clock has not moved.
 func TestServerExpiryEnforcedByStore(t *testing.T) {
-	a := newServerApp(t, func(c *session.Config) { c.IdleTimeout = 30 * time.Minute })
-	_, c := a.do("/set?name=Alice", "")
-	rec, _ := a.mem.Load(context.Background(), session.StoreKey(c.Value))
-	if want := a.now.Add(30 * time.Minute); !rec.Expires.Equal(want) {
-		t.Fatalf("record expires %v, want %v (IdleTimeout)", rec.Expires, want)
+	const idle = time.Second // memstore keeps real time, so the test waits this long
+	a := newServerApp(t, func(c *session.Config) { c.IdleTimeout = idle })
+	a.now = time.Now()
+	a.h = a.m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := session.From(r)
+		if v := r.URL.Query().Get("name"); v != "" {
+			s.Set("name", v)
+		}
+		name, _ := session.Get[string](s, "name")
+		fmt.Fprintf(w, "name=%s new=%t", name, s.IsNew())
+	}))
+	_, c := a.do("/?name=Alice", "")
+	key := session.StoreKey(c.Value)
+	rec, err := a.mem.Load(context.Background(), key)
+	if want := a.now.Add(idle); err != nil || !rec.Expires.Equal(want) {
+		t.Fatalf("record expires %v (%v), want %v (IdleTimeout)", rec.Expires, err, want)
+	}
+	if res, _ := a.do("/", "session="+c.Value); res.Body.String() != "name=Alice new=false" {
+		t.Fatalf("before IdleTimeout the cookie gives %q, want the session", res.Body.String())
+	}
+
+	time.Sleep(time.Until(a.now.Add(idle)) + 200*time.Millisecond)
+	if _, err := a.mem.Load(context.Background(), key); !errors.Is(err, session.ErrNotFound) {
+		t.Fatalf("after IdleTimeout the store still returns the record (%v), want ErrNotFound", err)
+	}
+	if res, _ := a.do("/", "session="+c.Value); res.Body.String() != "name= new=true" {
+		t.Fatalf("after IdleTimeout the old cookie gives %q, want an empty new session", res.Body.String())
 	}
 }
 
