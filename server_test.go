@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -50,6 +52,9 @@ func (c *countingStore) Delete(ctx context.Context, key string) error {
 
 func (c *countingStore) Touch(ctx context.Context, key string, exp time.Time) error {
 	c.touches.Add(1)
+	if c.fail.Load() {
+		return errStoreDown
+	}
 	return c.Store.(session.Toucher).Touch(ctx, key, exp)
 }
 
@@ -258,12 +263,38 @@ func TestServerReadOnlyRefreshTouchesWithoutRewriting(t *testing.T) {
 	}
 }
 
+// TestServerExpiryEnforcedByStore checks that the store ends a session at
+// the expiry the Manager wrote: once IdleTimeout has passed, the store no
+// longer returns the record, and the old cookie opens an empty new session
+// even though the Manager's own clock has not moved.
 func TestServerExpiryEnforcedByStore(t *testing.T) {
-	a := newServerApp(t, func(c *session.Config) { c.IdleTimeout = 30 * time.Minute })
-	_, c := a.do("/set?name=Alice", "")
-	rec, _ := a.mem.Load(context.Background(), session.StoreKey(c.Value))
-	if want := a.now.Add(30 * time.Minute); !rec.Expires.Equal(want) {
-		t.Fatalf("record expires %v, want %v (IdleTimeout)", rec.Expires, want)
+	const idle = time.Second // memstore keeps real time, so the test waits this long
+	a := newServerApp(t, func(c *session.Config) { c.IdleTimeout = idle })
+	a.now = time.Now()
+	a.h = a.m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := session.From(r)
+		if v := r.URL.Query().Get("name"); v != "" {
+			s.Set("name", v)
+		}
+		name, _ := session.Get[string](s, "name")
+		fmt.Fprintf(w, "name=%s new=%t", name, s.IsNew())
+	}))
+	_, c := a.do("/?name=Alice", "")
+	key := session.StoreKey(c.Value)
+	rec, err := a.mem.Load(context.Background(), key)
+	if want := a.now.Add(idle); err != nil || !rec.Expires.Equal(want) {
+		t.Fatalf("record expires %v (%v), want %v (IdleTimeout)", rec.Expires, err, want)
+	}
+	if res, _ := a.do("/", "session="+c.Value); res.Body.String() != "name=Alice new=false" {
+		t.Fatalf("before IdleTimeout the cookie gives %q, want the session", res.Body.String())
+	}
+
+	time.Sleep(time.Until(a.now.Add(idle)) + 200*time.Millisecond)
+	if _, err := a.mem.Load(context.Background(), key); !errors.Is(err, session.ErrNotFound) {
+		t.Fatalf("after IdleTimeout the store still returns the record (%v), want ErrNotFound", err)
+	}
+	if res, _ := a.do("/", "session="+c.Value); res.Body.String() != "name= new=true" {
+		t.Fatalf("after IdleTimeout the old cookie gives %q, want an empty new session", res.Body.String())
 	}
 }
 
@@ -286,5 +317,44 @@ func TestServerFailsClosed(t *testing.T) {
 	}
 	if res, _ := a.do("/get?k=name", "session="+c.Value); res.Body.String() != "Alice" {
 		t.Fatal("the session was lost after the store came back")
+	}
+}
+
+// TestServerTouchFailureFailsClosed checks a read-only request whose only
+// write is the Touch that extends a permanent session: with the store down
+// it gets a 500 and no cookie, and the stored record is unchanged; once the
+// store is back, the Touch extends the expiry.
+func TestServerTouchFailureFailsClosed(t *testing.T) {
+	a := newServerApp(t, nil)
+	_, c := a.do("/permanent", "")
+	key := session.StoreKey(c.Value)
+	before, _ := a.mem.Load(context.Background(), key)
+	// The store goes down after the session is loaded, before the Touch.
+	a.h = a.m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, _ := session.Get[string](session.From(r), "p")
+		a.store.fail.Store(r.URL.Query().Has("down"))
+		io.WriteString(w, p)
+	}))
+	a.now = a.now.Add(time.Hour) // past the refresh throttle: a Touch is due
+
+	res, set := a.do("/?down", "session="+c.Value)
+	a.store.fail.Store(false)
+	if a.store.touches.Load() != 1 {
+		t.Fatalf("%d touches, want 1: the test did not reach the Touch", a.store.touches.Load())
+	}
+	if res.Code != http.StatusInternalServerError || set != nil {
+		t.Fatalf("Touch failing: status %d, cookie %v; want 500 and no cookie", res.Code, set)
+	}
+	after, _ := a.mem.Load(context.Background(), key)
+	if !after.Expires.Equal(before.Expires) || after.Version != before.Version || string(after.Data) != string(before.Data) {
+		t.Fatal("the stored record changed while Touch was failing")
+	}
+
+	res, set = a.do("/", "session="+c.Value)
+	if res.Code != http.StatusOK || res.Body.String() != "yes" || set == nil || set.MaxAge <= 0 {
+		t.Fatalf("after the store came back: status %d, body %q, cookie %v; want 200, yes and a persistent cookie", res.Code, res.Body.String(), set)
+	}
+	if rec, _ := a.mem.Load(context.Background(), key); !rec.Expires.After(before.Expires) || rec.Version != before.Version {
+		t.Fatalf("after the store came back the record expires %v (was %v), version %d (was %d); want a later expiry, same version", rec.Expires, before.Expires, rec.Version, before.Version)
 	}
 }

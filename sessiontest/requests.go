@@ -1,7 +1,9 @@
 package sessiontest
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -70,18 +72,21 @@ func RunConcurrentRequests(t *testing.T, newStore func(t *testing.T) session.Sto
 			c := newClientApp(t, st, func(path string) {
 				if path == tc.slow {
 					close(loaded)
-					<-ended
+					waitOrEnd(t, ended)
 				}
 			})
 			c.get("/set?k=user")
 			oldCookie := c.cookie()
-			done := make(chan string)
-			go func() { done <- c.getWithCookieHeader(tc.slow, oldCookie) }()
-			<-loaded
+			done := c.goSend(tc.slow, oldCookie)
+			awaitHook(t, tc.slow, loaded, done)
 			c.getWithCookie("/"+end, oldCookie)
 			close(ended)
-			if setCookie := <-done; setCookie != "" && !strings.Contains(setCookie, "Max-Age=0") {
-				t.Fatalf("after %s, a request that loaded the session earlier sent a session cookie: %s", end, setCookie)
+			slow := <-done
+			if slow.err != nil {
+				t.Fatal(slow.err)
+			}
+			if slow.setCookie != "" && !strings.Contains(slow.setCookie, "Max-Age=0") {
+				t.Fatalf("after %s, a request that loaded the session earlier sent a session cookie: %s", end, slow.setCookie)
 			}
 			if n := c.getWithCookie("/len", oldCookie); n != "0" {
 				t.Fatalf("after %s, a request that loaded the session earlier brought it back: the old cookie gives %s keys", end, n)
@@ -104,19 +109,26 @@ func testRenewGrace(t *testing.T, st session.Store) {
 		c              *clientApp
 		oldID          string
 		loaded, renewd chan struct{}
-		slow           chan string
+		slow           <-chan result
 	}
 	start := func(t *testing.T, setup string) *visitor {
-		v := &visitor{loaded: make(chan struct{}), renewd: make(chan struct{}), slow: make(chan string)}
+		v := &visitor{loaded: make(chan struct{}), renewd: make(chan struct{})}
 		v.c = newClientAppGrace(t, st, grace, func(path string) {
 			close(v.loaded)
-			<-v.renewd
+			waitOrEnd(t, v.renewd)
 		})
 		v.c.get(setup)
 		v.oldID = v.c.cookie()
-		go func() { v.slow <- v.c.getWithCookie("/slow", v.oldID) }()
-		<-v.loaded
+		v.slow = v.c.goSend("/slow", v.oldID)
+		awaitHook(t, "/slow", v.loaded, v.slow)
 		return v
+	}
+	finish := func(t *testing.T, v *visitor) {
+		t.Helper()
+		close(v.renewd)
+		if r := <-v.slow; r.err != nil {
+			t.Fatal(r.err)
+		}
 	}
 	// Same user: a periodic renewal of a signed-in session.
 	same := start(t, "/login?u=alice")
@@ -124,8 +136,7 @@ func testRenewGrace(t *testing.T, st session.Store) {
 	if same.c.cookie() == same.oldID {
 		t.Fatal("Renew did not issue a new ID")
 	}
-	close(same.renewd)
-	<-same.slow
+	finish(t, same)
 	if got := same.c.getWithCookie("/user", same.oldID); got != "alice" {
 		t.Fatalf("within RenewGrace the old ID of a renewed session gives user %q, want alice (logged out)", got)
 	}
@@ -142,8 +153,7 @@ func testRenewGrace(t *testing.T, st session.Store) {
 	// ID must never reach the signed-in session.
 	login := start(t, "/set?k=cart")
 	login.c.get("/login?u=bob")
-	close(login.renewd)
-	<-login.slow
+	finish(t, login)
 	if got := login.c.getWithCookie("/has?k=cart", login.oldID); got != "true" {
 		t.Fatal("within RenewGrace the old ID of a visitor who just logged in gives an empty session")
 	}
@@ -173,29 +183,15 @@ func testRenewGrace(t *testing.T, st session.Store) {
 	}
 }
 
-// getWithCookieHeader sends the given session ID and returns the
-// Set-Cookie header of the response.
-func (c *clientApp) getWithCookieHeader(path, id string) string {
-	req, _ := http.NewRequest("GET", c.srv.URL+path, nil)
-	req.AddCookie(&http.Cookie{Name: session.DefaultCookieName, Value: id})
-	resp, err := http.DefaultTransport.RoundTrip(req)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	io.Copy(io.Discard, resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		c.t.Fatalf("GET %s: %s", path, resp.Status)
-	}
-	return resp.Header.Get("Set-Cookie")
-}
-
 // clientApp is a Manager on a store behind a real HTTP server, and one
-// visitor's cookie jar.
+// visitor's cookie jar. Its get helpers, cookie and parallel fail the
+// test on an error, so only the test goroutine may call them; other
+// goroutines use send or goSend, which return the error instead.
 type clientApp struct {
 	t      *testing.T
 	srv    *httptest.Server
-	client *http.Client
+	client *http.Client // with the visitor's jar
+	noJar  *http.Client // for requests that carry a given session ID
 }
 
 // newClientApp serves: /set?k=K sets K, /len the number of keys, /incr
@@ -254,41 +250,120 @@ func newClientAppGrace(t *testing.T, st session.Store, grace time.Duration, hook
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	jar, _ := cookiejar.New(nil)
-	return &clientApp{t: t, srv: srv, client: &http.Client{Jar: jar, Timeout: 30 * time.Second}}
+	return &clientApp{
+		t:      t,
+		srv:    srv,
+		client: &http.Client{Jar: jar, Timeout: 30 * time.Second},
+		noJar:  &http.Client{Timeout: 30 * time.Second},
+	}
 }
 
+// result is what one request got: its body and Set-Cookie header, or why
+// it failed.
+type result struct {
+	body, setCookie string
+	err             error
+}
+
+// send sends GET path with the visitor's cookie jar or, when id is not
+// "", with that session ID and without the jar. A response other than 200
+// is an error. send never touches the test, so any goroutine may call it.
+func (c *clientApp) send(path, id string) result {
+	req, err := http.NewRequest("GET", c.srv.URL+path, nil)
+	if err != nil {
+		return result{err: err}
+	}
+	client := c.client
+	if id != "" {
+		req.AddCookie(&http.Cookie{Name: session.DefaultCookieName, Value: id})
+		client = c.noJar
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return result{err: err}
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return result{err: fmt.Errorf("GET %s: reading the body: %w", path, err)}
+	}
+	if resp.StatusCode != http.StatusOK {
+		return result{err: fmt.Errorf("GET %s: %s: %s", path, resp.Status, bytes.TrimSpace(body))}
+	}
+	return result{body: string(body), setCookie: resp.Header.Get("Set-Cookie")}
+}
+
+// goSend runs send in a new goroutine. The channel it returns has room for
+// the result, so the goroutine ends even if the test has stopped waiting.
+func (c *clientApp) goSend(path, id string) <-chan result {
+	done := make(chan result, 1)
+	go func() { done <- c.send(path, id) }()
+	return done
+}
+
+// awaitHook waits until the request to path, whose result comes on done,
+// reaches the handler's hook and closes reached. If the request ends
+// without reaching it, the test fails with the request's error.
+func awaitHook(t *testing.T, path string, reached <-chan struct{}, done <-chan result) {
+	t.Helper()
+	select {
+	case <-reached:
+	case r := <-done:
+		if r.err == nil {
+			r.err = fmt.Errorf("GET %s: the handler returned without reaching its hook", path)
+		}
+		t.Fatal(r.err)
+	}
+}
+
+// waitOrEnd blocks a hook until release is closed or the test ends, so that
+// a test that fails before releasing it does not leave a handler blocked,
+// and the server's Close with it.
+func waitOrEnd(t *testing.T, release <-chan struct{}) {
+	select {
+	case <-release:
+	case <-t.Context().Done():
+	}
+}
+
+// get sends GET path with the visitor's cookie jar and returns the body.
+// Call it from the test goroutine only: it fails the test on an error.
 func (c *clientApp) get(path string) string {
 	c.t.Helper()
-	resp, err := c.client.Get(c.srv.URL + path)
-	if err != nil {
-		c.t.Fatal(err)
+	r := c.send(path, "")
+	if r.err != nil {
+		c.t.Fatal(r.err)
 	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		c.t.Fatalf("GET %s: %s: %s", path, resp.Status, body)
-	}
-	return string(body)
+	return r.body
 }
 
-// getWithCookie sends the given session ID, bypassing the jar.
+// getWithCookie sends the given session ID, bypassing the jar, and returns
+// the body. Call it from the test goroutine only.
 func (c *clientApp) getWithCookie(path, id string) string {
-	req, _ := http.NewRequest("GET", c.srv.URL+path, nil)
-	req.AddCookie(&http.Cookie{Name: session.DefaultCookieName, Value: id})
-	resp, err := http.DefaultTransport.RoundTrip(req)
-	if err != nil {
-		c.t.Error(err)
-		return ""
+	c.t.Helper()
+	r := c.send(path, id)
+	if r.err != nil {
+		c.t.Fatal(r.err)
 	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		c.t.Errorf("GET %s: %s: %s", path, resp.Status, body)
-	}
-	return string(body)
+	return r.body
 }
 
+// getWithCookieHeader sends the given session ID, bypassing the jar, and
+// returns the Set-Cookie header of the response. Call it from the test
+// goroutine only.
+func (c *clientApp) getWithCookieHeader(path, id string) string {
+	c.t.Helper()
+	r := c.send(path, id)
+	if r.err != nil {
+		c.t.Fatal(r.err)
+	}
+	return r.setCookie
+}
+
+// cookie returns the session ID in the visitor's jar. Call it from the
+// test goroutine only.
 func (c *clientApp) cookie() string {
+	c.t.Helper()
 	u, _ := url.Parse(c.srv.URL)
 	for _, ck := range c.client.Jar.Cookies(u) {
 		if ck.Name == session.DefaultCookieName {
@@ -299,26 +374,29 @@ func (c *clientApp) cookie() string {
 	return ""
 }
 
-// parallel runs concurrentRequests requests at once, path(i) each.
+// parallel runs concurrentRequests requests at once, path(i) each, and
+// fails the test with every request that failed. Call it from the test
+// goroutine only.
 func (c *clientApp) parallel(path func(i int) string) {
 	c.t.Helper()
+	errs := make([]error, concurrentRequests)
 	var wg sync.WaitGroup
 	start := make(chan struct{})
 	for i := range concurrentRequests {
 		wg.Go(func() {
 			<-start
-			resp, err := c.client.Get(c.srv.URL + path(i))
-			if err != nil {
-				c.t.Error(err)
-				return
-			}
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusOK {
-				c.t.Errorf("GET %s: %s", path(i), resp.Status)
-			}
+			errs[i] = c.send(path(i), "").err
 		})
 	}
 	close(start)
 	wg.Wait()
+	failed := 0
+	for _, err := range errs {
+		if err != nil {
+			failed++
+		}
+	}
+	if failed > 0 {
+		c.t.Fatalf("%d of %d concurrent requests failed:\n%v", failed, concurrentRequests, errors.Join(errs...))
+	}
 }

@@ -4,9 +4,14 @@
 // sessions must survive a restart or be shared between processes.
 //
 // The store is bounded: it holds at most DefaultMaxRecords (100000)
-// records, or the cap set with WithMaxRecords. When it is full, a Save of a new session
-// first drops expired records and, if none were expired, fails with
-// ErrFull; it never evicts a live session.
+// records, or the cap set with WithMaxRecords. When it is full, a Save of a
+// new session first drops expired records and, if none were expired,
+// evicts the least recently used anonymous session (one with no
+// Record.User; used means its last Load, Save or Touch), so a flood of
+// anonymous requests cannot lock new visitors out. Sessions bound to a
+// user are never evicted: when every record is, the Save fails with
+// ErrFull. Evictions are logged at Warn (WithLogger), at most once a
+// minute.
 //
 // The store keeps an index of records by Record.User (session.UserIndex),
 // so listing or ending one user's sessions costs in proportion to that

@@ -6,29 +6,38 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
 	session "github.com/websession/session"
 )
 
-// ErrFull is returned by Save when the store holds its maximum number of
-// records, none of them expired, and the save would add a new one. Existing
-// sessions can still be saved; new ones fail until some expire or are
-// deleted.
-var ErrFull = errors.New("memstore: store is full of live sessions; raise WithMaxRecords or use a persistent store")
+// ErrFull is returned by Save when the save would add a new record to a
+// store that holds its maximum number of records (WithMaxRecords, default
+// DefaultMaxRecords), none of them expired and every one bound to a user
+// (Record.User): anonymous sessions are evicted to make room, signed-in
+// ones never are. Existing sessions can still be saved; new ones fail until
+// some expire, are deleted or sign out.
+var ErrFull = errors.New("memstore: store is full of signed-in sessions; raise WithMaxRecords or use a persistent store")
 
 // Store is an in-process session.Store. It also implements
 // session.Toucher, session.Iterator, session.Sweeper and session.UserIndex.
 // The zero value is not usable: call New. A Store is safe for concurrent
 // use.
 type Store struct {
-	max int
+	max    int
+	logger *slog.Logger
 
 	mu       sync.Mutex
 	records  map[string]*entry
 	byExpiry expiryHeap
 	users    map[string]map[string]*entry // Record.User -> key -> entry
+	anon     lru                          // entries with no User, most recently used first
+
+	evicted    int       // evictions since New
+	unreported int       // evictions not yet counted in a log line
+	lastWarn   time.Time // when the last log line about evictions was written
 }
 
 // entry is one stored record.
@@ -38,7 +47,9 @@ type entry struct {
 	expires time.Time
 	version uint64
 	user    string
-	index   int // position in Store.byExpiry
+	index   int    // position in Store.byExpiry
+	prev    *entry // neighbours in Store.anon while user is ""; nil otherwise
+	next    *entry
 }
 
 var (
@@ -54,9 +65,11 @@ var (
 func New(opts ...Option) *Store {
 	s := &Store{
 		max:     DefaultMaxRecords,
+		logger:  slog.Default(),
 		records: make(map[string]*entry),
 		users:   make(map[string]map[string]*entry),
 	}
+	s.anon.init()
 	for _, opt := range opts {
 		opt(s)
 	}
@@ -95,6 +108,7 @@ func (s *Store) Load(ctx context.Context, key string) (session.Record, error) {
 	if e == nil {
 		return session.Record{}, session.ErrNotFound
 	}
+	s.used(e)
 	return e.record(), nil
 }
 
@@ -102,34 +116,49 @@ func (s *Store) Load(ctx context.Context, key string) (session.Record, error) {
 // record's version (0 when there is none); otherwise it returns an error
 // wrapping session.ErrConflict. A record whose Expires has passed is not
 // stored (and replaces, so removes, the one under key). A new key in a full
-// store gives ErrFull.
+// store first makes room by dropping expired records, then by evicting the
+// least recently used anonymous record; when every record is bound to a
+// user it gives ErrFull.
 func (s *Store) Save(ctx context.Context, key string, rec session.Record) error {
 	if err := check(ctx, key); err != nil {
 		return err
 	}
 	now := time.Now()
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	report, err := s.save(now, key, rec)
+	total := s.evicted
+	s.mu.Unlock()
+	s.logEvictions(report, total)
+	return err
+}
+
+// save is Save with s.mu held. report is the number of evictions to log,
+// as evictOne returns it.
+func (s *Store) save(now time.Time, key string, rec session.Record) (report int, err error) {
 	var current uint64
 	if e := s.live(key, now); e != nil {
 		current = e.version
 	}
 	if rec.Version != current {
-		return session.ErrConflict
+		return 0, session.ErrConflict
 	}
 	e := s.records[key]
 	if !now.Before(rec.Expires) {
 		if e != nil {
 			s.remove(e)
 		}
-		return nil
+		return 0, nil
 	}
 	if e == nil {
 		if len(s.records) >= s.max {
 			s.dropExpired(now)
 		}
 		if len(s.records) >= s.max {
-			return ErrFull
+			ok, n := s.evictOne(now)
+			if !ok {
+				return 0, ErrFull
+			}
+			report = n
 		}
 		e = &entry{key: key}
 		s.records[key] = e
@@ -140,7 +169,8 @@ func (s *Store) Save(ctx context.Context, key string, rec session.Record) error 
 	e.version = rec.Version + 1
 	heap.Fix(&s.byExpiry, e.index)
 	s.bind(e, rec.User)
-	return nil
+	s.used(e) // after bind: puts an anonymous entry in s.anon
+	return report, nil
 }
 
 // Delete removes the record under key. A missing key is not an error.
@@ -171,22 +201,28 @@ func (s *Store) Touch(ctx context.Context, key string, expires time.Time) error 
 	}
 	e.expires = expires
 	heap.Fix(&s.byExpiry, e.index)
+	s.used(e)
 	return nil
 }
 
-// remove deletes e from the store and from its user's index. Call with
-// s.mu held.
+// remove deletes e from the store, from its user's index and from the
+// list of anonymous entries. Call with s.mu held.
 func (s *Store) remove(e *entry) {
 	s.bind(e, "")
+	s.anon.unlink(e)
 	delete(s.records, e.key)
 	heap.Remove(&s.byExpiry, e.index)
 }
 
-// bind moves e from its user's index to that of user ("" for none). Call
-// with s.mu held.
+// bind moves e from its user's index to that of user ("" for none). An
+// entry bound to a user leaves s.anon; an unbound one joins it at its next
+// use. Call with s.mu held.
 func (s *Store) bind(e *entry, user string) {
 	if e.user == user {
 		return
+	}
+	if e.user == "" {
+		s.anon.unlink(e)
 	}
 	if old := s.users[e.user]; old != nil {
 		delete(old, e.key)

@@ -22,30 +22,37 @@ func rec(data string, version uint64, expires time.Time) session.Record {
 	return session.Record{Data: []byte(data), Expires: expires, Version: version}
 }
 
-func TestMaxRecordsRefusesNewSessionsWhenFullOfLiveOnes(t *testing.T) {
+// userRec is a record bound to user, as SetUser makes one.
+func userRec(user string, version uint64, expires time.Time) session.Record {
+	return session.Record{Data: []byte("signed in"), Expires: expires, Version: version, User: user}
+}
+
+func TestMaxRecordsRefusesNewSessionsWhenFullOfSignedInOnes(t *testing.T) {
 	ctx := t.Context()
 	st := memstore.New(memstore.WithMaxRecords(3))
 	hour := time.Now().Add(time.Hour)
 	keys := []string{sessiontest.Key(t), sessiontest.Key(t), sessiontest.Key(t)}
-	for _, k := range keys {
-		if err := st.Save(ctx, k, rec("live", 0, hour)); err != nil {
+	for i, k := range keys {
+		if err := st.Save(ctx, k, userRec(fmt.Sprint("user", i), 0, hour)); err != nil {
 			t.Fatalf("Save below the cap: %v", err)
 		}
 	}
 
 	extra := sessiontest.Key(t)
-	if err := st.Save(ctx, extra, rec("one too many", 0, hour)); !errors.Is(err, memstore.ErrFull) {
-		t.Fatalf("Save of a new key in a full store: %v, want memstore.ErrFull", err)
+	for _, r := range []session.Record{rec("anonymous newcomer", 0, hour), userRec("newcomer", 0, hour)} {
+		if err := st.Save(ctx, extra, r); !errors.Is(err, memstore.ErrFull) {
+			t.Fatalf("Save of a new key (user %q) in a store full of signed-in sessions: %v, want memstore.ErrFull", r.User, err)
+		}
 	}
 	if _, err := st.Load(ctx, extra); !errors.Is(err, session.ErrNotFound) {
 		t.Fatalf("Load of the refused key: %v, want session.ErrNotFound", err)
 	}
 	for _, k := range keys {
 		if _, err := st.Load(ctx, k); err != nil {
-			t.Fatalf("a live session was lost when the store was full: %v", err)
+			t.Fatalf("a signed-in session was lost when the store was full: %v", err)
 		}
 	}
-	if err := st.Save(ctx, keys[0], rec("updated", 1, hour)); err != nil {
+	if err := st.Save(ctx, keys[0], userRec("user0", 1, hour)); err != nil {
 		t.Fatalf("Save of an existing session in a full store: %v", err)
 	}
 
@@ -96,12 +103,12 @@ func TestDefaultCap(t *testing.T) {
 	st := memstore.New(memstore.WithMaxRecords(0)) // 0 selects the default
 	hour := time.Now().Add(time.Hour)
 	for i := range memstore.DefaultMaxRecords {
-		if err := st.Save(ctx, fmt.Sprintf("%064x", i), rec("", 0, hour)); err != nil {
+		if err := st.Save(ctx, fmt.Sprintf("%064x", i), userRec("u", 0, hour)); err != nil {
 			t.Fatalf("Save %d of %d: %v", i+1, memstore.DefaultMaxRecords, err)
 		}
 	}
 	if err := st.Save(ctx, sessiontest.Key(t), rec("", 0, hour)); !errors.Is(err, memstore.ErrFull) {
-		t.Fatalf("Save beyond DefaultMaxRecords: %v, want memstore.ErrFull", err)
+		t.Fatalf("Save beyond DefaultMaxRecords signed-in sessions: %v, want memstore.ErrFull", err)
 	}
 }
 
