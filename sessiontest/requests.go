@@ -41,6 +41,12 @@ const concurrentRequests = 50
 //     their changes reach the renewed session; after a change of user (log-
 //     in) they see the old data and their changes are dropped. After the
 //     window the old ID is dead.
+//   - RenewedAwayIDCannotTakeOver: within that window, requests with the
+//     old ID that renew or re-bind the session get no cookie and change
+//     nothing; the current ID stays signed in after the window.
+//   - DuplicateSave: a save delivered to the store twice, as a client
+//     library that timed out sends it again, is applied once, also when
+//     another request's save lands between the two copies.
 func RunConcurrentRequests(t *testing.T, newStore func(t *testing.T) session.Store) {
 	t.Run("DistinctKeys", func(t *testing.T) {
 		c := newClientApp(t, newStore(t), nil)
@@ -97,6 +103,8 @@ func RunConcurrentRequests(t *testing.T, newStore func(t *testing.T) session.Sto
 		})
 	}
 	t.Run("RenewGrace", func(t *testing.T) { testRenewGrace(t, newStore(t)) })
+	t.Run("RenewedAwayIDCannotTakeOver", func(t *testing.T) { testRenewedAwayIDCannotTakeOver(t, newStore(t)) })
+	t.Run("DuplicateSave", func(t *testing.T) { testDuplicateSave(t, newStore) })
 }
 
 // testRenewGrace runs the RenewGrace check: one session renewed with its
