@@ -6,7 +6,6 @@ import (
 	"io"
 	"log"
 	"net/http"
-	"time"
 
 	"github.com/websession/session"
 	"github.com/websession/session/sessiontest"
@@ -148,8 +147,9 @@ func ExampleUpdate() {
 }
 
 // A password change ends every other session of the user. Cookie sessions
-// need Config.Revocations for that: a store keeping one "not valid before"
-// time per user.
+// need Config.Revocations for that: a store keeping one revocation record
+// per user. Revocation is exact: a cookie signed in a moment before is
+// ended, one signed in after is not.
 func ExampleManager_DestroyUser() {
 	m, err := session.New(session.Config{Secret: exampleSecret, Revocations: memstore.New()})
 	if err != nil {
@@ -165,7 +165,6 @@ func ExampleManager_DestroyUser() {
 	login := sessiontest.Request(app, "/login", nil)
 	fmt.Println(body(sessiontest.Request(app, "/", login.Cookies())))
 
-	time.Sleep(time.Second) // revocation times are whole seconds
 	if _, err := m.DestroyUser(context.Background(), "alice"); err != nil {
 		log.Fatal(err)
 	}
