@@ -3,6 +3,7 @@ package redisstore
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -30,6 +31,7 @@ type batcher struct {
 // caller must send (its own command first), or nil once another caller has
 // sent the command and the reply is in it.
 type queued struct {
+	ctx  context.Context
 	cmd  redis.Cmder
 	lead chan []*queued
 }
@@ -51,7 +53,7 @@ func (b *batcher) process(ctx context.Context, cmd redis.Cmder) error {
 		b.next()
 		return err
 	}
-	q := &queued{cmd: cmd, lead: make(chan []*queued, 1)}
+	q := &queued{ctx: ctx, cmd: cmd, lead: make(chan []*queued, 1)}
 	b.queue = append(b.queue, q)
 	b.mu.Unlock()
 	// No select on ctx: the command is queued and will be sent; the wait is
@@ -65,16 +67,39 @@ func (b *batcher) process(ctx context.Context, cmd redis.Cmder) error {
 
 // send sends batch as one pipeline and wakes the callers whose commands it
 // holds. Another caller's cancelled request must not fail the batch, so it
-// runs without the cancellation of ctx.
+// runs without the cancellation of ctx, but with the latest deadline of
+// its callers: none of them waits past its own.
 func (b *batcher) send(ctx context.Context, batch []*queued) {
 	pipe := b.client.Pipeline()
 	for _, q := range batch {
 		pipe.Process(ctx, q.cmd) // queues; errors come back from Exec in each command
 	}
-	pipe.Exec(context.WithoutCancel(ctx))
+	sendCtx := context.WithoutCancel(ctx)
+	if deadline, ok := latestDeadline(batch); ok {
+		var cancel context.CancelFunc
+		sendCtx, cancel = context.WithDeadline(sendCtx, deadline)
+		defer cancel()
+	}
+	pipe.Exec(sendCtx)
 	for _, q := range batch[1:] {
 		q.lead <- nil
 	}
+}
+
+// latestDeadline returns the latest deadline of the batch's callers, or
+// false when one of them has none.
+func latestDeadline(batch []*queued) (time.Time, bool) {
+	var latest time.Time
+	for _, q := range batch {
+		d, ok := q.ctx.Deadline()
+		if !ok {
+			return time.Time{}, false
+		}
+		if d.After(latest) {
+			latest = d
+		}
+	}
+	return latest, true
 }
 
 // next hands what queued up meanwhile to its first caller, or frees the
