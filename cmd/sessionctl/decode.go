@@ -38,11 +38,15 @@ is not, 2 on a usage error.
 
 Each non-empty line of the secret's variable or file is a key; the first is
 the current one, the others are old keys (OldSecrets, SECRET_KEY_FALLBACKS).
+A line is the key's own text, or with --secret-encoding hex or base64 a
+binary key (one that may hold a line break) written in that encoding. The
+file or variable holds at most 64 KiB.
 
 Examples:
   SESSION_SECRET=$(cat session.key) sessionctl decode --secret-env SESSION_SECRET 'session=AZ3k...'
   sessionctl decode --format flask --secret-file flask.key 'eyJ1c2VyX2lkIjo0Mn0.Z3kx.abc...'
   sessionctl decode --format flask --no-verify 'eyJ1c2VyX2lkIjo0Mn0.Z3kx.abc...'
+  sessionctl decode --secret-file binary-key.hex --secret-encoding hex 'session=AZ3k...'
 
 Flags:`)
 		fs.PrintDefaults()

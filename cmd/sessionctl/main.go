@@ -17,9 +17,11 @@
 // Store commands take the store's URL (package storeurl) from --store or
 // SESSIONCTL_STORE, print tables for people and JSON with --json, and never
 // print a session ID. Secrets are read from an environment variable or a
-// file, never from the command line, where other users of the machine could
-// see them. Exit codes: 0 success, 1 the cookie is invalid (decode) or the
-// store failed, 2 usage or setup error, 3 no such session (show, revoke).
+// file (at most 64 KiB; one secret a line, as text or, with
+// --secret-encoding, as hex or base64), never from the command line, where
+// other users of the machine could see them. Exit codes: 0 success, 1 the
+// cookie is invalid (decode) or the store failed, 2 usage or setup error, 3
+// no such session (show, revoke).
 package main
 
 import (

@@ -27,12 +27,15 @@ Makes a session cookie holding the JSON object's keys and prints its value.
 For the flask format the JSON is Flask's session dict as its tagged JSON
 (" t" tuples, " b" bytes, " d" dates...), and "_permanent" and "_flashes"
 mean what they mean to Flask. The first line of the secret's variable or file
-signs.
+signs: the key's own text, or with --secret-encoding hex or base64 a binary
+key (one that may hold a line break) written in that encoding. The file or
+variable holds at most 64 KiB.
 
 Examples:
   sessionctl sign --format flask --secret-file flask.key '{"user_id": 42}'
   sessionctl sign --format flask --secret-env SECRET_KEY --timestamp 1767225600 '{"_permanent": true, "cart": {" t": [1, 2]}}'
   sessionctl sign --secret-env SESSION_SECRET --permanent '{"user_id": 42}'
+  sessionctl sign --secret-file binary-key.b64 --secret-encoding base64 '{"user_id": 42}'
 
 Flags:`)
 		fs.PrintDefaults()

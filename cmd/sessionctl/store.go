@@ -33,7 +33,8 @@ in the process list). Use the URL the application opens its store with:
   mysql://USER[:PASS]@HOST:PORT/DB[?table=NAME]    MySQL or MariaDB
 table= is the application's SQL table (default "sessions"), prefix= its
 Redis key prefix (default "session:"). Nothing is created: a missing
-directory, file or table is an error.
+directory, file or table is an error. Percent-encode / ? # @ % and spaces
+in a password (p%2Fss for p/ss); messages never show the password.
 
 Sessions are named by their hash, the 64 hex characters of the store key
 (ls shows the first 12; any 8 or more of the first ones do), or by the

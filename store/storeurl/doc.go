@@ -29,19 +29,25 @@
 //	                             mysql://app:s3cret@db:3306/app
 //	    An sqlstore on MySQL or MariaDB through go-sql-driver/mysql; the
 //	    port defaults to 3306 and the other query parameters are the
-//	    driver's DSN parameters (timeout, tls...).
+//	    driver's DSN parameters (timeout, tls...), except password=: the
+//	    password goes before the host.
 //
 // table= names the SQL table (default sqlstore.DefaultTable, "sessions",
 // or what WithTable says) and prefix= starts every Redis key (default
 // redisstore.DefaultPrefix, "session:", or what WithPrefix says), so a tool
 // such as sessionctl reaches the same records as the application.
 // Passwords and other reserved characters in a URL are percent-encoded
-// (p%40ss for p@ss).
+// (p%40ss for p@ss, p%2Fss for p/ss). A URL with an '@' after the first
+// '/', '?' or '#' past "//" is refused: it is what a password with an
+// unencoded '/', '?' or '#' looks like, and parsed as it stands, the
+// password's tail would become the host's port, the path or the query.
 //
 // By default Open creates nothing: a missing directory, SQLite file or SQL
 // table is an error, so a mistyped URL does not quietly start an empty
 // store. Applications that own their store pass WithCreate.
 //
-// Errors never repeat the URL, which may hold a password; Spec.Name is the
-// URL without password and query, for logs and status pages.
+// Errors never repeat the URL, which may hold a password, and never any
+// part of a URL that cannot be parsed (where the password ends is then
+// unknown): they say what is wrong instead. Spec.Name is the URL without
+// password and query, for logs and status pages.
 package storeurl

@@ -18,7 +18,8 @@ sqlite:PATH                     an SQLite database file
 redis://[:PASS@]HOST:PORT/DB    Redis; rediss:// for TLS; ?prefix=P for the key prefix
 postgres://USER[:PASS]@HOST:PORT/DB?sslmode=disable
 mysql://USER[:PASS]@HOST:PORT/DB   MySQL or MariaDB
-SQL URLs take ?table=NAME for the table`
+SQL URLs take ?table=NAME for the table
+Percent-encode / ? # @ % and spaces in a password: p%2Fss for p/ss`
 
 // The kinds of store a URL can name, as Spec.Kind holds them.
 const (
@@ -57,7 +58,10 @@ type Spec struct {
 
 // Parse reads a store URL in one of the forms the package documentation
 // lists. It opens and contacts nothing. Errors never repeat the URL, which
-// may hold a password.
+// may hold a password, nor any part of a URL it cannot parse. A URL with an
+// '@' after the first '/', '?' or '#' that follows "//" is refused: it is
+// the mark of a password with an unencoded '/', '?' or '#', whose tail
+// would otherwise be taken for the host, path or query.
 func Parse(rawURL string) (Spec, error) {
 	v := rawURL
 	switch {
@@ -72,23 +76,21 @@ func Parse(rawURL string) (Spec, error) {
 	case strings.HasPrefix(v, "sqlite:"):
 		return parseSQLite(strings.TrimPrefix(v, "sqlite:"))
 	}
-	scheme, _, ok := strings.Cut(v, "://")
-	if !ok || scheme == "" {
+	scheme, rest, ok := strings.Cut(v, "://")
+	scheme = strings.ToLower(scheme)
+	switch {
+	case !ok || !validScheme(scheme):
+		// Not shown: what is left of "://" may be anything, a password too.
 		return Spec{}, fmt.Errorf("%w; use one of\n%s", ErrUnknownURL, Help)
+	case scheme != "redis" && scheme != "rediss" && scheme != "postgres" && scheme != "postgresql" && scheme != "mysql":
+		return Spec{}, fmt.Errorf("%w: scheme %q; use one of\n%s", ErrUnknownURL, scheme, Help)
+	}
+	if err := checkShape(scheme, rest); err != nil {
+		return Spec{}, err
 	}
 	u, err := url.Parse(v)
 	if err != nil {
-		var uerr *url.Error
-		if errors.As(err, &uerr) {
-			err = uerr.Err // url.Error repeats the URL, password included
-		}
-		return Spec{}, fmt.Errorf("storeurl: %s URL: %v", scheme, err)
-	}
-	scheme = strings.ToLower(u.Scheme)
-	switch scheme {
-	case "redis", "rediss", "postgres", "postgresql", "mysql":
-	default:
-		return Spec{}, fmt.Errorf("%w: scheme %q; use one of\n%s", ErrUnknownURL, scheme, Help)
+		return Spec{}, unparsable(scheme, urlProblem(err))
 	}
 	if u.Host == "" {
 		//lint:ignore ST1005 the message ends with an example URL whose path is elided, not with punctuation
@@ -125,6 +127,12 @@ func Parse(rawURL string) (Spec, error) {
 	}
 	u.RawQuery = withoutParam(u.RawQuery, "table")
 	if scheme == "mysql" {
+		for k := range query {
+			if strings.EqualFold(k, "password") {
+				// The driver would send it to the server as SET password=...
+				return Spec{}, errors.New("storeurl: mysql URL takes the password before the host, as in mysql://USER:PASS@HOST/DB, not as ?password=")
+			}
+		}
 		dsn, err := mysqlDSN(u)
 		if err != nil {
 			return Spec{}, err

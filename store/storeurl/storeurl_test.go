@@ -55,7 +55,7 @@ func TestParseErrors(t *testing.T) {
 		{"sqlite:x.db?table=", "empty table="},
 		{"mongodb://u:s3cret@db/x", "unknown store URL: scheme \"mongodb\""},
 		{"postgres://u:s3cret@/db", "has no host"},
-		{"postgres://u:s3cret@db:port/x", "invalid port"},
+		{"postgres://u:s3cret@db:port/x", "port is not a number"},
 		{"postgres://u:s3cret@db/x?prefix=a", "takes table=, not prefix="},
 		{"postgres://u:s3cret@db/x?table=", "empty table="},
 		{"redis://:s3cret@cache:6379/x", "invalid database number"},
