@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"math/rand/v2"
+	"time"
 
 	session "github.com/websession/session"
 )
@@ -71,23 +73,40 @@ func (s *Store) insertMySQL(ctx context.Context, key string, data []byte, expire
 }
 
 // maxDeadlockTries bounds how often exec runs a statement the database
-// rolled back to break a deadlock.
-const maxDeadlockTries = 3
+// rolled back to break a deadlock. Many requests inserting the same new
+// key at once (MySQL's INSERT IGNORE takes a shared lock on the duplicate)
+// can deadlock several times in a row.
+const maxDeadlockTries = 10
 
 // exec runs a statement and reports whether it changed exactly one row.
 // Every statement of the store is a transaction of its own, so one that
 // the database chose as a deadlock's victim was rolled back whole and is
-// run again: it cannot have been applied.
+// run again, after a short random pause: it cannot have been applied.
 func (s *Store) exec(ctx context.Context, query string, args ...any) (bool, error) {
 	for try := 1; ; try++ {
 		res, err := s.db.ExecContext(ctx, query, args...)
 		if err != nil {
 			if try < maxDeadlockTries && rolledBack(err) {
+				if err := pause(ctx, time.Duration(rand.Int64N(int64(try)*int64(time.Millisecond)))); err != nil {
+					return false, err
+				}
 				continue
 			}
 			return false, err
 		}
 		return affectedOne(res)
+	}
+}
+
+// pause waits d, or until ctx ends.
+func pause(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 
