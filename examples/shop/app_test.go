@@ -435,3 +435,21 @@ func TestEveryFormRefusesCrossOrigin(t *testing.T) {
 		})
 	}
 }
+
+// TestLogOutEndsACopiedCookie logs in with cookie sessions, copies the
+// cookie, logs out, and replays the copy: as the demo keeps revocations
+// (as `go run ./examples/shop` does), the copy no longer signs anyone in.
+func TestLogOutEndsACopiedCookie(t *testing.T) {
+	t.Parallel()
+	s, _ := cookieShop(t, &syncBuffer{})
+	s.login("alice", "wonderland")
+	copied := s.cookie()
+	if loggedIn(s.get("/")) != "alice" {
+		t.Fatal("not logged in after logging in")
+	}
+	s.post("/logout", nil, "/")
+	s.setCookie(copied)
+	if who := loggedIn(s.get("/")); who != "" {
+		t.Fatalf("after Log out, a copy of the cookie taken before it still signs in %q", who)
+	}
+}
