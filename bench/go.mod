@@ -2,8 +2,6 @@ module github.com/websession/session/bench
 
 go 1.26.0
 
-replace github.com/websession/session => ../
-
 require (
 	github.com/alexedwards/scs/goredisstore v0.0.0-20250212122300-421ef1d8611c
 	github.com/alexedwards/scs/v2 v2.9.0
@@ -11,7 +9,9 @@ require (
 	github.com/gorilla/sessions v1.4.0
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/redis/go-redis/v9 v9.23.0
-	github.com/websession/session v0.0.0-00010101000000-000000000000
+	github.com/websession/session v0.1.0
+	github.com/websession/session/store/redisstore v0.1.0
+	github.com/websession/session/store/sqlstore v0.1.0
 	modernc.org/sqlite v1.62.0
 )
 

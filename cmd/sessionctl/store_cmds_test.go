@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"github.com/websession/session"
-	"github.com/websession/session/internal/testservers"
 	"github.com/websession/session/sessiontest"
 	"github.com/websession/session/store/storeurl"
+	"github.com/websession/session/store/storeurl/storeurltest"
 )
 
 // openStore opens the store of a test URL, for seeding and checking.
@@ -160,7 +160,7 @@ func TestStoreCommands(t *testing.T) {
 	for _, kind := range storeKinds {
 		t.Run(kind, func(t *testing.T) {
 			t.Parallel()
-			v := testservers.URL(t, kind)
+			v := storeurltest.URL(t, kind)
 			st := openStore(t, v)
 			d := seed(t, st)
 			hash := session.StoreKey
@@ -361,7 +361,7 @@ func hashesAll(ids []string) []string {
 // TestStoreCommandErrors: each way of getting a store command wrong has
 // its exit code and a message saying what to do.
 func TestStoreCommandErrors(t *testing.T) {
-	fileURL := testservers.URL(t, storeurl.File)
+	fileURL := storeurltest.URL(t, storeurl.File)
 	t.Setenv(storeEnv, "")
 	tests := []struct {
 		name string
@@ -431,14 +431,14 @@ func TestStoreCommandHelp(t *testing.T) {
 // TestStoreFromEnvironment: SESSIONCTL_STORE stands in for --store, and
 // flags may follow the arguments.
 func TestStoreFromEnvironment(t *testing.T) {
-	v := testservers.URL(t, storeurl.SQLite)
+	v := storeurltest.URL(t, storeurl.SQLite)
 	d := seed(t, openStore(t, v))
 	t.Setenv(storeEnv, v)
 	code, out, errs := ctl(t, "show", session.StoreKey(d.bob)[:10], "--json")
 	if code != exitOK || !strings.Contains(out, `"user": "bob"`) {
 		t.Fatalf("show with SESSIONCTL_STORE: exit %d: %s%s", code, out, errs)
 	}
-	code, out, _ = ctl(t, "ls", "--store", testservers.URL(t, storeurl.SQLite))
+	code, out, _ = ctl(t, "ls", "--store", storeurltest.URL(t, storeurl.SQLite))
 	if code != exitOK || out != "" {
 		t.Errorf("--store did not win over SESSIONCTL_STORE: exit %d, %q; want the empty store", code, out)
 	}
@@ -448,7 +448,7 @@ func TestStoreFromEnvironment(t *testing.T) {
 // visitor cannot send escape sequences to the operator's terminal or forge
 // table rows.
 func TestTablesEscapeControlCharacters(t *testing.T) {
-	v := testservers.URL(t, storeurl.SQLite)
+	v := storeurltest.URL(t, storeurl.SQLite)
 	s := newSite(t, openStore(t, v))
 	s.visit(time.Now(), "", func(ss *session.Session) {
 		ss.SetUser("mallory\x1b[2J\nroot")
@@ -473,7 +473,7 @@ func TestTablesEscapeControlCharacters(t *testing.T) {
 // TestRevokeUserNeedsAUserIndex: a store that keeps no user index cannot
 // revoke a user's sessions, and says so.
 func TestRevokeUserNeedsAUserIndex(t *testing.T) {
-	st := openStore(t, testservers.URL(t, storeurl.File))
+	st := openStore(t, storeurltest.URL(t, storeurl.File))
 	plain := struct{ session.Store }{st} // the same store, without its optional interfaces
 	_, err := revokeUser(t.Context(), plain, "alice")
 	if !errors.Is(err, session.ErrNotSupported) || !strings.Contains(err.Error(), "user index") {

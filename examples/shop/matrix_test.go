@@ -13,8 +13,8 @@ import (
 	"time"
 
 	session "github.com/websession/session"
-	"github.com/websession/session/internal/testservers"
 	"github.com/websession/session/store/storeurl"
+	"github.com/websession/session/store/storeurl/storeurltest"
 )
 
 // TestStoreMatrix runs the shop on every -store choice. The journey: log in
@@ -30,8 +30,8 @@ func TestStoreMatrix(t *testing.T) {
 			// Each journey gets a store of its own: a table or key
 			// prefix on a server, removed afterwards. A missing server
 			// skips the test, or fails it when CI=true.
-			t.Run("journey", func(t *testing.T) { storeJourney(t, testservers.URL(t, kind)) })
-			t.Run("devices", func(t *testing.T) { devicesJourney(t, testservers.URL(t, kind)) })
+			t.Run("journey", func(t *testing.T) { storeJourney(t, storeurltest.URL(t, kind)) })
+			t.Run("devices", func(t *testing.T) { devicesJourney(t, storeurltest.URL(t, kind)) })
 		})
 	}
 }

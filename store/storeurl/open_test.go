@@ -16,6 +16,7 @@ import (
 	"github.com/websession/session/sessiontest"
 	"github.com/websession/session/store/sqlstore"
 	"github.com/websession/session/store/storeurl"
+	"github.com/websession/session/store/storeurl/storeurltest"
 )
 
 var kinds = []string{storeurl.Memory, storeurl.File, storeurl.SQLite, storeurl.Redis, storeurl.Postgres, storeurl.MySQL}
@@ -27,7 +28,7 @@ var kinds = []string{storeurl.Memory, storeurl.File, storeurl.SQLite, storeurl.R
 func TestOpenEveryKind(t *testing.T) {
 	for _, kind := range kinds {
 		t.Run(kind, func(t *testing.T) {
-			v := testservers.URL(t, kind)
+			v := storeurltest.URL(t, kind)
 			ctx := t.Context()
 			key := sessiontest.Key(t)
 			rec := session.Record{Data: []byte(`{"c":1,"i":1,"v":{"a":1}}`), Expires: time.Now().Add(time.Hour)}
@@ -87,7 +88,7 @@ func TestOpenCreatesNothingByDefault(t *testing.T) {
 
 	for _, kind := range []string{storeurl.SQLite, storeurl.Postgres, storeurl.MySQL} {
 		t.Run(kind+" table", func(t *testing.T) {
-			v := testservers.URL(t, kind) // the database exists, with a table
+			v := storeurltest.URL(t, kind) // the database exists, with a table
 			missing := "storeurl_missing_" + testservers.RandomName()
 			u := testservers.WithParam(v, "table", missing)
 			if i := strings.LastIndex(v, "table="); i >= 0 { // testservers.URL's own table comes last
@@ -102,7 +103,7 @@ func TestOpenCreatesNothingByDefault(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer closeStore()
-			testservers.Cleanup(t, u)
+			storeurltest.Cleanup(t, u)
 			if got := st.(*sqlstore.Store).Table(); got != missing {
 				t.Fatalf("WithCreate made table %q, want %q", got, missing)
 			}
@@ -135,7 +136,7 @@ func TestOpenTableAndPrefix(t *testing.T) {
 	}
 
 	t.Run("redis", func(t *testing.T) {
-		v := testservers.URL(t, storeurl.Redis)
+		v := storeurltest.URL(t, storeurl.Redis)
 		spec, _ := storeurl.Parse(v)
 		st, closeStore, err := storeurl.Open(ctx, v, storeurl.WithPrefix("ignored:"))
 		if err != nil {

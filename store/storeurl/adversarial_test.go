@@ -1,4 +1,4 @@
-package session_test
+package storeurl_test
 
 import (
 	"context"
@@ -15,29 +15,25 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/websession/session"
+	"github.com/websession/session/internal/adversarial"
 	"github.com/websession/session/internal/testservers"
 	"github.com/websession/session/sessiontest"
-	"github.com/websession/session/store/filestore"
-	"github.com/websession/session/store/memstore"
 	"github.com/websession/session/store/redisstore"
 	"github.com/websession/session/store/sqlstore"
 )
 
-// advStores are the server-side stores the adversarial tests run against,
-// each opened fresh for a test and cleaned up after it. The servers are
-// the ones the store packages' tests use (SESSION_TEST_POSTGRES,
-// SESSION_TEST_MYSQL, SESSION_TEST_REDIS); a missing one skips the test,
-// or fails it when CI=true.
-var advStores = []struct {
-	name string
-	open func(t *testing.T) session.Store
-}{
-	{"memstore", func(t *testing.T) session.Store { return memstore.New() }},
-	{"filestore", openFilestore},
-	{"sqlite", openSQLiteStore},
-	{"postgres", openPostgresStore},
-	{"mysql", openMySQLStore},
-	{"redis", openRedisStore},
+// TestAdversarialStores runs the store part of the attack suite
+// (internal/adversarial) on the stores whose drivers the root module does
+// not require. The servers are the ones the store packages' tests use
+// (SESSION_TEST_POSTGRES, SESSION_TEST_MYSQL, SESSION_TEST_REDIS); a
+// missing one skips the test, or fails it when CI=true.
+func TestAdversarialStores(t *testing.T) {
+	adversarial.RunStores(t,
+		adversarial.Store{Name: "sqlite", Open: openSQLiteStore},
+		adversarial.Store{Name: "postgres", Open: openPostgresStore},
+		adversarial.Store{Name: "mysql", Open: openMySQLStore},
+		adversarial.Store{Name: "redis", Open: openRedisStore},
+	)
 }
 
 // randomName returns a table name or key prefix no other test uses.
@@ -45,14 +41,6 @@ func randomName(prefix string) string {
 	var b [6]byte
 	rand.Read(b[:])
 	return prefix + hex.EncodeToString(b[:])
-}
-
-func openFilestore(t *testing.T) session.Store {
-	st, err := filestore.New(filepath.Join(t.TempDir(), "sessions"), filestore.WithLogger(discardLogger()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return st
 }
 
 func openSQLiteStore(t *testing.T) session.Store {
@@ -119,27 +107,4 @@ func openRedisStore(t *testing.T) session.Store {
 		}
 	})
 	return st
-}
-
-// clockedStore makes a store's expiry follow a test clock: a record whose
-// Expires has passed on the clock loads as missing, so a test can move time
-// by hours in a moment. The store itself keeps real time.
-type clockedStore struct {
-	session.Store
-	now func() time.Time
-}
-
-func (c clockedStore) Load(ctx context.Context, key string) (session.Record, error) {
-	rec, err := c.Store.Load(ctx, key)
-	if err == nil && !c.now().Before(rec.Expires) {
-		return session.Record{}, session.ErrNotFound
-	}
-	return rec, err
-}
-
-func (c clockedStore) Touch(ctx context.Context, key string, exp time.Time) error {
-	if _, err := c.Load(ctx, key); err != nil {
-		return err
-	}
-	return c.Store.(session.Toucher).Touch(ctx, key, exp)
 }
