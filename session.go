@@ -150,11 +150,17 @@ func (s *Session) get(key string) (any, bool) {
 }
 
 // Set stores value under key. The value must be encodable by the format's
-// codec (JSON for Encrypted, Signed and server-side stores); otherwise Set
-// returns the error and changes nothing. Setting a key to the value it
-// already holds changes nothing.
+// codec (JSON for Encrypted, Signed and server-side stores), and the key
+// must not be one the format manages itself (Flask's "_permanent",
+// "_flashes", "_user_id"...); otherwise Set returns the error and changes
+// nothing. Setting a key to the value it already holds changes nothing.
 func (s *Session) Set(key string, value any) error {
 	raw, err := s.m.codec.Marshal(value)
+	if err == nil {
+		if k, ok := s.m.codec.(keyChecker); ok {
+			err = k.CheckKey(key)
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("session: Set(%q): %w", key, err)
 	}
@@ -175,6 +181,10 @@ func (s *Session) Set(key string, value any) error {
 	s.modified = true
 	return nil
 }
+
+// keyChecker is implemented by a Codec whose format keeps keys of its own
+// in the session dict: CheckKey refuses them for Set.
+type keyChecker interface{ CheckKey(key string) error }
 
 // Delete removes key. Deleting a missing key changes nothing.
 func (s *Session) Delete(key string) error {

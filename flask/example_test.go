@@ -48,7 +48,7 @@ func ExampleFormat() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(st.Issued, st.Permanent, st.Flashes)
+	fmt.Println(st.Issued, st.Permanent, st.Flashes[0].Category, st.Flashes[0].Message)
 	fmt.Println(string(st.Values["user_id"]), string(st.Values["cart"]))
 
 	var cart flask.Tuple
@@ -64,7 +64,7 @@ func ExampleFormat() {
 	}
 	fmt.Println(cookie)
 	// Output:
-	// 2025-06-01 12:00:00 +0000 UTC true [{message Welcome back}]
+	// 2025-06-01 12:00:00 +0000 UTC true message Welcome back
 	// 42 {" t":["apple",2]}
 	// apple 2
 	// eyJ1c2VyX2lkIjo0Mn0.aDxAwA.eQuRmy8qSkiTjMo9IByWCH-Lltg
