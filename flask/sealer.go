@@ -99,10 +99,25 @@ func invalid(err error) error {
 // CheckKey refuses, for session.Session.Set, the keys the format manages
 // itself.
 func (s *sealer) CheckKey(key string) error {
-	if reserved(key) || s.created && key == keyCreated {
-		return fmt.Errorf("flask: the key %q is managed by the format; use SetPermanent, Flash or SetUser (or another key)", key)
+	var use string
+	switch key {
+	case keyPermanent:
+		use = "Session.SetPermanent sets it"
+	case keyFlashes:
+		use = "Session.Flash adds to it"
+	case keyUser, keySignedIn, keySignedInNsec:
+		use = "Session.SetUser sets it"
+	case keyRevocationID:
+		use = "it identifies the session for Config.Revocations"
+	case keyCreated:
+		if !s.created {
+			return nil
+		}
+		use = "it holds the creation time that Config.AbsoluteTimeout is counted from"
+	default:
+		return nil
 	}
-	return nil
+	return fmt.Errorf("flask: the key %q belongs to the session format (%s); store your value under another key", key, use)
 }
 
 // plainUnix reads a JSON integer of Unix seconds.
