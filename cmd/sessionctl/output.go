@@ -144,7 +144,7 @@ type flashJSON struct {
 func flashesJSON(flashes []session.Flash) []flashJSON {
 	out := make([]flashJSON, len(flashes))
 	for i, f := range flashes {
-		out[i] = flashJSON{f.Category, f.Message}
+		out[i] = flashJSON{Category: f.Category, Message: f.Message}
 	}
 	return out
 }
