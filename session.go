@@ -157,9 +157,7 @@ func (s *Session) get(key string) (any, bool) {
 func (s *Session) Set(key string, value any) error {
 	raw, err := s.m.codec.Marshal(value)
 	if err == nil {
-		if k, ok := s.m.codec.(keyChecker); ok {
-			err = k.CheckKey(key)
-		}
+		err = s.m.checkKey(key)
 	}
 	if err != nil {
 		return fmt.Errorf("session: Set(%q): %w", key, err)
@@ -185,6 +183,14 @@ func (s *Session) Set(key string, value any) error {
 // keyChecker is implemented by a Codec whose format keeps keys of its own
 // in the session dict: CheckKey refuses them for Set.
 type keyChecker interface{ CheckKey(key string) error }
+
+// checkKey refuses, for Set and Update, a key the format keeps for itself.
+func (m *Manager) checkKey(key string) error {
+	if k, ok := m.codec.(keyChecker); ok {
+		return k.CheckKey(key)
+	}
+	return nil
+}
 
 // Delete removes key. Deleting a missing key changes nothing.
 func (s *Session) Delete(key string) error {

@@ -287,8 +287,8 @@ func TestLiveAbsoluteTimeoutEndsFlaskSessions(t *testing.T) {
 	}
 }
 
-// TestLiveSetOfFlasksKeysFailsAtSet: Set of a key Flask's format manages
-// itself returns the error at once and changes nothing; the response is
+// TestLiveSetOfFlasksKeysFailsAtSet: Set (or Update) of a key Flask's
+// format manages itself returns the error at once and changes nothing; the response is
 // not a 500, and Flask reads the session as Go left it.
 func TestLiveSetOfFlasksKeysFailsAtSet(t *testing.T) {
 	flaskURL := startFlaskApp(t, interopKey)
@@ -308,6 +308,10 @@ func TestLiveSetOfFlasksKeysFailsAtSet(t *testing.T) {
 					continue
 				}
 				msgs = append(msgs, err.Error())
+				err = session.Update(s, k, func(bool, bool) bool { return true })
+				if err == nil || !strings.Contains(err.Error(), k) {
+					t.Errorf("Update(%q) = %v, want an error naming the key", k, err)
+				}
 			}
 			s.Set("x", 1)
 			json.NewEncoder(w).Encode(msgs)
