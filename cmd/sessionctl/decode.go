@@ -33,10 +33,14 @@ func runDecode(args []string, stdout, stderr io.Writer) int {
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, `Usage: sessionctl decode [flags] COOKIE
 
-Verifies a session cookie and prints its content as JSON. COOKIE is the
-cookie's value, or NAME=VALUE as copied from a browser. Exit code 0 when the
-cookie is valid, 1 with the reason (bad signature, expired, malformed) when it
-is not, 2 on a usage error.
+Verifies a session cookie and prints its content as JSON: the bound user
+and sign-in time, permanence, flashes and values. Flask values are printed
+as Flask wrote them, NaN and Infinity included (Python's JSON, not strict
+JSON). sign takes this output back as it is.
+
+COOKIE is the cookie's value, or NAME=VALUE as copied from a browser. Exit
+code 0 when the cookie is valid, 1 with the reason (bad signature, expired,
+malformed) when it is not, 2 on a usage error.
 
 Each non-empty line of the secret's variable or file is a key; the first is
 the current one, the others are old keys (OldSecrets, SECRET_KEY_FALLBACKS).

@@ -24,8 +24,11 @@ func runSign(args []string, stdout, stderr io.Writer) int {
 
 Makes a session cookie holding the JSON object's keys and prints its value.
 For the flask format the JSON is Flask's session dict as its tagged JSON
-(" t" tuples, " b" bytes, " d" dates...), and "_permanent" and "_flashes"
-mean what they mean to Flask. The first line of the secret's variable or file
+(" t" tuples, " b" bytes, " d" dates..., NaN and Infinity as Python writes
+them, a top-level " di" wrapper), and "_permanent", "_flashes" and
+"_user_id" mean what they mean to Flask and Flask-Login. JSON may also be
+exactly what decode printed: its session, user, sign-in time, permanence and
+flashes are signed again (its issue time is not: see --timestamp). The first line of the secret's variable or file
 signs: the key's own text, or with --secret-encoding hex or base64 a binary
 key (one that may hold a line break) written in that encoding. The file or
 variable holds at most 64 KiB.
