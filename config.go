@@ -181,6 +181,13 @@ const (
 	DefaultStoreTimeout = 5 * time.Second
 )
 
+// configuredFormat is implemented by a Format that depends on other Config
+// fields: ForConfig returns the Format to use, or an error naming a field
+// the format cannot honour.
+type configuredFormat interface {
+	ForConfig(c Config) (Format, error)
+}
+
 // settings is a Config with its defaults applied and checked.
 type settings struct {
 	Config
@@ -205,6 +212,13 @@ func (c Config) settings() (*settings, error) {
 	s := &settings{Config: c}
 	if s.Format == nil {
 		s.Format = Encrypted
+	}
+	if f, ok := s.Format.(configuredFormat); ok {
+		format, err := f.ForConfig(c)
+		if err != nil {
+			return nil, fmt.Errorf("session: Config.Format: %w", err)
+		}
+		s.Format = format
 	}
 	if s.Cookie.Name == "" {
 		s.Cookie.Name = DefaultCookieName

@@ -123,6 +123,11 @@ type Flash struct {
 	Category string
 	// Message is the text to show.
 	Message string
+	// Raw is the flash as the cookie format carried it, set by a format
+	// whose flashes may be more than two strings (Flask's Markup, a
+	// number), so that a flash passed on unread goes back exactly as it
+	// came. Flash leaves it empty; so should code that builds a Flash.
+	Raw string `json:"-"`
 }
 
 // ErrInvalidCookie is wrapped by every error a Sealer returns for a cookie it

@@ -150,11 +150,15 @@ func (s *Session) get(key string) (any, bool) {
 }
 
 // Set stores value under key. The value must be encodable by the format's
-// codec (JSON for Encrypted, Signed and server-side stores); otherwise Set
-// returns the error and changes nothing. Setting a key to the value it
-// already holds changes nothing.
+// codec (JSON for Encrypted, Signed and server-side stores), and the key
+// must not be one the format manages itself (Flask's "_permanent",
+// "_flashes", "_user_id"...); otherwise Set returns the error and changes
+// nothing. Setting a key to the value it already holds changes nothing.
 func (s *Session) Set(key string, value any) error {
 	raw, err := s.m.codec.Marshal(value)
+	if err == nil {
+		err = s.m.checkKey(key)
+	}
 	if err != nil {
 		return fmt.Errorf("session: Set(%q): %w", key, err)
 	}
@@ -173,6 +177,18 @@ func (s *Session) Set(key string, value any) error {
 	delete(s.decoded, key)
 	s.record(key, valueChange{raw: raw})
 	s.modified = true
+	return nil
+}
+
+// keyChecker is implemented by a Codec whose format keeps keys of its own
+// in the session dict: CheckKey refuses them for Set.
+type keyChecker interface{ CheckKey(key string) error }
+
+// checkKey refuses, for Set and Update, a key the format keeps for itself.
+func (m *Manager) checkKey(key string) error {
+	if k, ok := m.codec.(keyChecker); ok {
+		return k.CheckKey(key)
+	}
 	return nil
 }
 

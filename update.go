@@ -13,6 +13,9 @@ import "fmt"
 //	session.Update(s, "visits", func(n int, _ bool) int { return n + 1 })
 func Update[T any](s *Session, key string, fn func(old T, ok bool) T) error {
 	codec := s.m.codec
+	if err := s.m.checkKey(key); err != nil {
+		return fmt.Errorf("session: Update(%q): %w", key, err)
+	}
 	apply := func(oldRaw []byte, ok bool) ([]byte, error) {
 		var old T
 		if ok && codec.UnmarshalTo(oldRaw, &old) != nil {

@@ -2,6 +2,7 @@ package session
 
 import (
 	"fmt"
+	"net/http"
 	"time"
 	"unicode/utf8"
 )
@@ -36,6 +37,11 @@ func (s *Session) SetUser(user string) error {
 	}
 	if user == "" {
 		if s.user != "" {
+			if l, ok := s.loginKeys(); ok {
+				for _, k := range l.SignOutKeys() {
+					s.setValue(k, nil)
+				}
+			}
 			s.unbind()
 			s.renewed = true
 			s.end(endsAfterGrace)
@@ -48,6 +54,11 @@ func (s *Session) SetUser(user string) error {
 	s.agent = ""
 	if s.m.cfg.Store != nil {
 		s.agent = summarizeAgent(s.req.UserAgent())
+	}
+	if l, ok := s.loginKeys(); ok {
+		for k, v := range l.SignInValues(s.req) {
+			s.setValue(k, v)
+		}
 	}
 	s.log.user = &userChange{user: s.user, signedIn: s.signedIn, agent: s.agent}
 	s.userChanged = true
@@ -80,6 +91,67 @@ func (s *Session) SignedIn() time.Time {
 	s.lock()
 	defer s.mu.Unlock()
 	return s.signedIn
+}
+
+// Fresh reports whether the session's user signed in with credentials in
+// this session, as Flask-Login's login_fresh() tells a fresh log-in from
+// one restored by a remember-me cookie. With flask.Format it is Flask-Login's
+// own flag, as Flask-Login's default "basic" session protection leaves it
+// for this request: true after SetUser or Flask-Login's login_user(), false
+// once Flask-Login marked the log-in not fresh or when the request comes
+// from another address or browser than the log-in did. With other formats,
+// every session bound by SetUser is fresh. An anonymous session is not.
+func (s *Session) Fresh() bool {
+	s.lock()
+	defer s.mu.Unlock()
+	if s.user == "" {
+		return false
+	}
+	if l, ok := s.loginKeys(); ok {
+		return l.Fresh(s.values, s.req)
+	}
+	return true
+}
+
+// loginKeys is implemented by a Sealer whose format keeps facts of the
+// log-in in session values of its own, as Flask's does for Flask-Login.
+type loginKeys interface {
+	// SignInValues returns the values SetUser stores for a log-in by
+	// request r, encoded by the codec.
+	SignInValues(r *http.Request) map[string][]byte
+	// SignOutKeys returns the keys SetUser("") removes.
+	SignOutKeys() []string
+	// Fresh reports whether values show a fresh log-in for request r.
+	Fresh(values map[string][]byte, r *http.Request) bool
+}
+
+// loginKeys returns the cookie format's loginKeys, if it has them. It
+// runs with s.mu held.
+func (s *Session) loginKeys() (loginKeys, bool) {
+	if s.m.cfg.Store != nil {
+		return nil, false
+	}
+	l, ok := s.m.sealer.(loginKeys)
+	return l, ok
+}
+
+// setValue stores raw under key, or deletes key when raw is nil, as Set
+// and Delete do. It runs with s.mu held.
+func (s *Session) setValue(key string, raw []byte) {
+	if raw == nil {
+		if _, ok := s.values[key]; ok {
+			delete(s.values, key)
+			delete(s.decoded, key)
+			s.record(key, valueChange{deleted: true})
+		}
+		return
+	}
+	if s.values == nil {
+		s.values = make(map[string][]byte)
+	}
+	s.values[key] = raw
+	delete(s.decoded, key)
+	s.record(key, valueChange{raw: raw})
 }
 
 // userChange is a SetUser, Clear or Destroy in the change log: the binding

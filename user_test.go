@@ -2,6 +2,7 @@ package session_test
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -258,4 +259,85 @@ func TestSessionsListsTheMostRecentlyUsedFirst(t *testing.T) {
 	if want := []string{handles[2], handles[1], handles[0]}; !slices.Equal(got, want) {
 		t.Fatalf("Sessions lists %q, want the newest first: %q", got, want)
 	}
+}
+
+// TestFreshFollowsTheSignIn: Fresh is false for an anonymous session, true
+// after SetUser in every cookie format and on a server store, and false
+// again after SetUser(""). With the Flask format it follows Flask-Login: a
+// request from another browser (another User-Agent) with the same cookie
+// is not fresh.
+func TestFreshFollowsTheSignIn(t *testing.T) {
+	type target struct {
+		name string
+		mod  func(*session.Config)
+	}
+	targets := []target{{"store", func(c *session.Config) { c.Store = memstore.New() }}}
+	for _, f := range cookieFormats() {
+		targets = append(targets, target{f.name, func(c *session.Config) { c.Format = f.format }})
+	}
+	for _, tg := range targets {
+		t.Run(tg.name, func(t *testing.T) {
+			r := newRig(t, tg.mod)
+			fresh := func(ua string, fn func(s *session.Session), c ...*http.Cookie) (bool, *http.Response) {
+				req := httptest.NewRequest("GET", "https://example.test/", nil)
+				req.Header.Set("User-Agent", ua)
+				for _, c := range c {
+					req.AddCookie(c)
+				}
+				var got bool
+				resp := r.serveRequest(func(w http.ResponseWriter, req *http.Request) {
+					s := session.From(req)
+					if fn != nil {
+						fn(s)
+					}
+					got = s.Fresh()
+				}, req)
+				return got, resp
+			}
+			got, resp := fresh("Browser/1", func(s *session.Session) {
+				if s.Fresh() {
+					t.Error("an anonymous session is fresh")
+				}
+				s.SetUser("alice")
+			})
+			if !got {
+				t.Fatal("not fresh right after SetUser")
+			}
+			c := sessionCookies(resp, "session")[0]
+			if got, _ := fresh("Browser/1", nil, c); !got {
+				t.Error("not fresh on the next request of the same browser")
+			}
+			got, _ = fresh("Browser/2", nil, c)
+			if wantOther := tg.name != "flask"; got != wantOther {
+				t.Errorf("another browser with the same cookie: fresh %v, want %v", got, wantOther)
+			}
+			if got, _ := fresh("Browser/1", func(s *session.Session) { s.SetUser("") }, c); got {
+				t.Error("fresh after SetUser(\"\")")
+			}
+		})
+	}
+}
+
+// With the Flask format, SetUser writes the keys Flask-Login's login_user()
+// writes, and Fresh reads them as Flask-Login would.
+func ExampleSession_Fresh() {
+	m, _ := session.New(session.Config{Secret: []byte("the Flask app's SECRET_KEY, 32 bytes or more"), Format: flask.Format()})
+	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := session.From(r)
+		if r.URL.Path == "/login" {
+			s.SetUser("42")
+		}
+		fmt.Println(s.User(), s.Fresh(), s.Keys())
+	}))
+	login := httptest.NewRecorder()
+	h.ServeHTTP(login, httptest.NewRequest("GET", "/login", nil))
+	// The same cookie from another browser: Flask-Login's "basic"
+	// protection would mark the log-in not fresh.
+	req := httptest.NewRequest("GET", "/", nil)
+	req.Header.Set("User-Agent", "Another/1.0")
+	req.AddCookie(login.Result().Cookies()[0])
+	h.ServeHTTP(httptest.NewRecorder(), req)
+	// Output:
+	// 42 true [_fresh _id]
+	// 42 false [_fresh _id]
 }

@@ -27,6 +27,11 @@
 // compressed may the zlib bytes differ (both sides read either).
 //
 // Flask's flash() messages are the Manager's flashes, and session.permanent
-// its Permanent flag. The cookie carries when it was signed but not when the
-// session began, so absolute timeouts cannot be enforced on Flask cookies.
+// its Permanent flag; a flash Go passes on unread goes back to Flask with its
+// Python type (a Markup stays Markup). Session.SetUser writes the keys
+// Flask-Login 0.6's login_user() writes ("_user_id", "_fresh" and "_id", see
+// LoginIdentifier), so a user signed in on either side is signed in on both.
+// The cookie carries when it was signed but not when the session began: with
+// Config.AbsoluteTimeout, the Go side keeps that time under "_created" and
+// enforces the timeout.
 package flask

@@ -2,6 +2,7 @@ package flask_test
 
 import (
 	"fmt"
+	"net/http/httptest"
 	"time"
 
 	"github.com/websession/session"
@@ -48,7 +49,7 @@ func ExampleFormat() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(st.Issued, st.Permanent, st.Flashes)
+	fmt.Println(st.Issued, st.Permanent, st.Flashes[0].Category, st.Flashes[0].Message)
 	fmt.Println(string(st.Values["user_id"]), string(st.Values["cart"]))
 
 	var cart flask.Tuple
@@ -64,8 +65,20 @@ func ExampleFormat() {
 	}
 	fmt.Println(cookie)
 	// Output:
-	// 2025-06-01 12:00:00 +0000 UTC true [{message Welcome back}]
+	// 2025-06-01 12:00:00 +0000 UTC true message Welcome back
 	// 42 {" t":["apple",2]}
 	// apple 2
 	// eyJ1c2VyX2lkIjo0Mn0.aDxAwA.eQuRmy8qSkiTjMo9IByWCH-Lltg
+}
+
+// LoginIdentifier is Flask-Login 0.6.3's _create_identifier(): the request's
+// address and User-Agent as Python bytes reprs, hashed with SHA-512.
+func ExampleLoginIdentifier() {
+	r := httptest.NewRequest("GET", "/", nil)
+	r.RemoteAddr = "127.0.0.1:5000"
+	r.Header.Set("User-Agent", "Mozilla/5.0")
+	// hashlib.sha512(b"b'127.0.0.1'|b'Mozilla/5.0'").hexdigest()
+	fmt.Println(flask.LoginIdentifier(r)[:32])
+	// Output:
+	// 4b58f43e05616ba2eb7be4c7562bf7fa
 }

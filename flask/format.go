@@ -43,14 +43,33 @@ const Salt = "cookie-session"
 //
 // Flask's "_permanent" key is State.Permanent and its "_flashes" list of
 // (category, message) tuples is State.Flashes; every other key is a value.
-// Flask's cookie carries no creation time, so State.Created is always zero,
-// and it does not bind the cookie name: any cookie Flask signed with these
-// keys and salt is accepted.
+// Flask's cookie carries no creation time of its own. With
+// Config.AbsoluteTimeout set, the Go side keeps it under "_created" (Unix
+// seconds, a key Flask carries along untouched) and enforces the timeout;
+// Flask itself does not, so a Flask request can still use a session the
+// Go side has ended. Without AbsoluteTimeout, State.Created is zero and
+// "_created" is an ordinary key. The cookie name is not bound either: any
+// cookie Flask signed with these keys and salt is accepted, as Flask
+// accepts it. New refuses the format together with Config.Store, whose
+// cookie Flask could not read.
 func Format() session.Format { return format{} }
 
-type format struct{}
+// format is Flask's cookie format. created is set when the Manager's
+// Config has an AbsoluteTimeout: the cookie then carries the session's
+// creation time under keyCreated.
+type format struct{ created bool }
 
-func (format) Bind(p session.FormatParams) (session.Sealer, error) {
+// ForConfig is called by session.New with the Manager's Config. It refuses
+// what Flask's cookie cannot do and returns the format for the rest.
+func (f format) ForConfig(c session.Config) (session.Format, error) {
+	if c.Store != nil {
+		return nil, errors.New("flask: flask.Format() is a cookie format, but Config.Store keeps sessions on the server and the cookie then holds only an ID that Flask cannot read; remove Config.Store to share sessions with Flask, or Config.Format to keep them on the server")
+	}
+	f.created = c.AbsoluteTimeout > 0
+	return f, nil
+}
+
+func (f format) Bind(p session.FormatParams) (session.Sealer, error) {
 	if len(p.Secret) == 0 {
 		return nil, errors.New("flask: the secret key is empty; set session.Config.Secret to Flask's SECRET_KEY")
 	}
@@ -66,7 +85,7 @@ func (format) Bind(p session.FormatParams) (session.Sealer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("flask: %w", err)
 	}
-	s := &sealer{current: current, maxAge: lifetime.Truncate(time.Second)}
+	s := &sealer{current: current, maxAge: lifetime.Truncate(time.Second), created: f.created}
 	if len(p.OldSecrets) > 0 {
 		if s.old, err = itsdangerous.NewTimestampSigner(p.OldSecrets, opts); err != nil {
 			return nil, fmt.Errorf("flask: old secrets: %w", err)

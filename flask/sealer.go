@@ -3,6 +3,8 @@ package flask
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"strconv"
 	"time"
 
 	"github.com/websession/session"
@@ -15,6 +17,7 @@ type sealer struct {
 	current *itsdangerous.TimestampSigner // SECRET_KEY: signs and verifies
 	old     *itsdangerous.TimestampSigner // SECRET_KEY_FALLBACKS, or nil
 	maxAge  time.Duration
+	created bool // carry State.Created under keyCreated
 }
 
 func (s *sealer) Name() string { return "flask" }
@@ -25,6 +28,15 @@ func (s *sealer) Name() string { return "flask" }
 func (s *sealer) Seal(st *session.State) (string, error) {
 	if st.Issued.IsZero() {
 		return "", errors.New("flask: State.Issued is zero; it must be the current time")
+	}
+	if s.created && !st.Created.IsZero() {
+		withCreated := *st
+		withCreated.Values = maps.Clone(st.Values)
+		if withCreated.Values == nil {
+			withCreated.Values = make(map[string][]byte, 1)
+		}
+		withCreated.Values[keyCreated] = strconv.AppendInt(nil, st.Created.Unix(), 10)
+		st = &withCreated
 	}
 	data, err := encodeSession(st)
 	if err != nil {
@@ -55,6 +67,12 @@ func (s *sealer) Open(value string, now time.Time) (*session.State, error) {
 	}
 	st.Issued = issued
 	st.OldKey = oldKey
+	if s.created {
+		if n, ok := plainUnix(st.Values[keyCreated]); ok {
+			st.Created = time.Unix(n, 0)
+			delete(st.Values, keyCreated)
+		}
+	}
 	return st, nil
 }
 
@@ -76,4 +94,34 @@ func invalid(err error) error {
 		return fmt.Errorf("%w: flask: %w (%s)", session.ErrInvalidCookie, e.Kind, e.Message)
 	}
 	return fmt.Errorf("%w: flask: %w", session.ErrInvalidCookie, itsdangerous.ErrBadData)
+}
+
+// CheckKey refuses, for session.Session.Set, the keys the format manages
+// itself.
+func (s *sealer) CheckKey(key string) error {
+	var use string
+	switch key {
+	case keyPermanent:
+		use = "Session.SetPermanent sets it"
+	case keyFlashes:
+		use = "Session.Flash adds to it"
+	case keyUser, keySignedIn, keySignedInNsec:
+		use = "Session.SetUser sets it"
+	case keyRevocationID:
+		use = "it identifies the session for Config.Revocations"
+	case keyCreated:
+		if !s.created {
+			return nil
+		}
+		use = "it holds the creation time that Config.AbsoluteTimeout is counted from"
+	default:
+		return nil
+	}
+	return fmt.Errorf("flask: the key %q belongs to the session format (%s); store your value under another key", key, use)
+}
+
+// plainUnix reads a JSON integer of Unix seconds.
+func plainUnix(b []byte) (int64, bool) {
+	n, err := strconv.ParseInt(string(b), 10, 64)
+	return n, err == nil && n > 0
 }

@@ -1,8 +1,11 @@
 package flask
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"math/big"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,6 +27,9 @@ const (
 	// keyRevocationID holds State.ID, the random identifier by which a
 	// Manager with Config.Revocations records that the session ended.
 	keyRevocationID = "_revocation_id"
+	// keyCreated holds State.Created in Unix seconds when the Manager has
+	// an AbsoluteTimeout to enforce.
+	keyCreated = "_created"
 )
 
 // reserved reports whether k is a session key the format manages itself.
@@ -78,7 +84,7 @@ func encodeSessionTree(st *session.State) ([]byte, error) {
 	if len(st.Flashes) > 0 {
 		flashes := make([]any, len(st.Flashes))
 		for i, f := range st.Flashes {
-			flashes[i] = map[string]any{tagTuple: []any{f.Category, f.Message}}
+			flashes[i] = flashTree(f)
 		}
 		dict[keyFlashes] = flashes
 	}
@@ -149,15 +155,20 @@ func decodeSessionTree(data []byte) (*session.State, error) {
 			}
 			st.Permanent = p
 		case keyFlashes:
-			if st.Flashes, err = decodeFlashes(natural); err != nil {
+			if st.Flashes, err = decodeFlashes(v, natural); err != nil {
 				return nil, err
 			}
 		case keyUser:
-			user, ok := natural.(string)
-			if !ok {
-				return nil, fmt.Errorf("flask: %q is not a string", k)
+			switch user := natural.(type) {
+			case string:
+				st.User = user
+			case int: // an app whose get_id() returns an int
+				st.User = strconv.Itoa(user)
+			case *big.Int:
+				st.User = user.String()
+			default:
+				return nil, fmt.Errorf("flask: %q is neither a string nor an integer", k)
 			}
-			st.User = user
 		case keySignedIn, keySignedInNsec:
 			n, ok := natural.(int)
 			if !ok {
@@ -188,36 +199,74 @@ func decodeSessionTree(data []byte) (*session.State, error) {
 	return st, nil
 }
 
-// decodeFlashes reads Flask's list of (category, message) tuples. A Markup
-// message is kept as its text; a message of another type as its JSON text.
-func decodeFlashes(v any) ([]session.Flash, error) {
+// decodeFlashes reads Flask's list of (category, message) tuples, given
+// as its JSON tree and as natural values. A Markup message is kept as its
+// text; a message of another type as its JSON text. A flash that is not a
+// tuple of two strings keeps its tagged JSON in Flash.Raw, so that it goes
+// back to Flask as it came when Go passes it on unread.
+func decodeFlashes(tree, v any) ([]session.Flash, error) {
 	list, ok := v.([]any)
 	if !ok {
 		return nil, fmt.Errorf("flask: %q is not a list", keyFlashes)
 	}
+	trees, _ := tree.([]any) // a list comes from a JSON array
 	var flashes []session.Flash
-	for _, e := range list {
-		var pair []any
-		switch x := e.(type) {
-		case Tuple:
-			pair = x
-		case []any:
-			pair = x
-		}
-		if len(pair) != 2 {
-			return nil, fmt.Errorf("flask: %q holds something other than (category, message) pairs", keyFlashes)
-		}
-		category, err := flashText(pair[0])
+	for i, e := range list {
+		f, err := flashOf(e)
 		if err != nil {
 			return nil, err
 		}
-		message, err := flashText(pair[1])
-		if err != nil {
-			return nil, err
+		if i < len(trees) {
+			raw, err := dump(trees[i])
+			if err != nil {
+				return nil, err
+			}
+			if plain, err := dump(flashTree(f)); err != nil || !bytes.Equal(plain, raw) {
+				f.Raw = string(raw)
+			}
 		}
-		flashes = append(flashes, session.Flash{Category: category, Message: message})
+		flashes = append(flashes, f)
 	}
 	return flashes, nil
+}
+
+// flashOf reads one (category, message) pair, a tuple or a list.
+func flashOf(e any) (session.Flash, error) {
+	var pair []any
+	switch x := e.(type) {
+	case Tuple:
+		pair = x
+	case []any:
+		pair = x
+	}
+	if len(pair) != 2 {
+		return session.Flash{}, fmt.Errorf("flask: %q holds something other than (category, message) pairs", keyFlashes)
+	}
+	category, err := flashText(pair[0])
+	if err != nil {
+		return session.Flash{}, err
+	}
+	message, err := flashText(pair[1])
+	if err != nil {
+		return session.Flash{}, err
+	}
+	return session.Flash{Category: category, Message: message}, nil
+}
+
+// flashTree returns the JSON tree of flash f as Flask stores it: f.Raw
+// when it holds the same category and message, else a tuple of two
+// strings.
+func flashTree(f session.Flash) any {
+	if f.Raw != "" {
+		if tree, err := parse([]byte(f.Raw), session.MaxDepth); err == nil {
+			if v, err := untag(tree, 1); err == nil {
+				if g, err := flashOf(v); err == nil && g.Category == f.Category && g.Message == f.Message {
+					return tree
+				}
+			}
+		}
+	}
+	return map[string]any{tagTuple: []any{f.Category, f.Message}}
 }
 
 func flashText(v any) (string, error) {

@@ -17,8 +17,9 @@ type flaskCase struct {
 	values    map[string]any
 	permanent bool
 	flashes   []session.Flash
+	user      string // State.User
 	// readOnly marks sessions Go reads as Flask does but cannot write back
-	// byte for byte (a Markup flash, "_permanent": False).
+	// byte for byte ("_permanent": False, an integer "_user_id").
 	readOnly bool
 }
 
@@ -130,9 +131,20 @@ var flaskCases = map[string]flaskCase{
 		values: map[string]any{"v": strings.Repeat("a", 500), "w": intRange(200)},
 	},
 	"markup flash": {
-		py:       `{"_flashes": [("message", Markup("<b>hi</b>"))]}`,
-		values:   map[string]any{},
-		flashes:  []session.Flash{{Category: "message", Message: "<b>hi</b>"}},
+		py:     `{"_flashes": [("message", Markup("<b>hi</b>"))]}`,
+		values: map[string]any{},
+		flashes: []session.Flash{{Category: "message", Message: "<b>hi</b>",
+			Raw: `{" t":["message",{" m":"<b>hi</b>"}]}`}},
+	},
+	"number flash": {
+		py:      `{"_flashes": [("message", 42), ("error", "plain")]}`,
+		values:  map[string]any{},
+		flashes: []session.Flash{{Category: "message", Message: "42", Raw: `{" t":["message",42]}`}, {Category: "error", Message: "plain"}},
+	},
+	"integer user": {
+		py:       `{"_user_id": 7, "x": 1}`,
+		values:   map[string]any{"x": 1},
+		user:     "7",
 		readOnly: true,
 	},
 	"not permanent": {
@@ -180,6 +192,9 @@ func TestFlaskVectors(t *testing.T) {
 			st, err := s.Open(want.Cookie, testTime)
 			if err != nil {
 				t.Fatalf("Open(Flask's cookie): %v", err)
+			}
+			if st.User != c.user {
+				t.Errorf("Open: user %q, want %q", st.User, c.user)
 			}
 			if st.Permanent != c.permanent || !slices.Equal(st.Flashes, c.flashes) || !st.Issued.Equal(testTime) {
 				t.Errorf("Open: permanent %v, flashes %q, issued %v; want %v, %q, %v", st.Permanent, st.Flashes, st.Issued, c.permanent, c.flashes, testTime)

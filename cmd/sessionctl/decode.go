@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"crypto/rand"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,10 +33,14 @@ func runDecode(args []string, stdout, stderr io.Writer) int {
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, `Usage: sessionctl decode [flags] COOKIE
 
-Verifies a session cookie and prints its content as JSON. COOKIE is the
-cookie's value, or NAME=VALUE as copied from a browser. Exit code 0 when the
-cookie is valid, 1 with the reason (bad signature, expired, malformed) when it
-is not, 2 on a usage error.
+Verifies a session cookie and prints its content as JSON: the bound user
+and sign-in time, permanence, flashes and values. Flask values are printed
+as Flask wrote them, NaN and Infinity included (Python's JSON, not strict
+JSON). sign takes this output back as it is.
+
+COOKIE is the cookie's value, or NAME=VALUE as copied from a browser. Exit
+code 0 when the cookie is valid, 1 with the reason (bad signature, expired,
+malformed) when it is not, 2 on a usage error.
 
 Each non-empty line of the secret's variable or file is a key; the first is
 the current one, the others are old keys (OldSecrets, SECRET_KEY_FALLBACKS).
@@ -91,7 +97,17 @@ Flags:`)
 	if st.OldKey {
 		fmt.Fprintln(stderr, "sessionctl: note: verified with an old key; the app re-issues it under the current key at the next request")
 	}
-	return printJSON(stdout, stderr, describe(sealer.Name(), st))
+	sp := newSplicer()
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // a flashed "<a href>" reads as it is
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(describe(sealer.Name(), st, sp)); err != nil {
+		fmt.Fprintln(stderr, "sessionctl:", err)
+		return exitInvalid
+	}
+	stdout.Write(sp.splice(b.Bytes()))
+	return exitOK
 }
 
 // splitCookie accepts VALUE or NAME=VALUE. Cookie values of every format
@@ -104,20 +120,41 @@ func splitCookie(arg string) (name, value string) {
 	return session.DefaultCookieName, arg
 }
 
-// decoded is what decode prints.
+// decoded is what decode prints, and what sign reads back.
 type decoded struct {
 	Format    string                     `json:"format"`
 	Verified  bool                       `json:"verified"`
 	Issued    *time.Time                 `json:"issued,omitempty"`
 	Created   *time.Time                 `json:"created,omitempty"`
+	User      string                     `json:"user,omitempty"`
+	SignedIn  *time.Time                 `json:"signed_in,omitempty"`
 	Permanent bool                       `json:"permanent"`
-	Flashes   []session.Flash            `json:"flashes,omitempty"`
+	Flashes   []decodedFlash             `json:"flashes,omitempty"`
 	Session   map[string]json.RawMessage `json:"session"`
 }
 
-func describe(format string, st *session.State) decoded {
-	d := decoded{Format: format, Verified: true, Permanent: st.Permanent, Flashes: st.Flashes,
+// decodedFlash is a flash as decode prints it. Raw is the flash as the
+// cookie holds it, when that is more than two strings (Flask's Markup, a
+// number): sign writes it back as it is.
+type decodedFlash struct {
+	flashJSON
+	Raw json.RawMessage `json:"raw,omitempty"`
+}
+
+// describe returns what decode prints of st. Values that are Python's JSON
+// but not strict JSON (NaN, Infinity) go through sp.
+func describe(format string, st *session.State, sp *splicer) decoded {
+	d := decoded{Format: format, Verified: true, User: st.User, Permanent: st.Permanent,
 		Session: make(map[string]json.RawMessage, len(st.Values))}
+	if len(st.Flashes) > 0 {
+		d.Flashes = make([]decodedFlash, len(st.Flashes))
+		for i, f := range st.Flashes {
+			d.Flashes[i].flashJSON = flashJSON{Category: f.Category, Message: f.Message}
+			if f.Raw != "" {
+				d.Flashes[i].Raw = sp.value([]byte(f.Raw))
+			}
+		}
+	}
 	if !st.Issued.IsZero() {
 		t := st.Issued.UTC()
 		d.Issued = &t
@@ -126,10 +163,49 @@ func describe(format string, st *session.State) decoded {
 		t := st.Created.UTC()
 		d.Created = &t
 	}
+	if !st.SignedIn.IsZero() {
+		t := st.SignedIn.UTC()
+		d.SignedIn = &t
+	}
 	for k, v := range st.Values {
-		d.Session[k] = v
+		d.Session[k] = sp.value(v)
 	}
 	return d
+}
+
+// splicer lets encoding/json print values that are Python's JSON but not
+// strict JSON, as Flask writes NaN, Infinity and -Infinity: each such value
+// is printed as a unique placeholder string, then spliced back in as it is.
+type splicer struct {
+	nonce string
+	raws  [][]byte
+}
+
+func newSplicer() *splicer {
+	b := make([]byte, 12)
+	rand.Read(b)
+	return &splicer{nonce: hex.EncodeToString(b)}
+}
+
+// value returns raw, or a placeholder for it when it is not strict JSON.
+func (sp *splicer) value(raw []byte) json.RawMessage {
+	if json.Valid(raw) {
+		return raw
+	}
+	sp.raws = append(sp.raws, raw)
+	return sp.placeholder(len(sp.raws) - 1)
+}
+
+func (sp *splicer) placeholder(i int) []byte {
+	return []byte(`"` + sp.nonce + "#" + strconv.Itoa(i) + `"`)
+}
+
+// splice puts the values back in place of their placeholders in out.
+func (sp *splicer) splice(out []byte) []byte {
+	for i, raw := range sp.raws {
+		out = bytes.Replace(out, sp.placeholder(i), raw, 1)
+	}
+	return out
 }
 
 // decodeUnverified shows a signed or flask cookie's content without a key,
@@ -173,11 +249,20 @@ func decodeUnverified(format, value string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sessionctl: unknown format %q; use %s\n", format, formatNames)
 		return exitUsage
 	}
+	// Flask's payload is Python's JSON: NaN and Infinity are valid there.
+	python := false
 	if !json.Valid(body) {
-		fmt.Fprintln(stderr, "sessionctl: invalid cookie: the payload is not JSON")
-		return exitInvalid
+		if _, err := flaskCodec().Unmarshal(body); format != "flask" || err != nil {
+			fmt.Fprintln(stderr, "sessionctl: invalid cookie: the payload is not JSON")
+			return exitInvalid
+		}
+		python = true
 	}
 	fmt.Fprintln(stderr, "sessionctl: NOT VERIFIED: the content below may have been forged")
+	if python { // as it is: json.Indent knows no NaN
+		stdout.Write(append(body, '\n'))
+		return exitOK
+	}
 	var out bytes.Buffer
 	if err := json.Indent(&out, body, "", "  "); err != nil {
 		fmt.Fprintln(stderr, "sessionctl:", err)
@@ -185,15 +270,5 @@ func decodeUnverified(format, value string, stdout, stderr io.Writer) int {
 	}
 	out.WriteByte('\n')
 	stdout.Write(out.Bytes())
-	return exitOK
-}
-
-func printJSON(stdout, stderr io.Writer, v any) int {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		fmt.Fprintln(stderr, "sessionctl:", errors.Unwrap(err))
-		return exitUsage
-	}
-	stdout.Write(append(b, '\n'))
 	return exitOK
 }

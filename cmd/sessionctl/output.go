@@ -131,3 +131,20 @@ func writeJSON(w io.Writer, v any) error {
 	_, err = w.Write(append(b, '\n'))
 	return err
 }
+
+// flashJSON is a flash message as decode and show print it, with keys in
+// lower case like every other key of their output.
+type flashJSON struct {
+	Category string `json:"category"`
+	Message  string `json:"message"`
+}
+
+// flashesJSON returns flashes as decode and show print them: never nil, so
+// an empty list prints as [].
+func flashesJSON(flashes []session.Flash) []flashJSON {
+	out := make([]flashJSON, len(flashes))
+	for i, f := range flashes {
+		out[i] = flashJSON{Category: f.Category, Message: f.Message}
+	}
+	return out
+}

@@ -34,11 +34,6 @@ type shown struct {
 	Values    map[string]json.RawMessage `json:"values"`
 }
 
-type flashJSON struct {
-	Category string `json:"category"`
-	Message  string `json:"message"`
-}
-
 func runShow(args []string, stdout, stderr io.Writer) int {
 	return storeCommand("show", showUsage, args, stdout, stderr, nil, 1, func(ctx context.Context, c *storeCmd, args []string) error {
 		key, rec, err := find(ctx, c.st, args[0])
@@ -54,10 +49,7 @@ func runShow(args []string, stdout, stderr io.Writer) int {
 			return err
 		}
 		out := shown{sessionRow: rowOf(info), Permanent: st.Permanent,
-			Flashes: make([]flashJSON, len(st.Flashes)), Values: make(map[string]json.RawMessage, len(st.Values))}
-		for i, f := range st.Flashes {
-			out.Flashes[i] = flashJSON(f)
-		}
+			Flashes: flashesJSON(st.Flashes), Values: make(map[string]json.RawMessage, len(st.Values))}
 		for k, v := range st.Values {
 			out.Values[k] = v
 		}

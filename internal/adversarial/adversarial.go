@@ -37,14 +37,14 @@ type advFormat struct {
 	// as Flask does not.
 	bindsName bool
 	// created: the cookie carries the session's creation time, so
-	// AbsoluteTimeout applies. Flask's cookie does not carry it.
+	// AbsoluteTimeout applies (Flask's under "_created", with AbsoluteTimeout set).
 	created bool
 }
 
 var advFormats = []advFormat{
 	{"Encrypted", session.Encrypted, true, true},
 	{"Signed", session.Signed, true, true},
-	{"Flask", flask.Format(), false, false},
+	{"Flask", flask.Format(), false, true},
 }
 
 // advTarget is where sessions live in a test: a cookie format or a store.
