@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/websession/session/internal/state"
 )
 
 // SessionInfo describes one session for a "your devices" page or an
@@ -39,8 +41,8 @@ type SessionInfo struct {
 // ParseRecord decodes the Data of a server-side record as the Manager
 // writes it. Values stay in their JSON encoding. Tools that inspect a
 // store use it; an application reads sessions through Session.
-func ParseRecord(data []byte) (*State, error) {
-	st, err := parseBody(data)
+func ParseRecord(data []byte) (*state.State, error) {
+	st, err := state.ParseBody(data)
 	if err != nil {
 		return nil, fmt.Errorf("session: stored record cannot be decoded: %w", err)
 	}
@@ -64,7 +66,7 @@ func DescribeRecord(key string, rec Record) (SessionInfo, error) {
 		Expires:  rec.Expires,
 		Agent:    st.Agent,
 		Size:     len(rec.Data),
-		Renewed:  st.movedTo != "",
+		Renewed:  st.MovedTo != "",
 	}, nil
 }
 

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/websession/session/internal/state"
+
 	"github.com/websession/session"
 	"github.com/websession/session/itsdangerous"
 )
@@ -50,7 +52,7 @@ func Format() session.Format { return format{} }
 
 type format struct{}
 
-func (format) Bind(p session.FormatParams) (session.Sealer, error) {
+func (format) Bind(p state.Params) (state.Sealer, error) {
 	if len(p.Secret) == 0 {
 		return nil, errors.New("flask: the secret key is empty; set session.Config.Secret to Flask's SECRET_KEY")
 	}

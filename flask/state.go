@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/websession/session/internal/state"
+
 	"github.com/websession/session"
 )
 
@@ -38,7 +40,7 @@ func reserved(k string) bool {
 // encodeSession returns the session dict's JSON text, as Flask writes it.
 // Each value is State.Values' codec encoding, re-read so the text is
 // canonical whatever wrote it.
-func encodeSession(st *session.State) ([]byte, error) {
+func encodeSession(st *state.State) ([]byte, error) {
 	for k := range st.Values {
 		if reserved(k) {
 			return nil, fmt.Errorf("flask: the session key %q is managed by the format; use State.Permanent, State.Flashes or Session.SetUser", k)
@@ -51,10 +53,10 @@ func encodeSession(st *session.State) ([]byte, error) {
 }
 
 // encodeSessionTree is encodeSession for any session, through JSON trees.
-func encodeSessionTree(st *session.State) ([]byte, error) {
+func encodeSessionTree(st *state.State) ([]byte, error) {
 	dict := make(map[string]any, len(st.Values)+2)
 	for k, v := range st.Values {
-		tree, err := parse(v, session.MaxDepth)
+		tree, err := parse(v, state.MaxDepth)
 		if err != nil {
 			return nil, fmt.Errorf("flask: value of key %q is not tagged JSON: %w", k, err)
 		}
@@ -95,7 +97,7 @@ func encodeSessionTree(st *session.State) ([]byte, error) {
 // decodeSession reads the session dict Flask wrote. It checks every value
 // as TaggedJSON.Unmarshal would, so a cookie Flask could not load is refused
 // as a whole, as Flask refuses it. The values may share data's memory.
-func decodeSession(data []byte) (*session.State, error) {
+func decodeSession(data []byte) (*state.State, error) {
 	if st, ok := decodePlainSession(data); ok {
 		return st, nil
 	}
@@ -104,8 +106,8 @@ func decodeSession(data []byte) (*session.State, error) {
 
 // decodeSessionTree is decodeSession for any session dict, through a JSON
 // tree.
-func decodeSessionTree(data []byte) (*session.State, error) {
-	tree, err := parse(data, session.MaxDepth+2) // the dict, maybe in a " di" tag
+func decodeSessionTree(data []byte) (*state.State, error) {
+	tree, err := parse(data, state.MaxDepth+2) // the dict, maybe in a " di" tag
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +136,7 @@ func decodeSessionTree(data []byte) (*session.State, error) {
 			}
 		}
 	}
-	st := &session.State{Values: make(map[string][]byte, len(dict))}
+	st := &state.State{Values: make(map[string][]byte, len(dict))}
 	var signedIn, signedInNsec int64
 	for k, v := range dict {
 		natural, err := untag(v, 0)

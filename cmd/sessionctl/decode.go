@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/websession/session/internal/state"
+
 	"github.com/websession/session"
 	"github.com/websession/session/itsdangerous"
 )
@@ -115,7 +117,7 @@ type decoded struct {
 	Session   map[string]json.RawMessage `json:"session"`
 }
 
-func describe(format string, st *session.State) decoded {
+func describe(format string, st *state.State) decoded {
 	d := decoded{Format: format, Verified: true, Permanent: st.Permanent, Flashes: st.Flashes,
 		Session: make(map[string]json.RawMessage, len(st.Values))}
 	if !st.Issued.IsZero() {

@@ -8,6 +8,8 @@ import (
 	"io"
 	"time"
 
+	"github.com/websession/session/internal/state"
+
 	"github.com/websession/session"
 )
 
@@ -74,13 +76,13 @@ Flags:`)
 // stateFromJSON reads a session dict. Each value goes through the format's
 // codec, so what is sealed is what the format would write itself. With
 // flaskKeys, "_permanent" and "_flashes" are Flask's.
-func stateFromJSON(codec session.Codec, text []byte, flaskKeys bool) (*session.State, error) {
+func stateFromJSON(codec state.Codec, text []byte, flaskKeys bool) (*state.State, error) {
 	var dict map[string]json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(text))
 	if err := dec.Decode(&dict); err != nil || dict == nil {
 		return nil, fmt.Errorf("the session must be a JSON object: %v", err)
 	}
-	st := &session.State{Values: make(map[string][]byte, len(dict))}
+	st := &state.State{Values: make(map[string][]byte, len(dict))}
 	for k, raw := range dict {
 		if flaskKeys && k == "_permanent" {
 			if err := json.Unmarshal(raw, &st.Permanent); err != nil {
@@ -111,7 +113,7 @@ func stateFromJSON(codec session.Codec, text []byte, flaskKeys bool) (*session.S
 
 // flaskFlashes reads Flask's "_flashes": a list of (category, message)
 // pairs, tagged as tuples or plain.
-func flaskFlashes(codec session.Codec, raw []byte) ([]session.Flash, error) {
+func flaskFlashes(codec state.Codec, raw []byte) ([]session.Flash, error) {
 	v, err := codec.Unmarshal(raw)
 	if err != nil {
 		return nil, fmt.Errorf("_flashes: %w", err)

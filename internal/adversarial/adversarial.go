@@ -23,6 +23,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/websession/session/internal/state"
+
 	"github.com/websession/session"
 	"github.com/websession/session/flask"
 	"github.com/websession/session/itsdangerous"
@@ -344,11 +346,11 @@ func testEveryBitFlipAndTruncationIsRejectedAlike(t *testing.T, s suite) {
 // issue time, with primarySecret, as another Manager would.
 func mint(t *testing.T, f session.Format, cookieName, user string, issued time.Time) string {
 	t.Helper()
-	sealer, err := f.Bind(session.FormatParams{Secret: primarySecret, CookieName: cookieName, Lifetime: time.Hour})
+	sealer, err := f.Bind(state.Params{Secret: primarySecret, CookieName: cookieName, Lifetime: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := sealer.Seal(&session.State{Values: map[string][]byte{"user": []byte(`"` + user + `"`)}, Issued: issued, Created: issued})
+	v, err := sealer.Seal(&state.State{Values: map[string][]byte{"user": []byte(`"` + user + `"`)}, Issued: issued, Created: issued})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -590,12 +592,12 @@ func leaks(text string, secret []byte) bool {
 // is ever used twice under the key. (Signed and Flask cookies use no
 // nonce.)
 func testNoNonceRepeatsIn100000Encryptions(t *testing.T, s suite) {
-	sealer, err := session.Encrypted.Bind(session.FormatParams{Secret: primarySecret, CookieName: "session", Lifetime: time.Hour})
+	sealer, err := session.Encrypted.Bind(state.Params{Secret: primarySecret, CookieName: "session", Lifetime: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
 	now := time.Unix(1_700_000_000, 0)
-	st := &session.State{Values: map[string][]byte{"user": []byte(`"alice"`)}, Issued: now, Created: now}
+	st := &state.State{Values: map[string][]byte{"user": []byte(`"alice"`)}, Issued: now, Created: now}
 	const n = 100_000
 	seen := make(map[[12]byte]int, n)
 	var keyID []byte
@@ -707,17 +709,17 @@ func (l *openLog) take() []int {
 	return out
 }
 
-func (f countingFormat) Bind(p session.FormatParams) (session.Sealer, error) {
+func (f countingFormat) Bind(p state.Params) (state.Sealer, error) {
 	s, err := f.Format.Bind(p)
 	return countingSealer{Sealer: s, opens: f.opens}, err
 }
 
 type countingSealer struct {
-	session.Sealer
+	state.Sealer
 	opens *openLog
 }
 
-func (s countingSealer) Open(v string, now time.Time) (*session.State, error) {
+func (s countingSealer) Open(v string, now time.Time) (*state.State, error) {
 	s.opens.mu.Lock()
 	s.opens.lengths = append(s.opens.lengths, len(v))
 	s.opens.mu.Unlock()
@@ -821,11 +823,11 @@ func testZlibBombAndDeepJSONInValidCookieAreRefusedWithinBounds(t *testing.T, s 
 					t.Fatalf("test bug: the bomb's cookie is %d bytes, over flask.MaxValueSize", n)
 				}
 			} else {
-				sealer, err := tg.format.format.Bind(session.FormatParams{Secret: primarySecret, CookieName: "session", Lifetime: time.Hour})
+				sealer, err := tg.format.format.Bind(state.Params{Secret: primarySecret, CookieName: "session", Lifetime: time.Hour})
 				if err != nil {
 					t.Fatal(err)
 				}
-				v, err := sealer.Seal(&session.State{Values: map[string][]byte{"deep": []byte(deepArray(depth))}, Issued: now, Created: now})
+				v, err := sealer.Seal(&state.State{Values: map[string][]byte{"deep": []byte(deepArray(depth))}, Issued: now, Created: now})
 				if err != nil {
 					t.Fatal(err)
 				}
