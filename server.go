@@ -12,7 +12,7 @@ import (
 // serverState is what a server-side session adds to a Session.
 type serverState struct {
 	id      string // from the cookie, or newly issued; "" when none or unknown
-	key     string // StoreKey(id), or the record an old ID forwards to
+	key     string // state.StoreKey(id), or the record an old ID forwards to
 	version uint64 // version loaded; 0 when there is no record
 	expires time.Time
 	loaded  []byte // the record's data as loaded, kept for renewal
@@ -60,11 +60,11 @@ func (s *Session) loadServer() {
 			s.securityEvent(tooManyCookies)
 			break
 		}
-		if !ValidID(value) {
+		if !state.ValidID(value) {
 			s.securityEvent("malformed session ID")
 			continue
 		}
-		srv, st, err := s.m.loadRecord(ctx, StoreKey(value))
+		srv, st, err := s.m.loadRecord(ctx, state.StoreKey(value))
 		if errors.Is(err, ErrNotFound) {
 			s.securityEvent("unknown or expired session ID")
 			continue
@@ -191,7 +191,7 @@ func (s *Session) commitServer() error {
 		if err != nil {
 			return err
 		}
-		s.server = serverState{id: id, key: StoreKey(id)}
+		s.server = serverState{id: id, key: state.StoreKey(id)}
 		version = 0
 	}
 	v, latest, err := s.m.saveOnce(ctx, s.server.key, st, version, expires, now)
@@ -277,7 +277,7 @@ func (s *Session) renewServer(ctx context.Context, st *state.State, expires, now
 	if err != nil {
 		return err
 	}
-	newKey := StoreKey(id)
+	newKey := state.StoreKey(id)
 	oldKey, old := s.server.key, s.server
 	st.Tokens = nil // a new record: no save of it can be a duplicate yet
 	newVersion, _, err := s.m.saveOnce(ctx, newKey, st, 0, expires, now)

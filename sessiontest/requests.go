@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/websession/session/internal/state"
+
 	"github.com/websession/session"
 )
 
@@ -97,7 +99,7 @@ func RunConcurrentRequests(t *testing.T, newStore func(t *testing.T) session.Sto
 			if n := c.getWithCookie("/len", oldCookie); n != "0" {
 				t.Fatalf("after %s, a request that loaded the session earlier brought it back: the old cookie gives %s keys", end, n)
 			}
-			if _, err := st.Load(context.Background(), session.StoreKey(oldCookie)); err == nil {
+			if _, err := st.Load(context.Background(), state.StoreKey(oldCookie)); err == nil {
 				t.Fatalf("after %s the store still holds a record under the old ID", end)
 			}
 		})
@@ -185,7 +187,7 @@ func testRenewGrace(t *testing.T, st session.Store) {
 		if n := v.c.getWithCookie("/len", v.oldID); n != "0" {
 			t.Fatalf("after RenewGrace the old ID still gives a session of %s keys", n)
 		}
-		if _, err := st.Load(context.Background(), session.StoreKey(v.oldID)); err == nil {
+		if _, err := st.Load(context.Background(), state.StoreKey(v.oldID)); err == nil {
 			t.Fatal("after RenewGrace the store still returns a record under the old ID")
 		}
 	}

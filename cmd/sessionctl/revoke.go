@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/websession/session/internal/state"
+
 	"github.com/websession/session"
 )
 
@@ -47,7 +49,7 @@ func runRevoke(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return err
 		}
-		info, _ := session.DescribeRecord(key, rec) // a record that cannot be decoded is revoked all the same
+		info, _ := state.Describe(key, rec.Data, rec.Expires) // a record that cannot be decoded is revoked all the same
 		if err := c.st.Delete(ctx, key); err != nil {
 			return fmt.Errorf("deleting session %s: %w", key, err)
 		}

@@ -668,7 +668,7 @@ func testFailingRandomSourceGivesAnErrorNotAWeakID(t *testing.T, s suite) {
 					}
 					if a.spy != nil {
 						for _, k := range a.spy.take() {
-							if k != session.StoreKey(old) {
+							if k != state.StoreKey(old) {
 								t.Fatalf("%s: the store was reached with a new key while no random ID could be made", req.target)
 							}
 						}
@@ -854,7 +854,7 @@ func testZlibBombAndDeepJSONInValidCookieAreRefusedWithinBounds(t *testing.T, s 
 			id := base64.RawURLEncoding.EncodeToString(raw[:])
 			now := a.clock.Now().Unix()
 			body := fmt.Sprintf(`{"c":%d,"i":%d,"v":{"deep":%s}}`, now, now, deepArray(depth))
-			if err := a.faults.Store.Save(context.Background(), session.StoreKey(id), session.Record{Data: []byte(body), Expires: time.Now().Add(time.Hour)}); err != nil {
+			if err := a.faults.Store.Save(context.Background(), state.StoreKey(id), session.Record{Data: []byte(body), Expires: time.Now().Add(time.Hour)}); err != nil {
 				t.Fatal(err)
 			}
 			res := a.serve("/", "session="+id, nil)
@@ -1026,7 +1026,7 @@ func testHostileIDsNeverReachAStore(t *testing.T, s suite) {
 				"' OR '1'='1' --", `'; DROP TABLE sessions; --`, ("x' OR 1=1 OR 'x'='" + valid43)[:43], "1 UNION SELECT data FROM sessions",
 				"*", "?", valid43[:40] + "*[]", "KEYS *", "\r\nFLUSHALL\r\n",
 				strings.Repeat("A", 1<<20), valid43[:42], valid43 + "A", valid43[:42] + "B", strings.Repeat("é", 22),
-				session.StoreKey(id), strings.ToUpper(session.StoreKey(id)), id[:42], id + id,
+				state.StoreKey(id), strings.ToUpper(state.StoreKey(id)), id[:42], id + id,
 			}
 			a.spy.take()
 			for _, h := range hostile {
@@ -1039,8 +1039,8 @@ func testHostileIDsNeverReachAStore(t *testing.T, s suite) {
 				}
 			}
 			a.serve("/", "session="+id, nil)
-			if keys := a.spy.take(); len(keys) == 0 || keys[0] != session.StoreKey(id) {
-				t.Errorf("a real ID reached the store as %q, want its store key %q first", keys, session.StoreKey(id))
+			if keys := a.spy.take(); len(keys) == 0 || keys[0] != state.StoreKey(id) {
+				t.Errorf("a real ID reached the store as %q, want its store key %q first", keys, state.StoreKey(id))
 			}
 		})
 	}
