@@ -163,7 +163,7 @@ func (s *Session) setCookie(value string, now time.Time, del bool) error {
 	}
 	h := s.w.Header()
 	h.Add("Set-Cookie", b.String())
-	if cfg.CacheControl != KeepCacheControl {
+	if cfg.CacheControl != keepCacheControl {
 		h["Cache-Control"] = s.m.cacheControl
 	}
 	return nil

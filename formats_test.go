@@ -303,7 +303,7 @@ func TestCookieEncodingIsCanonical(t *testing.T) {
 // as raw JSON, through the exported Format API.
 func sealFor(t *testing.T, f session.Format, values map[string]string, issued time.Time) string {
 	t.Helper()
-	sealer, err := f.Bind(state.Params{Secret: primarySecret, CookieName: "session", Lifetime: session.DefaultLifetime})
+	sealer, err := f.Bind(state.Params{Secret: primarySecret, CookieName: "session", Lifetime: state.DefaultLifetime})
 	if err != nil {
 		t.Fatal(err)
 	}

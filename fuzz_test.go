@@ -96,7 +96,7 @@ func FuzzOpenSigned(f *testing.F) { fuzzOpen(f, session.Signed) }
 // log never shows the cookie.
 func FuzzCookieHeader(f *testing.F) {
 	for _, format := range bothFormats {
-		sealer, err := format.Bind(state.Params{Secret: primarySecret, CookieName: "session", Lifetime: session.DefaultLifetime})
+		sealer, err := format.Bind(state.Params{Secret: primarySecret, CookieName: "session", Lifetime: state.DefaultLifetime})
 		if err != nil {
 			f.Fatal(err)
 		}

@@ -183,7 +183,7 @@ func TestServerMalformedIDNeverReachesStore(t *testing.T) {
 }
 
 func TestServerRenewMovesData(t *testing.T) {
-	a := newServerApp(t, func(c *session.Config) { c.RenewGrace = session.NoRenewGrace })
+	a := newServerApp(t, func(c *session.Config) { c.RenewGrace = -1 })
 	_, c1 := a.do("/set?name=Alice", "")
 	created := recordCreated(t, a.mem, c1.Value)
 	a.now = a.now.Add(time.Hour)

@@ -41,7 +41,7 @@ func TestSetUserBindsAndClearUnbinds(t *testing.T) {
 
 func TestSetUserRefusesBadNames(t *testing.T) {
 	r := newRig(t, nil)
-	for _, name := range []string{strings.Repeat("x", session.MaxUserSize+1), "bad\xff"} {
+	for _, name := range []string{strings.Repeat("x", state.MaxUserSize+1), "bad\xff"} {
 		r.serve(func(w http.ResponseWriter, req *http.Request) {
 			if err := session.From(req).SetUser(name); err == nil {
 				t.Errorf("SetUser(%q) accepted", name)

@@ -35,7 +35,7 @@ const concurrentRequests = 50
 //   - Update: 50 concurrent requests increment one counter with
 //     session.Update; afterwards it is 50.
 //   - NoResurrection: a request that loaded the session before another
-//     request destroyed (or renewed, with NoRenewGrace) it commits a change
+//     request destroyed (or renewed, with a RenewGrace of -1) it commits a change
 //     afterwards; the old cookie still gives an empty session and nothing
 //     is stored under it.
 //   - RenewGrace: requests still carrying the old ID right after a renewal
@@ -208,7 +208,7 @@ type clientApp struct {
 // increments "n" with Update, /count prints it, /destroy and /renew, and
 // /slow, which loads the session, calls hook, then sets "late".
 func newClientApp(t *testing.T, st session.Store, hook func(path string)) *clientApp {
-	return newClientAppGrace(t, st, session.NoRenewGrace, hook)
+	return newClientAppGrace(t, st, -1, hook)
 }
 
 // newClientAppGrace is newClientApp with the given Config.RenewGrace. It
@@ -285,7 +285,7 @@ func (c *clientApp) send(path, id string) result {
 	}
 	client := c.client
 	if id != "" {
-		req.AddCookie(&http.Cookie{Name: session.DefaultCookieName, Value: id})
+		req.AddCookie(&http.Cookie{Name: state.DefaultCookieName, Value: id})
 		client = c.noJar
 	}
 	resp, err := client.Do(req)
@@ -376,7 +376,7 @@ func (c *clientApp) cookie() string {
 	c.t.Helper()
 	u, _ := url.Parse(c.srv.URL)
 	for _, ck := range c.client.Jar.Cookies(u) {
-		if ck.Name == session.DefaultCookieName {
+		if ck.Name == state.DefaultCookieName {
 			return ck.Value
 		}
 	}

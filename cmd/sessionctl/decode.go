@@ -26,7 +26,7 @@ func runDecode(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	format := fs.String("format", "encrypted", "cookie `format`: "+formatNames)
 	name := fs.String("name", "", "cookie `name` the cookie was made for (default: the name in NAME=VALUE, else \"session\")")
-	maxAge := fs.Duration("max-age", session.DefaultLifetime, "refuse cookies issued longer ago than this `duration` (Config.Lifetime, Flask's PERMANENT_SESSION_LIFETIME); 0 accepts any age")
+	maxAge := fs.Duration("max-age", state.DefaultLifetime, "refuse cookies issued longer ago than this `duration` (Config.Lifetime, Flask's PERMANENT_SESSION_LIFETIME); 0 accepts any age")
 	noVerify := fs.Bool("no-verify", false, "decode a signed or flask cookie without a key and without checking it")
 	var sec secretFlags
 	sec.register(fs)
@@ -103,7 +103,7 @@ func splitCookie(arg string) (name, value string) {
 	if n, v, ok := strings.Cut(arg, "="); ok {
 		return n, v
 	}
-	return session.DefaultCookieName, arg
+	return state.DefaultCookieName, arg
 }
 
 // decoded is what decode prints.

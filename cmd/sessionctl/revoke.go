@@ -92,8 +92,8 @@ func runRevokeUser(args []string, stdout, stderr io.Writer) int {
 // revokeUser deletes every record of user through the store's UserIndex
 // and reports how many.
 func revokeUser(ctx context.Context, st session.Store, user string) (int, error) {
-	if user == "" || len(user) > session.MaxUserSize {
-		return 0, usageErrorf("USER must be 1 to %d bytes, the name the application passed to SetUser", session.MaxUserSize)
+	if user == "" || len(user) > state.MaxUserSize {
+		return 0, usageErrorf("USER must be 1 to %d bytes, the name the application passed to SetUser", state.MaxUserSize)
 	}
 	ix, ok := st.(session.UserIndex)
 	if !ok {

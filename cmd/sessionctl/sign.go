@@ -17,7 +17,7 @@ func runSign(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("sign", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	format := fs.String("format", "encrypted", "cookie `format`: "+formatNames)
-	name := fs.String("name", session.DefaultCookieName, "cookie `name` to make the cookie for (bound into encrypted and signed cookies)")
+	name := fs.String("name", state.DefaultCookieName, "cookie `name` to make the cookie for (bound into encrypted and signed cookies)")
 	timestamp := fs.Int64("timestamp", 0, "issue time as Unix `seconds` (default: now)")
 	permanent := fs.Bool("permanent", false, "mark the session permanent (for flask, \"_permanent\": true in JSON does the same)")
 	var sec secretFlags
@@ -49,7 +49,7 @@ Flags:`)
 		fs.Usage()
 		return exitUsage
 	}
-	sealer, ok := bindSealer(*format, &sec, *name, session.DefaultLifetime, stderr)
+	sealer, ok := bindSealer(*format, &sec, *name, state.DefaultLifetime, stderr)
 	if !ok {
 		return exitUsage
 	}

@@ -751,7 +751,7 @@ func testOversizedCookiesCostBoundedWork(t *testing.T, s suite) {
 			}})
 			big := func(n int) string { return strings.Repeat("A", n) }
 			for _, h := range []string{
-				"session=" + big(session.DefaultMaxCookieSize+1),
+				"session=" + big(state.DefaultMaxCookieSize+1),
 				"session=" + big(64<<10),
 				"session=" + big(1<<20),
 				strings.Repeat("session="+big(5000)+"; ", 200),
