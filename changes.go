@@ -1,5 +1,7 @@
 package session
 
+import "github.com/websession/session/internal/state"
+
 // The change log: what this request did to the session, key by key, so a
 // server-side commit that loses a compare-and-set race can apply the same
 // changes to the newer record instead of overwriting it.
@@ -38,7 +40,7 @@ func (c *changeLog) clear() {
 // after a conflict. Keys this request did not touch keep the newer values;
 // keys it set get its values (the later commit wins); updates run again on
 // the newer value.
-func (c *changeLog) replay(st *State, permanent, permChanged bool) error {
+func (c *changeLog) replay(st *state.State, permanent, permChanged bool) error {
 	if st.Values == nil {
 		st.Values = make(map[string][]byte)
 	}

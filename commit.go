@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/websession/session/internal/state"
 )
 
 // commit saves the session and sets the response headers, once. The
@@ -96,12 +98,12 @@ func (s *Session) endCookieIdentity() error {
 
 // state is the session as a Format or a store record carries it, issued
 // at now. A session saved for the first time is created now.
-func (s *Session) state(now time.Time) *State {
+func (s *Session) state(now time.Time) *state.State {
 	created := s.created
 	if created.IsZero() {
 		created = now
 	}
-	st := &State{Values: s.values, Flashes: s.flashes, Permanent: s.permanent, Created: created, Issued: now}
+	st := &state.State{Values: s.values, Flashes: s.flashes, Permanent: s.permanent, Created: created, Issued: now}
 	if s.user != "" {
 		st.User, st.SignedIn = s.user, s.signedIn
 		if s.m.cfg.Store != nil {
@@ -161,7 +163,7 @@ func (s *Session) setCookie(value string, now time.Time, del bool) error {
 	}
 	h := s.w.Header()
 	h.Add("Set-Cookie", b.String())
-	if cfg.CacheControl != KeepCacheControl {
+	if cfg.CacheControl != keepCacheControl {
 		h["Cache-Control"] = s.m.cacheControl
 	}
 	return nil

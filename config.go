@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/websession/session/internal/state"
 )
 
 // Config configures a Manager. Only Secret is required; every other field's
@@ -64,8 +66,8 @@ type Config struct {
 	// and their changes are kept; when the user changed (log-in, log-out),
 	// they see the session as it was before and their changes are dropped,
 	// so an ID planted before log-in never reaches the logged-in session.
-	// After the window the old ID is dead. Default: 10 seconds; NoRenewGrace
-	// ends the old ID at once.
+	// After the window the old ID is dead. Default: 10 seconds; a negative
+	// value ends the old ID at once.
 	RenewGrace time.Duration
 
 	// Revocations keeps, for cookie sessions, a per-user "not valid
@@ -93,8 +95,8 @@ type Config struct {
 
 	// CacheControl is the Cache-Control header set on every response that
 	// carries the session cookie, so no cache stores one visitor's cookie
-	// for another. Default: "no-store". Set KeepCacheControl to leave the
-	// header as the handler set it.
+	// for another. Default: "no-store". "keep" leaves the header as the
+	// handler set it.
 	CacheControl string
 
 	// ErrorHandler writes the response when the session cannot be saved
@@ -161,24 +163,13 @@ func (t Toggle) or(def bool) bool {
 	return def
 }
 
-// KeepCacheControl, as Config.CacheControl, leaves the Cache-Control header
-// of responses that carry the session cookie as the handler set it.
-const KeepCacheControl = "keep"
-
 // Defaults, as Flask has them where Flask has one.
 const (
-	DefaultCookieName    = "session"
-	DefaultLifetime      = 31 * 24 * time.Hour
-	DefaultMaxCookieSize = 4093
-	DefaultCacheControl  = "no-store"
-	// MinSecretSize is the shortest Secret New accepts.
-	MinSecretSize = 32
-	// DefaultRenewGrace is the default Config.RenewGrace.
-	DefaultRenewGrace = 10 * time.Second
-	// NoRenewGrace, as Config.RenewGrace, ends a renewed ID at once.
-	NoRenewGrace time.Duration = -1
-	// DefaultStoreTimeout is the default Config.StoreTimeout.
-	DefaultStoreTimeout = 5 * time.Second
+	defaultCacheControl = "no-store"
+	keepCacheControl    = "keep" // Config.CacheControl that leaves the header alone
+	minSecretSize       = 32     // the shortest Secret New accepts
+	defaultRenewGrace   = 10 * time.Second
+	defaultStoreTimeout = 5 * time.Second
 )
 
 // configuredFormat is implemented by a Format that depends on other Config
@@ -221,19 +212,19 @@ func (c Config) settings() (*settings, error) {
 		s.Format = format
 	}
 	if s.Cookie.Name == "" {
-		s.Cookie.Name = DefaultCookieName
+		s.Cookie.Name = state.DefaultCookieName
 	}
 	if s.Cookie.Path == "" {
 		s.Cookie.Path = "/"
 	}
 	if s.Lifetime == 0 {
-		s.Lifetime = DefaultLifetime
+		s.Lifetime = state.DefaultLifetime
 	}
 	if s.MaxCookieSize == 0 {
-		s.MaxCookieSize = DefaultMaxCookieSize
+		s.MaxCookieSize = state.DefaultMaxCookieSize
 	}
 	if s.CacheControl == "" {
-		s.CacheControl = DefaultCacheControl
+		s.CacheControl = defaultCacheControl
 	}
 	if s.Logger == nil {
 		s.Logger = slog.Default()
@@ -242,11 +233,11 @@ func (c Config) settings() (*settings, error) {
 		s.Now = time.Now
 	}
 	if s.StoreTimeout == 0 {
-		s.StoreTimeout = DefaultStoreTimeout
+		s.StoreTimeout = defaultStoreTimeout
 	}
 	s.renewGrace = c.RenewGrace
 	if s.renewGrace == 0 {
-		s.renewGrace = DefaultRenewGrace
+		s.renewGrace = defaultRenewGrace
 	}
 	s.secure = c.Cookie.Secure.or(true)
 	s.httpOnly = c.Cookie.HttpOnly.or(true)
@@ -308,7 +299,7 @@ func (s *settings) check() error {
 		}
 	}
 	if s.MaxCookieSize < 0 {
-		return fmt.Errorf("session: Config.MaxCookieSize is negative (%d); use 0 for the default of %d", s.MaxCookieSize, DefaultMaxCookieSize)
+		return fmt.Errorf("session: Config.MaxCookieSize is negative (%d); use 0 for the default of %d", s.MaxCookieSize, state.DefaultMaxCookieSize)
 	}
 	if strings.ContainsAny(s.CacheControl, "\r\n") {
 		return errors.New("session: Config.CacheControl contains a line break")
@@ -319,10 +310,10 @@ func (s *settings) check() error {
 // checkSecret refuses secrets that are missing, short or plainly weak.
 func checkSecret(name string, b []byte) error {
 	if len(b) == 0 {
-		return fmt.Errorf("session: %s is empty; set it to %d or more random bytes (sessionctl keygen prints one)", name, MinSecretSize)
+		return fmt.Errorf("session: %s is empty; set it to %d or more random bytes (sessionctl keygen prints one)", name, minSecretSize)
 	}
-	if len(b) < MinSecretSize {
-		return fmt.Errorf("session: %s is %d bytes; use at least %d random bytes (sessionctl keygen prints one)", name, len(b), MinSecretSize)
+	if len(b) < minSecretSize {
+		return fmt.Errorf("session: %s is %d bytes; use at least %d random bytes (sessionctl keygen prints one)", name, len(b), minSecretSize)
 	}
 	var seen [256]bool
 	distinct := 0
@@ -333,7 +324,7 @@ func checkSecret(name string, b []byte) error {
 		}
 	}
 	if distinct < 8 {
-		return fmt.Errorf("session: %s has only %d distinct byte values, which is not a random key; use %d or more random bytes (sessionctl keygen prints one)", name, distinct, MinSecretSize)
+		return fmt.Errorf("session: %s has only %d distinct byte values, which is not a random key; use %d or more random bytes (sessionctl keygen prints one)", name, distinct, minSecretSize)
 	}
 	return nil
 }

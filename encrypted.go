@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/websession/session/internal/state"
 )
 
 // Encrypted is the default cookie format: the session is sealed with
@@ -26,7 +28,7 @@ const encryptedVersion = 1
 
 type encryptedFormat struct{}
 
-func (encryptedFormat) Bind(p FormatParams) (Sealer, error) {
+func (encryptedFormat) Bind(p state.Params) (state.Sealer, error) {
 	keys, err := deriveKeys("encrypted cookie v1", p.Secret, p.OldSecrets)
 	if err != nil {
 		return nil, err
@@ -52,7 +54,7 @@ type aeadKey struct {
 }
 
 type encryptedSealer struct {
-	jsonCodec
+	state.JSONCodec
 	keys []aeadKey // keys[0] seals
 	ad   []byte
 }
@@ -65,7 +67,7 @@ const (
 
 func (s *encryptedSealer) Name() string { return "encrypted" }
 
-func (s *encryptedSealer) Seal(st *State) (string, error) {
+func (s *encryptedSealer) Seal(st *state.State) (string, error) {
 	k := s.keys[0]
 	buf := make([]byte, encryptedHeader, 512)
 	buf[0] = encryptedVersion
@@ -74,12 +76,12 @@ func (s *encryptedSealer) Seal(st *State) (string, error) {
 	if _, err := io.ReadFull(rand.Reader, nonce); err != nil {
 		return "", fmt.Errorf("session: reading random nonce: %w", err)
 	}
-	buf = appendBody(buf, st)
+	buf = state.AppendBody(buf, st)
 	buf = k.aead.Seal(buf[:encryptedHeader], nonce, buf[encryptedHeader:], s.ad) // in place
 	return base64.RawURLEncoding.EncodeToString(buf), nil
 }
 
-func (s *encryptedSealer) Open(value string, now time.Time) (*State, error) {
+func (s *encryptedSealer) Open(value string, now time.Time) (*state.State, error) {
 	if len(value) < base64.RawURLEncoding.EncodedLen(encryptedHeader+gcmTagSize) {
 		return nil, fmt.Errorf("%w: too short", ErrInvalidCookie)
 	}
@@ -102,7 +104,7 @@ func (s *encryptedSealer) Open(value string, now time.Time) (*State, error) {
 		if err != nil {
 			continue // a key id collision is possible; try the others
 		}
-		st, err := parseBody(body)
+		st, err := state.ParseBody(body)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrInvalidCookie, err)
 		}

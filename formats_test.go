@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/websession/session"
+	"github.com/websession/session/internal/state"
 )
 
 // bothFormats are the cookie formats of the root package.
@@ -302,11 +303,11 @@ func TestCookieEncodingIsCanonical(t *testing.T) {
 // as raw JSON, through the exported Format API.
 func sealFor(t *testing.T, f session.Format, values map[string]string, issued time.Time) string {
 	t.Helper()
-	sealer, err := f.Bind(session.FormatParams{Secret: primarySecret, CookieName: "session", Lifetime: session.DefaultLifetime})
+	sealer, err := f.Bind(state.Params{Secret: primarySecret, CookieName: "session", Lifetime: state.DefaultLifetime})
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := &session.State{Values: map[string][]byte{}, Created: issued, Issued: issued}
+	st := &state.State{Values: map[string][]byte{}, Created: issued, Issued: issued}
 	for k, v := range values {
 		st.Values[k] = []byte(v)
 	}
@@ -323,7 +324,7 @@ func TestNestingDepthBounded(t *testing.T) {
 			r := newRig(t, func(c *session.Config) { c.Format = f })
 			now := r.clock.Now()
 
-			ok := sealFor(t, f, map[string]string{"user": `"alice"`, "deep": nested(session.MaxDepth)}, now)
+			ok := sealFor(t, f, map[string]string{"user": `"alice"`, "deep": nested(state.MaxDepth)}, now)
 			var deep any
 			var user any
 			r.serve(func(w http.ResponseWriter, req *http.Request) {
@@ -331,11 +332,11 @@ func TestNestingDepthBounded(t *testing.T) {
 				user, _ = s.Get("user")
 				deep, _ = s.Get("deep")
 			}, &http.Cookie{Name: "session", Value: ok})
-			if user != "alice" || !reflect.DeepEqual(deep, nestedValue(session.MaxDepth)) {
+			if user != "alice" || !reflect.DeepEqual(deep, nestedValue(state.MaxDepth)) {
 				t.Errorf("a value nested MaxDepth deep was not read back (user=%v)", user)
 			}
 
-			tooDeep := sealFor(t, f, map[string]string{"user": `"alice"`, "deep": nested(session.MaxDepth + 1)}, now)
+			tooDeep := sealFor(t, f, map[string]string{"user": `"alice"`, "deep": nested(state.MaxDepth + 1)}, now)
 			rejected(t, r, "session="+tooDeep, tooDeep)
 			if !strings.Contains(r.log.String(), "deeper") {
 				t.Errorf("log %q does not say why the cookie was refused", r.log.String())
@@ -357,13 +358,13 @@ func TestSetRefusesTooDeepValue(t *testing.T) {
 	do(func(w http.ResponseWriter, req *http.Request) {
 		s := session.From(req)
 		s.Set("user", "alice")
-		setErr = s.Set("deep", nestedValue(session.MaxDepth+1))
+		setErr = s.Set("deep", nestedValue(state.MaxDepth+1))
 	})
 	var user any
 	do(func(w http.ResponseWriter, req *http.Request) { user, _ = session.From(req).Get("user") })
 	if setErr == nil && user != "alice" {
 		t.Errorf("Set of a value nested %d deep succeeded, and the next request lost the whole session (user=%v); log %q",
-			session.MaxDepth+1, user, r.log.String())
+			state.MaxDepth+1, user, r.log.String())
 	}
 }
 
@@ -376,35 +377,35 @@ func TestJSONCodec(t *testing.T) {
 		{`true`, true}, {`null`, nil}, {`[1,"x",{"k":2}]`, []any{1, "x", map[string]any{"k": 2}}},
 		{`9007199254740993`, 9007199254740993},
 	} {
-		got, err := session.JSON.Unmarshal([]byte(tc.in))
+		got, err := state.JSON.Unmarshal([]byte(tc.in))
 		if err != nil || !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("Unmarshal(%s) = %#v, %v; want %#v", tc.in, got, err, tc.want)
 		}
 	}
 	for _, bad := range []string{``, `{`, `[1,`, `"open`, `1 2`, `{"a":1}{}`, `nul`} {
-		if v, err := session.JSON.Unmarshal([]byte(bad)); err == nil {
+		if v, err := state.JSON.Unmarshal([]byte(bad)); err == nil {
 			t.Errorf("Unmarshal(%q) = %#v, want an error", bad, v)
 		}
 	}
-	if _, err := session.JSON.Unmarshal([]byte(nested(session.MaxDepth))); err != nil {
+	if _, err := state.JSON.Unmarshal([]byte(nested(state.MaxDepth))); err != nil {
 		t.Errorf("MaxDepth levels refused: %v", err)
 	}
-	deep := nested(session.MaxDepth + 1)
-	if _, err := session.JSON.Unmarshal([]byte(deep)); err == nil {
+	deep := nested(state.MaxDepth + 1)
+	if _, err := state.JSON.Unmarshal([]byte(deep)); err == nil {
 		t.Error("Unmarshal accepted JSON nested deeper than MaxDepth")
 	}
 	var dst any
-	if err := session.JSON.UnmarshalTo([]byte(deep), &dst); err == nil {
+	if err := state.JSON.UnmarshalTo([]byte(deep), &dst); err == nil {
 		t.Error("UnmarshalTo accepted JSON nested deeper than MaxDepth")
 	}
 	// Brackets inside strings are not nesting.
-	if _, err := session.JSON.Unmarshal([]byte(`"\"` + strings.Repeat("[", 100) + `"`)); err != nil {
+	if _, err := state.JSON.Unmarshal([]byte(`"\"` + strings.Repeat("[", 100) + `"`)); err != nil {
 		t.Errorf("brackets in a string counted as nesting: %v", err)
 	}
-	if _, err := session.JSON.Marshal(make(chan int)); err == nil {
+	if _, err := state.JSON.Marshal(make(chan int)); err == nil {
 		t.Error("Marshal(chan) succeeded")
 	}
-	if b, err := session.JSON.Marshal(map[string]any{"n": 1}); err != nil || string(b) != `{"n":1}` {
+	if b, err := state.JSON.Marshal(map[string]any{"n": 1}); err != nil || string(b) != `{"n":1}` {
 		t.Errorf("Marshal = %s, %v", b, err)
 	}
 }
@@ -412,12 +413,12 @@ func TestJSONCodec(t *testing.T) {
 func TestSealerOpenReportsErrInvalidCookie(t *testing.T) {
 	for _, f := range bothFormats {
 		t.Run(formatName(f), func(t *testing.T) {
-			sealer, err := f.Bind(session.FormatParams{Secret: primarySecret, CookieName: "session", Lifetime: time.Hour})
+			sealer, err := f.Bind(state.Params{Secret: primarySecret, CookieName: "session", Lifetime: time.Hour})
 			if err != nil {
 				t.Fatal(err)
 			}
 			now := time.Unix(1_700_000_000, 0)
-			v, err := sealer.Seal(&session.State{Values: map[string][]byte{"k": []byte(`"secret-value"`)}, Issued: now, Created: now, Permanent: true,
+			v, err := sealer.Seal(&state.State{Values: map[string][]byte{"k": []byte(`"secret-value"`)}, Issued: now, Created: now, Permanent: true,
 				Flashes: []session.Flash{{Category: "message", Message: "hi"}}})
 			if err != nil {
 				t.Fatal(err)

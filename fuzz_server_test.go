@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/websession/session/internal/state"
+
 	"github.com/websession/session"
 	"github.com/websession/session/store/memstore"
 )
@@ -72,7 +74,7 @@ func FuzzValidID(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, id string) {
-		if !session.ValidID(id) {
+		if !state.ValidID(id) {
 			return
 		}
 		raw, err := base64.RawURLEncoding.Strict().DecodeString(id)
@@ -82,7 +84,7 @@ func FuzzValidID(f *testing.F) {
 		if base64.RawURLEncoding.EncodeToString(raw) != id {
 			t.Fatalf("ValidID accepted %q, a second spelling of an ID", id)
 		}
-		if k := session.StoreKey(id); !session.ValidKey(k) {
+		if k := state.StoreKey(id); !session.ValidKey(k) {
 			t.Fatalf("StoreKey(%q) = %q is not a valid store key", id, k)
 		}
 	})
@@ -123,8 +125,8 @@ func FuzzServerCookieHeader(f *testing.F) {
 		h.ServeHTTP(httptest.NewRecorder(), req)
 		allowed := map[string]bool{}
 		for _, c := range req.CookiesNamed("session") {
-			if session.ValidID(c.Value) {
-				allowed[session.StoreKey(c.Value)] = true
+			if state.ValidID(c.Value) {
+				allowed[state.StoreKey(c.Value)] = true
 			}
 			if len(c.Value) >= 16 && strings.Contains(log.String(), c.Value) {
 				t.Fatalf("log %q shows a cookie value", log.String())

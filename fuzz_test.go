@@ -10,19 +10,20 @@ import (
 	"time"
 
 	"github.com/websession/session"
+	"github.com/websession/session/internal/state"
 )
 
 // fuzzNow is the fixed clock of the fuzz targets.
 var fuzzNow = time.Unix(1_700_000_000, 0)
 
 // fuzzStates are the sessions whose cookies seed the corpora.
-func fuzzStates() []*session.State {
-	return []*session.State{
+func fuzzStates() []*state.State {
+	return []*state.State{
 		{Values: map[string][]byte{}, Issued: fuzzNow},
 		{Values: map[string][]byte{"user_id": []byte("42"), "name": []byte(`"alice"`)}, Issued: fuzzNow, Created: fuzzNow.Add(-time.Hour)},
 		{Values: map[string][]byte{"cart": []byte(`[{"sku":"A-1","qty":2},{"sku":"B","qty":1.5}]`)}, Permanent: true, Issued: fuzzNow, Created: fuzzNow,
 			Flashes: []session.Flash{{Category: "message", Message: "héllo \"world\""}, {Category: "error", Message: "<b>"}}},
-		{Values: map[string][]byte{"deep": []byte(nested(session.MaxDepth))}, Issued: fuzzNow},
+		{Values: map[string][]byte{"deep": []byte(nested(state.MaxDepth))}, Issued: fuzzNow},
 	}
 }
 
@@ -30,16 +31,16 @@ func fuzzStates() []*session.State {
 // accept with ErrInvalidCookie without quoting the value, and that what it
 // accepts seals and opens again to the same session.
 func fuzzOpen(f *testing.F, format session.Format) {
-	sealer, err := format.Bind(session.FormatParams{Secret: primarySecret, OldSecrets: [][]byte{rotatedSecret}, CookieName: "session", Lifetime: time.Hour})
+	sealer, err := format.Bind(state.Params{Secret: primarySecret, OldSecrets: [][]byte{rotatedSecret}, CookieName: "session", Lifetime: time.Hour})
 	if err != nil {
 		f.Fatal(err)
 	}
-	old, err := format.Bind(session.FormatParams{Secret: rotatedSecret, CookieName: "session", Lifetime: time.Hour})
+	old, err := format.Bind(state.Params{Secret: rotatedSecret, CookieName: "session", Lifetime: time.Hour})
 	if err != nil {
 		f.Fatal(err)
 	}
 	for _, st := range fuzzStates() {
-		for _, s := range []session.Sealer{sealer, old} {
+		for _, s := range []state.Sealer{sealer, old} {
 			v, err := s.Seal(st)
 			if err != nil {
 				f.Fatal(err)
@@ -95,7 +96,7 @@ func FuzzOpenSigned(f *testing.F) { fuzzOpen(f, session.Signed) }
 // log never shows the cookie.
 func FuzzCookieHeader(f *testing.F) {
 	for _, format := range bothFormats {
-		sealer, err := format.Bind(session.FormatParams{Secret: primarySecret, CookieName: "session", Lifetime: session.DefaultLifetime})
+		sealer, err := format.Bind(state.Params{Secret: primarySecret, CookieName: "session", Lifetime: state.DefaultLifetime})
 		if err != nil {
 			f.Fatal(err)
 		}
@@ -147,31 +148,31 @@ func FuzzJSONCodec(f *testing.F) {
 		`0`, `-1`, `42`, `1.5`, `-0.0`, `1e400`, `9007199254740993`, `99999999999999999999`, `007`,
 		`"s"`, `""`, `"\u00e9\ud83d\ude00"`, `"\ud800"`, "\"\xff\"", `"a\"b"`, `"\\"`,
 		`true`, `null`, `[]`, `{}`, `{"a":[1,2,{"b":null}]}`, `[1,"x",{"k":2.5}]`,
-		nested(session.MaxDepth), nested(session.MaxDepth + 1), `]]]]` + nested(session.MaxDepth+1),
+		nested(state.MaxDepth), nested(state.MaxDepth + 1), `]]]]` + nested(state.MaxDepth+1),
 		`[`, `{"a":`, `"unterminated`, `{"a":1}]`, `1 2`, `{"a":1,"a":2}`,
 	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var dst any
-		_ = session.JSON.UnmarshalTo(data, &dst)
-		v1, err := session.JSON.Unmarshal(data)
+		_ = state.JSON.UnmarshalTo(data, &dst)
+		v1, err := state.JSON.Unmarshal(data)
 		if err != nil {
 			return
 		}
-		b1, err := session.JSON.Marshal(v1)
+		b1, err := state.JSON.Marshal(v1)
 		if err != nil {
 			t.Fatalf("Marshal of decoded %#v: %v", v1, err)
 		}
-		v2, err := session.JSON.Unmarshal(b1)
+		v2, err := state.JSON.Unmarshal(b1)
 		if err != nil {
 			t.Fatalf("Unmarshal(%q), the encoding of %#v: %v", b1, v1, err)
 		}
-		b2, err := session.JSON.Marshal(v2)
+		b2, err := state.JSON.Marshal(v2)
 		if err != nil {
 			t.Fatal(err)
 		}
-		v3, err := session.JSON.Unmarshal(b2)
+		v3, err := state.JSON.Unmarshal(b2)
 		if err != nil || !reflect.DeepEqual(v2, v3) {
 			t.Fatalf("not stable: %#v -> %q -> %#v (%v)", v2, b2, v3, err)
 		}

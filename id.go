@@ -2,9 +2,7 @@ package session
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 	"io"
 )
@@ -23,31 +21,4 @@ func newID() (string, error) {
 		return "", fmt.Errorf("session: cannot read random bytes for a session ID: %w", err)
 	}
 	return base64.RawURLEncoding.EncodeToString(b[:]), nil
-}
-
-// ValidID reports whether id has the form of a session ID the Manager
-// issues: 43 base64url characters encoding 32 bytes. The Manager checks it
-// before any store call, so a hostile value never reaches a store.
-func ValidID(id string) bool {
-	if len(id) != idLen {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	// The last character carries 4 padding bits, which must be zero so
-	// each ID has one spelling.
-	_, err := base64.RawURLEncoding.Strict().DecodeString(id)
-	return err == nil
-}
-
-// StoreKey returns the key under which a store keeps the session with the
-// given ID: the lowercase hex SHA-256 of the ID. Stores never see the raw
-// ID, so reading a store does not yield cookies that work.
-func StoreKey(id string) string {
-	sum := sha256.Sum256([]byte(id))
-	return hex.EncodeToString(sum[:])
 }

@@ -3,6 +3,8 @@ package session
 import (
 	"fmt"
 	"time"
+
+	"github.com/websession/session/internal/state"
 )
 
 // maxClockSkew is how far in the future an issue time may lie before the
@@ -41,7 +43,7 @@ func (s *Session) load() {
 func (s *Session) loadCookie() {
 	cfg := s.m.cfg
 	now := cfg.Now()
-	var st *State
+	var st *state.State
 	var status revocationStatus
 	n := 0
 	for value := range cookieValues(s.req, cfg.Cookie.Name) {
@@ -93,7 +95,7 @@ func (s *Session) loadCookie() {
 }
 
 // adopt takes the content of an opened cookie or record.
-func (s *Session) adopt(st *State) {
+func (s *Session) adopt(st *state.State) {
 	s.values = st.Values
 	s.flashes = st.Flashes
 	s.loadedFlashes = len(st.Flashes)

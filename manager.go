@@ -4,14 +4,16 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+
+	"github.com/websession/session/internal/state"
 )
 
 // Manager loads and commits sessions for the requests that pass through its
 // Handler. Create one with New and share it; it is safe for concurrent use.
 type Manager struct {
 	cfg    *settings
-	sealer Sealer
-	codec  Codec
+	sealer state.Sealer
+	codec  state.Codec
 
 	// cacheControl is the Cache-Control header value, shared like
 	// varyCookie.
@@ -27,7 +29,7 @@ func New(cfg Config) (*Manager, error) {
 	if err != nil {
 		return nil, err
 	}
-	sealer, err := s.Format.Bind(FormatParams{
+	sealer, err := s.Format.Bind(state.Params{
 		Secret:     s.Secret,
 		OldSecrets: s.OldSecrets,
 		CookieName: s.Cookie.Name,
@@ -38,7 +40,7 @@ func New(cfg Config) (*Manager, error) {
 	}
 	m := &Manager{cfg: s, sealer: sealer, codec: sealer, cacheControl: []string{s.CacheControl}}
 	if s.Store != nil {
-		m.codec = JSON
+		m.codec = state.JSON
 	}
 	return m, nil
 }

@@ -337,7 +337,7 @@ func TestCacheControlOnEveryResponseWithSessionCookie(t *testing.T) {
 		{"default", "", "", "no-store"},
 		{"default overrides a public handler", "", "public, max-age=3600", "no-store"},
 		{"private", "private", "", "private"},
-		{"keep", session.KeepCacheControl, "public, max-age=60", "public, max-age=60"},
+		{"keep", "keep", "public, max-age=60", "public, max-age=60"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/websession/session/internal/state"
 )
 
 // Revocation of cookie sessions. A cookie cannot be deleted from the
@@ -84,7 +86,7 @@ const (
 // cookie session st, opened at now, is still valid. A store failure is
 // returned, and the request fails closed: a revoked session must not slip
 // through an outage.
-func (m *Manager) revocationOf(ctx context.Context, st *State, now time.Time) (revocationStatus, error) {
+func (m *Manager) revocationOf(ctx context.Context, st *state.State, now time.Time) (revocationStatus, error) {
 	if st.User == "" || m.cfg.Revocations == nil {
 		return notRevoked, nil
 	}

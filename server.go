@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/websession/session/internal/state"
 )
 
 // serverState is what a server-side session adds to a Session.
 type serverState struct {
 	id      string // from the cookie, or newly issued; "" when none or unknown
-	key     string // StoreKey(id), or the record an old ID forwards to
+	key     string // state.StoreKey(id), or the record an old ID forwards to
 	version uint64 // version loaded; 0 when there is no record
 	expires time.Time
 	loaded  []byte // the record's data as loaded, kept for renewal
@@ -58,16 +60,16 @@ func (s *Session) loadServer() {
 			s.securityEvent(tooManyCookies)
 			break
 		}
-		if !ValidID(value) {
+		if !state.ValidID(value) {
 			s.securityEvent("malformed session ID")
 			continue
 		}
-		srv, st, err := s.m.loadRecord(ctx, StoreKey(value))
+		srv, st, err := s.m.loadRecord(ctx, state.StoreKey(value))
 		if errors.Is(err, ErrNotFound) {
 			s.securityEvent("unknown or expired session ID")
 			continue
 		}
-		if errors.Is(err, errBody) {
+		if errors.Is(err, state.ErrBody) {
 			s.m.cfg.Logger.ErrorContext(ctx, "session: stored record cannot be decoded; starting a new session", "err", err)
 			continue
 		}
@@ -93,13 +95,13 @@ func (s *Session) loadServer() {
 // loadRecord loads the record under key, following the forward a renewed
 // ID leaves for Config.RenewGrace. It returns ErrNotFound when there is no
 // live record and errBody when the record cannot be decoded.
-func (m *Manager) loadRecord(ctx context.Context, key string) (serverState, *State, error) {
+func (m *Manager) loadRecord(ctx context.Context, key string) (serverState, *state.State, error) {
 	return m.loadRecordFrom(ctx, key, nil)
 }
 
 // loadRecordFrom is loadRecord starting from first, the record under key
 // as read a moment ago, when it is not nil.
-func (m *Manager) loadRecordFrom(ctx context.Context, key string, first *Record) (serverState, *State, error) {
+func (m *Manager) loadRecordFrom(ctx context.Context, key string, first *Record) (serverState, *state.State, error) {
 	alias := false
 	for range maxForwards {
 		var rec Record
@@ -111,19 +113,19 @@ func (m *Manager) loadRecordFrom(ctx context.Context, key string, first *Record)
 				return serverState{}, nil, err
 			}
 		}
-		st, err := parseBody(rec.Data)
+		st, err := state.ParseBody(rec.Data)
 		if err != nil {
-			return serverState{}, nil, fmt.Errorf("%w: %w", errBody, err)
+			return serverState{}, nil, fmt.Errorf("%w: %w", state.ErrBody, err)
 		}
-		srv := serverState{key: key, version: rec.Version, expires: rec.Expires, loaded: rec.Data, user: st.User, alias: alias, tokens: st.tokens}
-		if st.movedTo == "" {
+		srv := serverState{key: key, version: rec.Version, expires: rec.Expires, loaded: rec.Data, user: st.User, alias: alias, tokens: st.Tokens}
+		if st.MovedTo == "" {
 			return srv, st, nil
 		}
-		if !st.forward {
+		if !st.Forward {
 			srv.readOnly = true
 			return srv, st, nil
 		}
-		key, alias = st.movedTo, true
+		key, alias = st.MovedTo, true
 	}
 	return serverState{}, nil, ErrNotFound
 }
@@ -179,7 +181,7 @@ func (s *Session) commitServer() error {
 	}
 
 	st := s.state(now)
-	st.tokens = s.server.tokens
+	st.Tokens = s.server.tokens
 	if had && s.renewed {
 		return s.renewServer(ctx, st, expires, now)
 	}
@@ -189,7 +191,7 @@ func (s *Session) commitServer() error {
 		if err != nil {
 			return err
 		}
-		s.server = serverState{id: id, key: StoreKey(id)}
+		s.server = serverState{id: id, key: state.StoreKey(id)}
 		version = 0
 	}
 	v, latest, err := s.m.saveOnce(ctx, s.server.key, st, version, expires, now)
@@ -225,13 +227,13 @@ func (s *Session) commitServer() error {
 // when it carries this attempt's token the save was applied, whatever
 // other saves landed after it. Otherwise it returns ErrConflict with the
 // record it read, for the caller to replay its changes on.
-func (m *Manager) saveOnce(ctx context.Context, key string, st *State, version uint64, expires, now time.Time) (uint64, *Record, error) {
+func (m *Manager) saveOnce(ctx context.Context, key string, st *state.State, version uint64, expires, now time.Time) (uint64, *Record, error) {
 	tok, err := newToken()
 	if err != nil {
 		return 0, nil, err
 	}
-	st.tokens = stampToken(st.tokens, tok, now, m.tokenAge())
-	rec := Record{Data: appendBody(nil, st), Expires: expires, Version: version, User: st.User}
+	st.Tokens = stampToken(st.Tokens, tok, now, m.tokenAge())
+	rec := Record{Data: state.AppendBody(nil, st), Expires: expires, Version: version, User: st.User}
 	err = m.cfg.Store.Save(ctx, key, rec)
 	if err == nil {
 		return version + 1, nil, nil
@@ -268,28 +270,28 @@ func (s *Session) sendID(now time.Time) error {
 // changed the old record meanwhile, this request's changes are applied to
 // it and the new record saved again; if another request ended the session
 // or renewed it first, the new record is deleted: that end wins.
-func (s *Session) renewServer(ctx context.Context, st *State, expires, now time.Time) error {
+func (s *Session) renewServer(ctx context.Context, st *state.State, expires, now time.Time) error {
 	cfg := s.m.cfg
 	store := cfg.Store
 	id, err := newID()
 	if err != nil {
 		return err
 	}
-	newKey := StoreKey(id)
+	newKey := state.StoreKey(id)
 	oldKey, old := s.server.key, s.server
-	st.tokens = nil // a new record: no save of it can be a duplicate yet
+	st.Tokens = nil // a new record: no save of it can be a duplicate yet
 	newVersion, _, err := s.m.saveOnce(ctx, newKey, st, 0, expires, now)
 	if err != nil {
 		return fmt.Errorf("session: saving the renewed session: %w", err)
 	}
 	abandoned := false
 	err = retryConflicts(ctx, func() error {
-		oldState, err := parseBody(old.loaded)
+		oldState, err := state.ParseBody(old.loaded)
 		if err != nil {
 			return fmt.Errorf("session: renewing: %w", err)
 		}
-		oldState.movedTo = newKey
-		oldState.forward = old.user != "" && old.user == st.User
+		oldState.MovedTo = newKey
+		oldState.Forward = old.user != "" && old.user == st.User
 		_, latest, err := s.m.saveOnce(ctx, oldKey, oldState, old.version, now.Add(cfg.renewGrace), now)
 		if !errors.Is(err, ErrConflict) {
 			if err != nil {
@@ -298,11 +300,11 @@ func (s *Session) renewServer(ctx context.Context, st *State, expires, now time.
 			return nil
 		}
 		// Someone wrote the old record after this request loaded it.
-		var cur *State
+		var cur *state.State
 		if latest != nil {
-			cur, err = parseBody(latest.Data)
+			cur, err = state.ParseBody(latest.Data)
 		}
-		if latest == nil || (err == nil && cur.movedTo != "") {
+		if latest == nil || (err == nil && cur.MovedTo != "") {
 			abandoned = true // ended or renewed meanwhile: that end wins
 			return nil
 		}
@@ -314,8 +316,8 @@ func (s *Session) renewServer(ctx context.Context, st *State, expires, now time.
 			return err
 		}
 		cur.Issued = now
-		cur.movedTo, cur.forward = "", false
-		cur.tokens = st.tokens // the new record's, not the old one's
+		cur.MovedTo, cur.Forward = "", false
+		cur.Tokens = st.Tokens // the new record's, not the old one's
 		expires = s.m.recordExpiry(cur.Created, now)
 		v, _, err := s.m.saveOnce(ctx, newKey, cur, newVersion, expires, now)
 		if err != nil {
@@ -346,7 +348,7 @@ func (s *Session) renewServer(ctx context.Context, st *State, expires, now time.
 
 // adoptReplayed takes the content of a record this request's changes were
 // replayed on and saved.
-func (s *Session) adoptReplayed(st *State) {
+func (s *Session) adoptReplayed(st *state.State) {
 	s.values, s.flashes, s.permanent = st.Values, st.Flashes, st.Permanent
 	s.user, s.signedIn, s.agent = st.User, st.SignedIn, st.Agent
 	clear(s.decoded)

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/websession/session/internal/state"
+
 	"github.com/websession/session"
 	"github.com/websession/session/store/memstore"
 )
@@ -132,10 +134,10 @@ func TestServerCookieHoldsOnlyID(t *testing.T) {
 	if c == nil {
 		t.Fatal("no cookie after a write")
 	}
-	if !session.ValidID(c.Value) || strings.Contains(c.Value, "Alice") {
+	if !state.ValidID(c.Value) || strings.Contains(c.Value, "Alice") {
 		t.Fatalf("cookie value is not a bare session ID: %q", c.Value)
 	}
-	rec, err := a.mem.Load(context.Background(), session.StoreKey(c.Value))
+	rec, err := a.mem.Load(context.Background(), state.StoreKey(c.Value))
 	if err != nil {
 		t.Fatalf("record not stored under SHA-256 of the ID: %v", err)
 	}
@@ -154,7 +156,7 @@ func TestServerCookieHoldsOnlyID(t *testing.T) {
 func TestServerUnknownIDNotAdopted(t *testing.T) {
 	a := newServerApp(t, nil)
 	planted := strings.Repeat("A", 43)
-	if !session.ValidID(planted) {
+	if !state.ValidID(planted) {
 		t.Fatal("test ID should be well-formed")
 	}
 	if _, c := a.do("/get?k=x", "session="+planted); c != nil || a.records() != 0 {
@@ -164,7 +166,7 @@ func TestServerUnknownIDNotAdopted(t *testing.T) {
 	if c == nil || c.Value == planted {
 		t.Fatal("an ID the server never issued was adopted")
 	}
-	if _, err := a.mem.Load(context.Background(), session.StoreKey(planted)); !errors.Is(err, session.ErrNotFound) {
+	if _, err := a.mem.Load(context.Background(), state.StoreKey(planted)); !errors.Is(err, session.ErrNotFound) {
 		t.Fatal("data was written under the planted ID")
 	}
 }
@@ -181,7 +183,7 @@ func TestServerMalformedIDNeverReachesStore(t *testing.T) {
 }
 
 func TestServerRenewMovesData(t *testing.T) {
-	a := newServerApp(t, func(c *session.Config) { c.RenewGrace = session.NoRenewGrace })
+	a := newServerApp(t, func(c *session.Config) { c.RenewGrace = -1 })
 	_, c1 := a.do("/set?name=Alice", "")
 	created := recordCreated(t, a.mem, c1.Value)
 	a.now = a.now.Add(time.Hour)
@@ -205,7 +207,7 @@ func TestServerRenewMovesData(t *testing.T) {
 
 func recordCreated(t *testing.T, st session.Store, id string) int64 {
 	t.Helper()
-	rec, err := st.Load(context.Background(), session.StoreKey(id))
+	rec, err := st.Load(context.Background(), state.StoreKey(id))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +239,7 @@ func TestServerReadOnlyRefreshTouchesWithoutRewriting(t *testing.T) {
 	a := newServerApp(t, nil)
 	_, c := a.do("/permanent", "")
 	saves := a.store.saves.Load()
-	rec1, _ := a.mem.Load(context.Background(), session.StoreKey(c.Value))
+	rec1, _ := a.mem.Load(context.Background(), state.StoreKey(c.Value))
 
 	// Within the throttle window: one read, no write.
 	a.now = a.now.Add(10 * time.Second)
@@ -257,7 +259,7 @@ func TestServerReadOnlyRefreshTouchesWithoutRewriting(t *testing.T) {
 	if c3 == nil || c3.MaxAge <= 0 {
 		t.Fatal("a refreshed permanent session did not get a fresh persistent cookie")
 	}
-	rec2, _ := a.mem.Load(context.Background(), session.StoreKey(c.Value))
+	rec2, _ := a.mem.Load(context.Background(), state.StoreKey(c.Value))
 	if rec2.Version != rec1.Version || !rec2.Expires.After(rec1.Expires) {
 		t.Fatalf("Touch changed the version (%d→%d) or did not extend expiry", rec1.Version, rec2.Version)
 	}
@@ -280,7 +282,7 @@ func TestServerExpiryEnforcedByStore(t *testing.T) {
 		fmt.Fprintf(w, "name=%s new=%t", name, s.IsNew())
 	}))
 	_, c := a.do("/?name=Alice", "")
-	key := session.StoreKey(c.Value)
+	key := state.StoreKey(c.Value)
 	rec, err := a.mem.Load(context.Background(), key)
 	if want := a.now.Add(idle); err != nil || !rec.Expires.Equal(want) {
 		t.Fatalf("record expires %v (%v), want %v (IdleTimeout)", rec.Expires, err, want)
@@ -301,7 +303,7 @@ func TestServerExpiryEnforcedByStore(t *testing.T) {
 func TestServerFailsClosed(t *testing.T) {
 	a := newServerApp(t, nil)
 	_, c := a.do("/set?name=Alice", "")
-	before, _ := a.mem.Load(context.Background(), session.StoreKey(c.Value))
+	before, _ := a.mem.Load(context.Background(), state.StoreKey(c.Value))
 
 	a.store.fail.Store(true)
 	for _, path := range []string{"/get?k=name", "/set?name=Mallory", "/destroy"} {
@@ -311,7 +313,7 @@ func TestServerFailsClosed(t *testing.T) {
 		}
 	}
 	a.store.fail.Store(false)
-	after, _ := a.mem.Load(context.Background(), session.StoreKey(c.Value))
+	after, _ := a.mem.Load(context.Background(), state.StoreKey(c.Value))
 	if after.Version != before.Version || string(after.Data) != string(before.Data) {
 		t.Fatal("the stored record changed while the store was failing")
 	}
@@ -327,7 +329,7 @@ func TestServerFailsClosed(t *testing.T) {
 func TestServerTouchFailureFailsClosed(t *testing.T) {
 	a := newServerApp(t, nil)
 	_, c := a.do("/permanent", "")
-	key := session.StoreKey(c.Value)
+	key := state.StoreKey(c.Value)
 	before, _ := a.mem.Load(context.Background(), key)
 	// The store goes down after the session is loaded, before the Touch.
 	a.h = a.m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -54,7 +54,7 @@ type Session struct {
 	log     changeLog   // this request's changes, replayed after a conflict
 
 	// Cookie sessions with Config.Revocations.
-	id       string // State.ID: the session's random identifier
+	id       string // state.State.ID: the session's random identifier
 	holder   loadedIdentity
 	ending   ending // what this request's Destroy, Clear, Renew or SetUser end
 	retiring bool   // the cookie's session was renewed moments ago: read-only

@@ -7,66 +7,15 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/websession/session/internal/state"
 )
 
 // SessionInfo describes one session for a "your devices" page or an
-// operator's listing. It never holds the session ID: Handle names the
-// session without being usable as a cookie.
-type SessionInfo struct {
-	// Handle is the session's store key, the hex SHA-256 of its ID. Pass it
-	// to Manager.DestroySession to end this session.
-	Handle string
-	// User is the user the session is bound to, or "".
-	User string
-	// Created is when the session was first saved.
-	Created time.Time
-	// SignedIn is when SetUser bound the session to User.
-	SignedIn time.Time
-	// LastSeen is when a request last used the session, as far as the
-	// record tells: to within the refresh throttle for read-only requests.
-	LastSeen time.Time
-	// Expires is when the store stops returning the session.
-	Expires time.Time
-	// Agent summarizes the browser that signed in ("Firefox on Linux").
-	Agent string
-	// Size is the size of the stored record in bytes.
-	Size int
-	// Renewed marks the record an ID leaves behind when it is renewed,
-	// kept for Config.RenewGrace. Listings for people usually hide it.
-	Renewed bool
-}
-
-// ParseRecord decodes the Data of a server-side record as the Manager
-// writes it. Values stay in their JSON encoding. Tools that inspect a
-// store use it; an application reads sessions through Session.
-func ParseRecord(data []byte) (*State, error) {
-	st, err := parseBody(data)
-	if err != nil {
-		return nil, fmt.Errorf("session: stored record cannot be decoded: %w", err)
-	}
-	return st, nil
-}
-
-// DescribeRecord describes the record stored under key. LastSeen is the
-// time of the last write; Manager.Sessions refines it with the refresh
-// settings.
-func DescribeRecord(key string, rec Record) (SessionInfo, error) {
-	st, err := ParseRecord(rec.Data)
-	if err != nil {
-		return SessionInfo{}, err
-	}
-	return SessionInfo{
-		Handle:   key,
-		User:     st.User,
-		Created:  st.Created,
-		SignedIn: st.SignedIn,
-		LastSeen: st.Issued,
-		Expires:  rec.Expires,
-		Agent:    st.Agent,
-		Size:     len(rec.Data),
-		Renewed:  st.movedTo != "",
-	}, nil
-}
+// operator's listing: its Handle (the store key, to pass to
+// Manager.DestroySession), User, Created, SignedIn, LastSeen, Expires,
+// Agent, Size and Renewed. It never holds the session ID.
+type SessionInfo = state.Info
 
 // Handle returns the name of a server-side session for Manager.Sessions and
 // Manager.DestroySession: the hex SHA-256 of its ID. It is "" for cookie
@@ -104,7 +53,7 @@ func (m *Manager) Sessions(ctx context.Context, user string) ([]SessionInfo, err
 	}
 	infos := make([]SessionInfo, 0, len(recs))
 	for key, rec := range recs {
-		info, err := DescribeRecord(key, rec)
+		info, err := state.Describe(key, rec.Data, rec.Expires)
 		if err != nil {
 			m.cfg.Logger.ErrorContext(ctx, "session: skipping a stored record that cannot be decoded", "err", err)
 			continue

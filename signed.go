@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/websession/session/internal/state"
 )
 
 // Signed is the cookie format for sessions the visitor may read but not
@@ -24,7 +26,7 @@ const signedVersion = 1
 
 type signedFormat struct{}
 
-func (signedFormat) Bind(p FormatParams) (Sealer, error) {
+func (signedFormat) Bind(p state.Params) (state.Sealer, error) {
 	keys, err := deriveKeys("signed cookie v1", p.Secret, p.OldSecrets)
 	if err != nil {
 		return nil, err
@@ -43,7 +45,7 @@ func (signedFormat) Bind(p FormatParams) (Sealer, error) {
 }
 
 type signedSealer struct {
-	jsonCodec
+	state.JSONCodec
 	keys []*signingKey // keys[0] signs
 }
 
@@ -70,9 +72,9 @@ func (k *signingKey) appendMAC(dst, body []byte) []byte {
 	return dst
 }
 
-func (s *signedSealer) Seal(st *State) (string, error) {
+func (s *signedSealer) Seal(st *state.State) (string, error) {
 	k := s.keys[0]
-	body := appendBody(make([]byte, 0, 256), st)
+	body := state.AppendBody(make([]byte, 0, 256), st)
 	trailer := make([]byte, 0, signedTrailer)
 	trailer = append(trailer, signedVersion)
 	trailer = append(trailer, k.id[:]...)
@@ -86,7 +88,7 @@ func (s *signedSealer) Seal(st *State) (string, error) {
 	return string(out), nil
 }
 
-func (s *signedSealer) Open(value string, now time.Time) (*State, error) {
+func (s *signedSealer) Open(value string, now time.Time) (*state.State, error) {
 	b64body, b64trailer, ok := strings.Cut(value, ".")
 	if !ok || len(b64trailer) != base64.RawURLEncoding.EncodedLen(signedTrailer) {
 		return nil, fmt.Errorf("%w: malformed", ErrInvalidCookie)
@@ -105,7 +107,7 @@ func (s *signedSealer) Open(value string, now time.Time) (*State, error) {
 		if k.id != id || !hmac.Equal(k.appendMAC(sum[:0], body), trailer[1+keyIDSize:]) {
 			continue
 		}
-		st, err := parseBody(body)
+		st, err := state.ParseBody(body)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrInvalidCookie, err)
 		}

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/websession/session/internal/state"
+
 	session "github.com/websession/session"
 	"github.com/websession/session/store/memstore"
 )
@@ -105,7 +107,7 @@ func TestHungStoreCostsABoundedTime(t *testing.T) {
 			}))
 			first := serveBounded(t, h, httptest.NewRequest("GET", "/?n=1", nil))
 			cookie := first.Result().Cookies()[0]
-			key := session.StoreKey(cookie.Value)
+			key := state.StoreKey(cookie.Value)
 			before, err := st.Store.Load(t.Context(), key)
 			if err != nil {
 				t.Fatal(err)
@@ -157,7 +159,7 @@ func TestCommitOutlivesTheVisitor(t *testing.T) {
 	if rec.Code != http.StatusOK || len(cookies) != 1 {
 		t.Fatalf("status %d, %d cookies; want the commit to finish", rec.Code, len(cookies))
 	}
-	got, err := mem.Load(context.Background(), session.StoreKey(cookies[0].Value))
+	got, err := mem.Load(context.Background(), state.StoreKey(cookies[0].Value))
 	if err != nil || len(got.Data) == 0 {
 		t.Fatalf("the change of a request whose visitor went away was not saved: %v", err)
 	}

@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"fmt"
 	"time"
+
+	"github.com/websession/session/internal/state"
 )
 
 // Save tokens make a server-side save exactly-once. Every save attempt
@@ -62,10 +64,10 @@ func stampToken(tokens map[string]int64, tok string, now time.Time, keep time.Du
 // hasToken reports whether the record body data carries the save token
 // tok.
 func hasToken(data []byte, tok string) (bool, error) {
-	st, err := parseBody(data)
+	st, err := state.ParseBody(data)
 	if err != nil {
 		return false, err
 	}
-	_, ok := st.tokens[tok]
+	_, ok := st.Tokens[tok]
 	return ok, nil
 }

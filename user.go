@@ -5,10 +5,9 @@ import (
 	"net/http"
 	"time"
 	"unicode/utf8"
-)
 
-// MaxUserSize is the longest user name SetUser accepts, in bytes.
-const MaxUserSize = 256
+	"github.com/websession/session/internal/state"
+)
 
 // SetUser binds the session to user at log-in, as the identity the
 // Manager's "log out everywhere" functions act on, and records the sign-in
@@ -17,15 +16,15 @@ const MaxUserSize = 256
 // is worthless after it.
 //
 // user is any stable name of the account: a numeric ID as text, a UUID, a
-// login name. It must be valid UTF-8 of at most MaxUserSize bytes.
+// login name. It must be valid UTF-8 of at most 256 bytes.
 // SetUser("") unbinds the session (log-out that keeps the cart); Clear and
 // Destroy unbind it too.
 //
 // A request that carries an ID or cookie renewed away moments ago cannot
 // bind it: SetUser returns ErrSuperseded and changes nothing.
 func (s *Session) SetUser(user string) error {
-	if len(user) > MaxUserSize || !utf8.ValidString(user) {
-		return fmt.Errorf("session: SetUser: the user name must be valid UTF-8 of at most %d bytes; pass an account ID, not free text", MaxUserSize)
+	if len(user) > state.MaxUserSize || !utf8.ValidString(user) {
+		return fmt.Errorf("session: SetUser: the user name must be valid UTF-8 of at most %d bytes; pass an account ID, not free text", state.MaxUserSize)
 	}
 	s.lock()
 	defer s.mu.Unlock()

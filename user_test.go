@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/websession/session/internal/state"
+
 	session "github.com/websession/session"
 	"github.com/websession/session/flask"
 	"github.com/websession/session/store/memstore"
@@ -40,7 +42,7 @@ func TestSetUserBindsAndClearUnbinds(t *testing.T) {
 
 func TestSetUserRefusesBadNames(t *testing.T) {
 	r := newRig(t, nil)
-	for _, name := range []string{strings.Repeat("x", session.MaxUserSize+1), "bad\xff"} {
+	for _, name := range []string{strings.Repeat("x", state.MaxUserSize+1), "bad\xff"} {
 		r.serve(func(w http.ResponseWriter, req *http.Request) {
 			if err := session.From(req).SetUser(name); err == nil {
 				t.Errorf("SetUser(%q) accepted", name)
@@ -193,11 +195,11 @@ func TestAgentSummaries(t *testing.T) {
 		req := newRequestWithAgent(ua)
 		resp := a.serveRequestFunc(func(s *session.Session) { s.SetUser("alice") }, req)
 		c := oneCookie(t, resp, "session")
-		rec, err := a.mem.Load(t.Context(), session.StoreKey(c.Value))
+		rec, err := a.mem.Load(t.Context(), state.StoreKey(c.Value))
 		if err != nil {
 			t.Fatal(err)
 		}
-		info, err := session.DescribeRecord(session.StoreKey(c.Value), rec)
+		info, err := state.Describe(state.StoreKey(c.Value), rec.Data, rec.Expires)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -245,7 +247,7 @@ func TestSessionsListsTheMostRecentlyUsedFirst(t *testing.T) {
 	var handles []string
 	for range 3 {
 		c := r.issue(func(s *session.Session) { s.SetUser("alice") })
-		handles = append(handles, session.StoreKey(c.Value))
+		handles = append(handles, state.StoreKey(c.Value))
 		r.clock.Advance(time.Minute)
 	}
 	infos, err := r.m.Sessions(t.Context(), "alice")

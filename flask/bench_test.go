@@ -3,12 +3,12 @@ package flask
 import (
 	"testing"
 
-	"github.com/websession/session"
+	"github.com/websession/session/internal/state"
 )
 
 // benchState is the session of the side-by-side request benchmark:
 // {"cart": [1, 2, 3], "name": "Alice", "user_id": 42}.
-func benchState(b *testing.B) *session.State {
+func benchState(b *testing.B) *state.State {
 	return stateOf(b, map[string]any{"user_id": 42, "cart": []any{1, 2, 3}, "name": "Alice"}, false, nil)
 }
 

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"reflect"
 
-	"github.com/websession/session"
+	"github.com/websession/session/internal/state"
 )
 
 // TaggedJSON is the Codec of the Flask format: Flask's TaggedJSONSerializer
@@ -29,7 +29,7 @@ import (
 // their own MarshalJSON or MarshalText are stored as their encoding/json
 // form (so a struct's float field 1.0 is stored as the int 1, and a
 // time.Time field as an RFC 3339 string): UnmarshalTo reads them back.
-// Nesting is limited to session.MaxDepth arrays and objects, tags included
+// Nesting is limited to state.MaxDepth arrays and objects, tags included
 // (a Tuple is two).
 //
 // Unmarshal returns the natural Go value: map[string]any, []any, Tuple,
@@ -38,7 +38,7 @@ import (
 // NaN, Infinity and duplicate keys (the last wins) are accepted; lone
 // surrogates in strings are kept as WTF-8 bytes, so they reach Flask
 // unchanged if written back.
-var TaggedJSON session.Codec = taggedJSON{}
+var TaggedJSON state.Codec = taggedJSON{}
 
 type taggedJSON struct{}
 
@@ -53,7 +53,7 @@ func (taggedJSON) Marshal(v any) ([]byte, error) {
 
 // Unmarshal decodes tagged JSON into its natural Go value.
 func (taggedJSON) Unmarshal(data []byte) (any, error) {
-	tree, err := parse(data, session.MaxDepth)
+	tree, err := parse(data, state.MaxDepth)
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,8 @@ import (
 	"net/http/httptest"
 	"time"
 
-	"github.com/websession/session"
+	"github.com/websession/session/internal/state"
+
 	"github.com/websession/session/flask"
 )
 
@@ -38,7 +39,7 @@ func ExampleTaggedJSON() {
 //	session.permanent = True
 //	flash("Welcome back")
 func ExampleFormat() {
-	sealer, err := flask.Format().Bind(session.FormatParams{
+	sealer, err := flask.Format().Bind(state.Params{
 		Secret: []byte("change me: 32 random bytes or more"), // Flask's SECRET_KEY
 	})
 	if err != nil {
@@ -59,7 +60,7 @@ func ExampleFormat() {
 	fmt.Println(cart[0], cart[1])
 
 	// Flask writes exactly this cookie for {"user_id": 42} at that second.
-	cookie, err := sealer.Seal(&session.State{Values: map[string][]byte{"user_id": []byte("42")}, Issued: st.Issued})
+	cookie, err := sealer.Seal(&state.State{Values: map[string][]byte{"user_id": []byte("42")}, Issued: st.Issued})
 	if err != nil {
 		panic(err)
 	}

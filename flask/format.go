@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/websession/session/internal/state"
+
 	"github.com/websession/session"
 	"github.com/websession/session/itsdangerous"
 )
@@ -69,7 +71,7 @@ func (f format) ForConfig(c session.Config) (session.Format, error) {
 	return f, nil
 }
 
-func (f format) Bind(p session.FormatParams) (session.Sealer, error) {
+func (f format) Bind(p state.Params) (state.Sealer, error) {
 	if len(p.Secret) == 0 {
 		return nil, errors.New("flask: the secret key is empty; set session.Config.Secret to Flask's SECRET_KEY")
 	}

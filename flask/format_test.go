@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/websession/session/internal/state"
+
 	"github.com/websession/session"
 	"github.com/websession/session/itsdangerous"
 )
@@ -182,7 +184,7 @@ func TestOpenRejects(t *testing.T) {
 }
 
 func TestOpenDepth(t *testing.T) {
-	// A value may nest session.MaxDepth levels, even when the session dict
+	// A value may nest state.MaxDepth levels, even when the session dict
 	// sits in a " di" tag; one more is refused.
 	s := bind(t, testSecret, nil, 0)
 	deepest := strings.Repeat("[", 64) + strings.Repeat("]", 64)
@@ -196,7 +198,7 @@ func TestOpenDepth(t *testing.T) {
 
 func TestSealErrors(t *testing.T) {
 	s := bind(t, testSecret, nil, 0)
-	for name, st := range map[string]*session.State{
+	for name, st := range map[string]*state.State{
 		"zero Issued":     {Values: map[string][]byte{"a": []byte("1")}},
 		"reserved key":    {Values: map[string][]byte{"_permanent": []byte("true")}, Issued: testTime},
 		"flashes key":     {Values: map[string][]byte{"_flashes": []byte("[]")}, Issued: testTime},
@@ -212,7 +214,7 @@ func TestSealErrors(t *testing.T) {
 func TestSealCanonicalizesValues(t *testing.T) {
 	// Values written by another JSON encoder still give Flask's exact text.
 	s := bind(t, testSecret, nil, 0)
-	st := &session.State{Issued: testTime, Values: map[string][]byte{
+	st := &state.State{Issued: testTime, Values: map[string][]byte{
 		"v": []byte(` { "b" : 1.0 , "a" : "\u00e9\u003c" } `),
 	}}
 	cookie, err := s.Seal(st)
@@ -229,7 +231,7 @@ func TestSealCanonicalizesValues(t *testing.T) {
 }
 
 func TestBindErrors(t *testing.T) {
-	for name, p := range map[string]session.FormatParams{
+	for name, p := range map[string]state.Params{
 		"empty secret":     {Lifetime: time.Hour},
 		"sub-second":       {Secret: testSecret, Lifetime: 500 * time.Millisecond},
 		"empty old secret": {Secret: testSecret, OldSecrets: [][]byte{nil}},

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/websession/session/internal/state"
+
 	"github.com/websession/session"
 )
 
@@ -18,9 +20,9 @@ var (
 )
 
 // bind returns the Flask sealer for secret, old and lifetime.
-func bind(t testing.TB, secret []byte, old [][]byte, lifetime time.Duration) session.Sealer {
+func bind(t testing.TB, secret []byte, old [][]byte, lifetime time.Duration) state.Sealer {
 	t.Helper()
-	s, err := Format().Bind(session.FormatParams{Secret: secret, OldSecrets: old, CookieName: "session", Lifetime: lifetime})
+	s, err := Format().Bind(state.Params{Secret: secret, OldSecrets: old, CookieName: "session", Lifetime: lifetime})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,9 +30,9 @@ func bind(t testing.TB, secret []byte, old [][]byte, lifetime time.Duration) ses
 }
 
 // stateOf builds a State from natural Go values.
-func stateOf(t testing.TB, values map[string]any, permanent bool, flashes []session.Flash) *session.State {
+func stateOf(t testing.TB, values map[string]any, permanent bool, flashes []session.Flash) *state.State {
 	t.Helper()
-	st := &session.State{Values: map[string][]byte{}, Permanent: permanent, Flashes: flashes, Issued: testTime}
+	st := &state.State{Values: map[string][]byte{}, Permanent: permanent, Flashes: flashes, Issued: testTime}
 	for k, v := range values {
 		b, err := TaggedJSON.Marshal(v)
 		if err != nil {

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/websession/session/internal/state"
+
 	"github.com/websession/session"
 	"github.com/websession/session/flask"
 )
@@ -48,7 +50,7 @@ func TestLiveWithFlask(t *testing.T) {
 				value = c.Value
 			}
 		}
-		sealer, err := flask.Format().Bind(session.FormatParams{Secret: newKey, CookieName: "session", Lifetime: time.Hour})
+		sealer, err := flask.Format().Bind(state.Params{Secret: newKey, CookieName: "session", Lifetime: time.Hour})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/websession/session"
+	"github.com/websession/session/internal/state"
 )
 
 // Most sessions hold nothing but short ASCII strings, small integers,
@@ -154,9 +154,9 @@ func plainInt(b []byte) int64 {
 }
 
 // isPlain reports whether v is exactly one plain value nested at most
-// session.MaxDepth deep, as a session value may be.
+// state.MaxDepth deep, as a session value may be.
 func isPlain(v []byte) bool {
-	end, ok := plainValueEnd(v, 0, session.MaxDepth)
+	end, ok := plainValueEnd(v, 0, state.MaxDepth)
 	return ok && end == len(v)
 }
 
@@ -171,7 +171,7 @@ type rawMember struct {
 // encodePlainSession is encodeSession for a session whose values are all
 // plain and that holds no flashes; it returns false for any other session.
 // The caller has refused the format's own keys in st.Values.
-func encodePlainSession(st *session.State) ([]byte, bool) {
+func encodePlainSession(st *state.State) ([]byte, bool) {
 	if len(st.Flashes) > 0 {
 		return nil, false
 	}
@@ -235,11 +235,11 @@ func encodePlainSession(st *session.State) ([]byte, bool) {
 // (keys in order, "_permanent" a boolean, "_user_id" a string, "_signed_in"
 // an integer) and holds no flashes; it returns false for any other text.
 // The values share data's memory.
-func decodePlainSession(data []byte) (*session.State, bool) {
+func decodePlainSession(data []byte) (*state.State, bool) {
 	if len(data) < 2 || data[0] != '{' {
 		return nil, false
 	}
-	st := &session.State{Values: make(map[string][]byte)}
+	st := &state.State{Values: make(map[string][]byte)}
 	if data[1] == '}' {
 		return st, len(data) == 2
 	}
@@ -283,7 +283,7 @@ func decodePlainSession(data []byte) (*session.State, bool) {
 				return nil, false
 			}
 		default:
-			if i, ok = plainValueEnd(data, start, session.MaxDepth); !ok {
+			if i, ok = plainValueEnd(data, start, state.MaxDepth); !ok {
 				return nil, false
 			}
 			st.Values[string(key)] = data[start:i:i]

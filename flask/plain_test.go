@@ -9,17 +9,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/websession/session/internal/state"
+
 	"github.com/websession/session"
 )
 
 func TestIsPlain(t *testing.T) {
 	deep := func(n int) string { return strings.Repeat("[", n) + strings.Repeat("]", n) }
 	plain := []string{`0`, `-1`, `42`, `123456789012345678`, `-123456789012345678`, `""`, `"a b~!#"`, `true`, `false`, `null`,
-		`[]`, `{}`, `[1,[2,[]],"x"]`, `{"":0,"a":1,"b":[true,false,null]}`, `{"a":{"b":{}}}`, deep(session.MaxDepth)}
+		`[]`, `{}`, `[1,[2,[]],"x"]`, `{"":0,"a":1,"b":[true,false,null]}`, `{"a":{"b":{}}}`, deep(state.MaxDepth)}
 	notPlain := []string{``, `-0`, `01`, `-01`, `-`, `1.0`, `1e5`, `1E5`, `2.5`, `1234567890123456789`, `"a\"b"`, `"a\\b"`, `"\n"`,
 		"\"\x7f\"", "\"\x1f\"", `"é"`, `"\u00e9"`, `{"b":1,"a":2}`, `{"a":1,"a":2}`, `{" t":[1]}`, `{" x":1}`, `[1, 2]`, ` 1`, `1 `,
 		`NaN`, `Infinity`, `-Infinity`, `[1,]`, `{"a":}`, `{"a"}`, `{"a":1,}`, `tru`, `nul`, `[`, `"abc`, `{"a":1`, `[1]]`, `truex`,
-		deep(session.MaxDepth + 1)}
+		deep(state.MaxDepth + 1)}
 	for _, s := range plain {
 		if !isPlain([]byte(s)) {
 			t.Errorf("%s: not plain", s)
@@ -86,7 +88,7 @@ func TestPlainValueIsWhatDumpWrites(t *testing.T) {
 			continue
 		}
 		plain++
-		tree, err := parse([]byte(s), session.MaxDepth)
+		tree, err := parse([]byte(s), state.MaxDepth)
 		if err != nil {
 			t.Fatalf("%s: plain but parse fails: %v", s, err)
 		}
@@ -103,7 +105,7 @@ func TestPlainValueIsWhatDumpWrites(t *testing.T) {
 }
 
 // checkSameState fails unless the fast and the general decoding agree.
-func checkSameState(t *testing.T, data string, got, want *session.State) {
+func checkSameState(t *testing.T, data string, got, want *state.State) {
 	t.Helper()
 	if got.Permanent != want.Permanent || got.User != want.User || !got.SignedIn.Equal(want.SignedIn) ||
 		!slices.Equal(got.Flashes, want.Flashes) || !maps.EqualFunc(got.Values, want.Values, func(a, b []byte) bool { return string(a) == string(b) }) {
@@ -174,7 +176,7 @@ func TestPlainSessionAgreesWithTree(t *testing.T) {
 
 func TestEncodePlainSessionAgreesWithTree(t *testing.T) {
 	signedIn := time.Unix(1764144000, 0)
-	states := []*session.State{
+	states := []*state.State{
 		{Values: map[string][]byte{}},
 		{Values: map[string][]byte{"a": []byte(`1`), "b": []byte(`[1,"x"]`)}, Permanent: true},
 		{Values: map[string][]byte{"cart": []byte(`[]`)}, User: "42", SignedIn: signedIn},
@@ -228,7 +230,7 @@ func FuzzPlain(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if isPlain(data) {
-			tree, err := parse(data, session.MaxDepth)
+			tree, err := parse(data, state.MaxDepth)
 			if err != nil {
 				t.Fatalf("plain but parse fails: %v", err)
 			}

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/websession/session/internal/state"
+
 	"github.com/websession/session"
 	"github.com/websession/session/itsdangerous"
 )
@@ -25,7 +27,7 @@ func (s *sealer) Name() string { return "flask" }
 // Seal returns the cookie Flask's session interface would write for st at
 // st.Issued. Uncompressed cookies are byte-identical to Flask's; when
 // compression pays, Go's zlib may pick other (equally valid) bytes.
-func (s *sealer) Seal(st *session.State) (string, error) {
+func (s *sealer) Seal(st *state.State) (string, error) {
 	if st.Issued.IsZero() {
 		return "", errors.New("flask: State.Issued is zero; it must be the current time")
 	}
@@ -49,7 +51,7 @@ func (s *sealer) Seal(st *session.State) (string, error) {
 // lifetime), then decodes it. Every error wraps session.ErrInvalidCookie
 // and the itsdangerous error class (ErrBadSignature, ErrSignatureExpired,
 // ErrBadPayload), and never contains the value.
-func (s *sealer) Open(value string, now time.Time) (*session.State, error) {
+func (s *sealer) Open(value string, now time.Time) (*state.State, error) {
 	if len(value) > MaxValueSize {
 		return nil, fmt.Errorf("%w: flask: cookie is %d bytes, over the %d-byte limit", session.ErrInvalidCookie, len(value), MaxValueSize)
 	}

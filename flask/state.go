@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/websession/session/internal/state"
+
 	"github.com/websession/session"
 )
 
@@ -44,7 +46,7 @@ func reserved(k string) bool {
 // encodeSession returns the session dict's JSON text, as Flask writes it.
 // Each value is State.Values' codec encoding, re-read so the text is
 // canonical whatever wrote it.
-func encodeSession(st *session.State) ([]byte, error) {
+func encodeSession(st *state.State) ([]byte, error) {
 	for k := range st.Values {
 		if reserved(k) {
 			return nil, fmt.Errorf("flask: the session key %q is managed by the format; use State.Permanent, State.Flashes or Session.SetUser", k)
@@ -57,10 +59,10 @@ func encodeSession(st *session.State) ([]byte, error) {
 }
 
 // encodeSessionTree is encodeSession for any session, through JSON trees.
-func encodeSessionTree(st *session.State) ([]byte, error) {
+func encodeSessionTree(st *state.State) ([]byte, error) {
 	dict := make(map[string]any, len(st.Values)+2)
 	for k, v := range st.Values {
-		tree, err := parse(v, session.MaxDepth)
+		tree, err := parse(v, state.MaxDepth)
 		if err != nil {
 			return nil, fmt.Errorf("flask: value of key %q is not tagged JSON: %w", k, err)
 		}
@@ -101,7 +103,7 @@ func encodeSessionTree(st *session.State) ([]byte, error) {
 // decodeSession reads the session dict Flask wrote. It checks every value
 // as TaggedJSON.Unmarshal would, so a cookie Flask could not load is refused
 // as a whole, as Flask refuses it. The values may share data's memory.
-func decodeSession(data []byte) (*session.State, error) {
+func decodeSession(data []byte) (*state.State, error) {
 	if st, ok := decodePlainSession(data); ok {
 		return st, nil
 	}
@@ -110,8 +112,8 @@ func decodeSession(data []byte) (*session.State, error) {
 
 // decodeSessionTree is decodeSession for any session dict, through a JSON
 // tree.
-func decodeSessionTree(data []byte) (*session.State, error) {
-	tree, err := parse(data, session.MaxDepth+2) // the dict, maybe in a " di" tag
+func decodeSessionTree(data []byte) (*state.State, error) {
+	tree, err := parse(data, state.MaxDepth+2) // the dict, maybe in a " di" tag
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +142,7 @@ func decodeSessionTree(data []byte) (*session.State, error) {
 			}
 		}
 	}
-	st := &session.State{Values: make(map[string][]byte, len(dict))}
+	st := &state.State{Values: make(map[string][]byte, len(dict))}
 	var signedIn, signedInNsec int64
 	for k, v := range dict {
 		natural, err := untag(v, 0)
@@ -258,7 +260,7 @@ func flashOf(e any) (session.Flash, error) {
 // strings.
 func flashTree(f session.Flash) any {
 	if f.Raw != "" {
-		if tree, err := parse([]byte(f.Raw), session.MaxDepth); err == nil {
+		if tree, err := parse([]byte(f.Raw), state.MaxDepth); err == nil {
 			if v, err := untag(tree, 1); err == nil {
 				if g, err := flashOf(v); err == nil && g.Category == f.Category && g.Message == f.Message {
 					return tree

@@ -10,7 +10,7 @@ import (
 	"reflect"
 	"time"
 
-	"github.com/websession/session"
+	"github.com/websession/session/internal/state"
 )
 
 // The tag keys of Flask's TaggedJSONSerializer (flask/json/tag.py). A dict
@@ -39,7 +39,7 @@ var (
 
 // tag converts v into a JSON tree as TaggedJSONSerializer.tag converts
 // Python values. depth is the number of arrays and objects the tree will be
-// nested in; deeper than session.MaxDepth (a cycle, say) is an error.
+// nested in; deeper than state.MaxDepth (a cycle, say) is an error.
 func tag(v any, depth int) (any, error) {
 	switch x := v.(type) {
 	case nil, bool, string, int64, float64, float32:
@@ -91,7 +91,7 @@ func tag(v any, depth int) (any, error) {
 		}
 		return wrap(tagBytes, base64.StdEncoding.EncodeToString(x), depth)
 	case Tuple:
-		if depth+2 > session.MaxDepth {
+		if depth+2 > state.MaxDepth {
 			return nil, tooDeep()
 		}
 		items, err := tagSlice(x, depth+2)
@@ -103,7 +103,7 @@ func tag(v any, depth int) (any, error) {
 		if x == nil {
 			return nil, nil
 		}
-		if depth+1 > session.MaxDepth {
+		if depth+1 > state.MaxDepth {
 			return nil, tooDeep()
 		}
 		return tagSlice(x, depth+1)
@@ -124,14 +124,14 @@ func tag(v any, depth int) (any, error) {
 
 // wrap returns {key: s}.
 func wrap(key, s string, depth int) (any, error) {
-	if depth+1 > session.MaxDepth {
+	if depth+1 > state.MaxDepth {
 		return nil, tooDeep()
 	}
 	return map[string]any{key: s}, nil
 }
 
 func tooDeep() error {
-	return fmt.Errorf("%w: a value may nest at most %d levels of arrays and objects (tags count)", errTooDeep, session.MaxDepth)
+	return fmt.Errorf("%w: a value may nest at most %d levels of arrays and objects (tags count)", errTooDeep, state.MaxDepth)
 }
 
 func uintTree(u uint64) any {
@@ -156,7 +156,7 @@ func tagSlice(x []any, depth int) ([]any, error) {
 // tagMap tags a dict: PassDict, or TagDict when its only key is a tag key,
 // so Flask does not mistake it for a tagged value.
 func tagMap(n int, entries func(yield func(string, any) bool), depth int) (any, error) {
-	if depth+1 > session.MaxDepth {
+	if depth+1 > state.MaxDepth {
 		return nil, tooDeep()
 	}
 	if n == 1 {
@@ -164,7 +164,7 @@ func tagMap(n int, entries func(yield func(string, any) bool), depth int) (any, 
 			if !isTagKey(k) {
 				break
 			}
-			if depth+2 > session.MaxDepth {
+			if depth+2 > state.MaxDepth {
 				return nil, tooDeep()
 			}
 			t, err := tag(e, depth+2)
@@ -236,7 +236,7 @@ func tagReflect(rv reflect.Value, depth int) (any, error) {
 		}
 		fallthrough
 	case reflect.Array:
-		if depth+1 > session.MaxDepth {
+		if depth+1 > state.MaxDepth {
 			return nil, tooDeep()
 		}
 		out := make([]any, rv.Len())
@@ -287,7 +287,7 @@ func tagViaJSON(v any, depth int) (any, error) {
 }
 
 func tagJSON(b []byte, depth int) (any, error) {
-	tree, err := parse(b, session.MaxDepth-depth)
+	tree, err := parse(b, state.MaxDepth-depth)
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,7 @@ import (
 	"math/big"
 	"strings"
 
-	"github.com/websession/session"
+	"github.com/websession/session/internal/state"
 )
 
 // untag converts a JSON tree into the natural Go values of this package, as
@@ -14,7 +14,7 @@ import (
 // dict whose key is a tag becomes the tagged type. Objects become
 // map[string]any, arrays []any, integers int (or *big.Int when they do not
 // fit), other numbers float64. depth counts the arrays and objects around
-// v; deeper than session.MaxDepth is an error.
+// v; deeper than state.MaxDepth is an error.
 //
 // Tags Flask never writes are refused rather than guessed at: a " t" that
 // is not an array, a " b", " m", " u" or " d" that is not a string in the
@@ -33,7 +33,7 @@ func untag(v any, depth int) (any, error) {
 		}
 		return x, nil
 	case []any:
-		if depth+1 > session.MaxDepth {
+		if depth+1 > state.MaxDepth {
 			return nil, tooDeep()
 		}
 		out := make([]any, len(x))
@@ -46,7 +46,7 @@ func untag(v any, depth int) (any, error) {
 		}
 		return out, nil
 	case map[string]any:
-		if depth+1 > session.MaxDepth {
+		if depth+1 > state.MaxDepth {
 			return nil, tooDeep()
 		}
 		out := make(map[string]any, len(x))

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/websession/session/internal/state"
+
 	"github.com/websession/session"
 )
 
@@ -76,7 +78,7 @@ func RunHang(t *testing.T, st session.Store, freeze, thaw func()) {
 	}
 	cookie := first.Cookies()[0]
 	jar := cookie.Name + "=" + cookie.Value
-	key := session.StoreKey(cookie.Value)
+	key := state.StoreKey(cookie.Value)
 	before, err := st.Load(context.Background(), key)
 	if err != nil {
 		t.Fatalf("record not stored: %v", err)

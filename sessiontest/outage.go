@@ -8,6 +8,8 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/websession/session/internal/state"
+
 	"github.com/websession/session"
 )
 
@@ -57,7 +59,7 @@ func RunOutage(t *testing.T, st session.Store, cut, restore func()) {
 	}
 	cookie := first.Cookies()[0]
 	jar := cookie.Name + "=" + cookie.Value
-	key := session.StoreKey(cookie.Value)
+	key := state.StoreKey(cookie.Value)
 	before, err := st.Load(context.Background(), key)
 	if err != nil {
 		t.Fatalf("record not stored: %v", err)

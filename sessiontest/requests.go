@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/websession/session/internal/state"
+
 	"github.com/websession/session"
 )
 
@@ -33,7 +35,7 @@ const concurrentRequests = 50
 //   - Update: 50 concurrent requests increment one counter with
 //     session.Update; afterwards it is 50.
 //   - NoResurrection: a request that loaded the session before another
-//     request destroyed (or renewed, with NoRenewGrace) it commits a change
+//     request destroyed (or renewed, with a RenewGrace of -1) it commits a change
 //     afterwards; the old cookie still gives an empty session and nothing
 //     is stored under it.
 //   - RenewGrace: requests still carrying the old ID right after a renewal
@@ -97,7 +99,7 @@ func RunConcurrentRequests(t *testing.T, newStore func(t *testing.T) session.Sto
 			if n := c.getWithCookie("/len", oldCookie); n != "0" {
 				t.Fatalf("after %s, a request that loaded the session earlier brought it back: the old cookie gives %s keys", end, n)
 			}
-			if _, err := st.Load(context.Background(), session.StoreKey(oldCookie)); err == nil {
+			if _, err := st.Load(context.Background(), state.StoreKey(oldCookie)); err == nil {
 				t.Fatalf("after %s the store still holds a record under the old ID", end)
 			}
 		})
@@ -185,7 +187,7 @@ func testRenewGrace(t *testing.T, st session.Store) {
 		if n := v.c.getWithCookie("/len", v.oldID); n != "0" {
 			t.Fatalf("after RenewGrace the old ID still gives a session of %s keys", n)
 		}
-		if _, err := st.Load(context.Background(), session.StoreKey(v.oldID)); err == nil {
+		if _, err := st.Load(context.Background(), state.StoreKey(v.oldID)); err == nil {
 			t.Fatal("after RenewGrace the store still returns a record under the old ID")
 		}
 	}
@@ -206,7 +208,7 @@ type clientApp struct {
 // increments "n" with Update, /count prints it, /destroy and /renew, and
 // /slow, which loads the session, calls hook, then sets "late".
 func newClientApp(t *testing.T, st session.Store, hook func(path string)) *clientApp {
-	return newClientAppGrace(t, st, session.NoRenewGrace, hook)
+	return newClientAppGrace(t, st, -1, hook)
 }
 
 // newClientAppGrace is newClientApp with the given Config.RenewGrace. It
@@ -283,7 +285,7 @@ func (c *clientApp) send(path, id string) result {
 	}
 	client := c.client
 	if id != "" {
-		req.AddCookie(&http.Cookie{Name: session.DefaultCookieName, Value: id})
+		req.AddCookie(&http.Cookie{Name: state.DefaultCookieName, Value: id})
 		client = c.noJar
 	}
 	resp, err := client.Do(req)
@@ -374,7 +376,7 @@ func (c *clientApp) cookie() string {
 	c.t.Helper()
 	u, _ := url.Parse(c.srv.URL)
 	for _, ck := range c.client.Jar.Cookies(u) {
-		if ck.Name == session.DefaultCookieName {
+		if ck.Name == state.DefaultCookieName {
 			return ck.Value
 		}
 	}

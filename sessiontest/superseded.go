@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/websession/session/internal/state"
+
 	"github.com/websession/session"
 )
 
@@ -44,7 +46,7 @@ func testRenewedAwayIDCannotTakeOver(t *testing.T, st session.Store) {
 	if got := c.getWithCookie("/user", old); got != "" {
 		t.Fatalf("after RenewGrace the renewed-away ID still gives user %q", got)
 	}
-	if _, err := st.Load(context.Background(), session.StoreKey(old)); !errors.Is(err, session.ErrNotFound) {
+	if _, err := st.Load(context.Background(), state.StoreKey(old)); !errors.Is(err, session.ErrNotFound) {
 		t.Fatalf("after RenewGrace the store still returns a record under the renewed-away ID (%v)", err)
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/websession/session/internal/state"
+
 	"github.com/websession/session"
 )
 
@@ -137,7 +139,7 @@ func newUsersApp(t *testing.T, st session.Store) *usersApp {
 		Store:      st,
 		Cookie:     session.CookieOptions{Secure: session.Off},
 		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
-		RenewGrace: session.NoRenewGrace,
+		RenewGrace: -1,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -207,7 +209,7 @@ func (d *device) get(path string) string {
 // id returns the device's session ID, as its cookie holds it.
 func (d *device) id() string {
 	for _, c := range d.client.Jar.Cookies(d.u.url()) {
-		if c.Name == session.DefaultCookieName {
+		if c.Name == state.DefaultCookieName {
 			return c.Value
 		}
 	}

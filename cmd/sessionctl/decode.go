@@ -13,7 +13,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/websession/session"
+	"github.com/websession/session/internal/state"
+
 	"github.com/websession/session/itsdangerous"
 )
 
@@ -26,7 +27,7 @@ func runDecode(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	format := fs.String("format", "encrypted", "cookie `format`: "+formatNames)
 	name := fs.String("name", "", "cookie `name` the cookie was made for (default: the name in NAME=VALUE, else \"session\")")
-	maxAge := fs.Duration("max-age", session.DefaultLifetime, "refuse cookies issued longer ago than this `duration` (Config.Lifetime, Flask's PERMANENT_SESSION_LIFETIME); 0 accepts any age")
+	maxAge := fs.Duration("max-age", state.DefaultLifetime, "refuse cookies issued longer ago than this `duration` (Config.Lifetime, Flask's PERMANENT_SESSION_LIFETIME); 0 accepts any age")
 	noVerify := fs.Bool("no-verify", false, "decode a signed or flask cookie without a key and without checking it")
 	var sec secretFlags
 	sec.register(fs)
@@ -117,7 +118,7 @@ func splitCookie(arg string) (name, value string) {
 	if n, v, ok := strings.Cut(arg, "="); ok {
 		return n, v
 	}
-	return session.DefaultCookieName, arg
+	return state.DefaultCookieName, arg
 }
 
 // decoded is what decode prints, and what sign reads back.
@@ -143,7 +144,7 @@ type decodedFlash struct {
 
 // describe returns what decode prints of st. Values that are Python's JSON
 // but not strict JSON (NaN, Infinity) go through sp.
-func describe(format string, st *session.State, sp *splicer) decoded {
+func describe(format string, st *state.State, sp *splicer) decoded {
 	d := decoded{Format: format, Verified: true, User: st.User, Permanent: st.Permanent,
 		Session: make(map[string]json.RawMessage, len(st.Values))}
 	if len(st.Flashes) > 0 {

@@ -5,6 +5,8 @@ import (
 	"math/big"
 	"strconv"
 
+	"github.com/websession/session/internal/state"
+
 	"github.com/websession/session"
 	"github.com/websession/session/flask"
 )
@@ -25,7 +27,7 @@ func flaskFormat() session.Format {
 }
 
 // flaskCodec is Flask's tagged JSON, which reads Python's NaN and Infinity.
-func flaskCodec() session.Codec { return flask.TaggedJSON }
+func flaskCodec() state.Codec { return flask.TaggedJSON }
 
 // pairOf reads one flash, which Flask stores as a (category, message)
 // tuple. A flash that is not two strings (a Markup or numeric message)

@@ -5,6 +5,8 @@ import (
 	"io"
 	"time"
 
+	"github.com/websession/session/internal/state"
+
 	"github.com/websession/session"
 )
 
@@ -27,8 +29,8 @@ func formatByName(name string) (session.Format, error) {
 // bindSealer binds the format called format to the keys of sec, for cookies
 // named cookieName no older than lifetime. It prints what went wrong and
 // reports false when it cannot.
-func bindSealer(format string, sec *secretFlags, cookieName string, lifetime time.Duration, stderr io.Writer) (session.Sealer, bool) {
-	sealer, err := func() (session.Sealer, error) {
+func bindSealer(format string, sec *secretFlags, cookieName string, lifetime time.Duration, stderr io.Writer) (state.Sealer, bool) {
+	sealer, err := func() (state.Sealer, error) {
 		f, err := formatByName(format)
 		if err != nil {
 			return nil, err
@@ -37,7 +39,7 @@ func bindSealer(format string, sec *secretFlags, cookieName string, lifetime tim
 		if err != nil {
 			return nil, err
 		}
-		return f.Bind(session.FormatParams{Secret: keys[0], OldSecrets: keys[1:], CookieName: cookieName, Lifetime: lifetime})
+		return f.Bind(state.Params{Secret: keys[0], OldSecrets: keys[1:], CookieName: cookieName, Lifetime: lifetime})
 	}()
 	if err != nil {
 		fmt.Fprintln(stderr, "sessionctl:", err)

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/websession/session/internal/state"
+
 	"github.com/websession/session"
 )
 
@@ -66,7 +68,7 @@ func listSessions(ctx context.Context, st session.Store, user string, all bool) 
 	var infos []session.SessionInfo
 	skipped := 0
 	add := func(key string, rec session.Record) error {
-		info, err := session.DescribeRecord(key, rec)
+		info, err := state.Describe(key, rec.Data, rec.Expires)
 		switch {
 		case err != nil:
 			skipped++

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/websession/session/internal/state"
+
 	"github.com/websession/session"
 )
 
@@ -194,7 +196,7 @@ func requirePythonFlask(t *testing.T) string {
 // a "flag provided but not defined" error. Flags may also follow it.
 func TestArgumentsStartingWithADashAreNotFlags(t *testing.T) {
 	id := "-" + strings.Repeat("A", 42) // a valid session ID the store does not hold
-	if !session.ValidID(id) {
+	if !state.ValidID(id) {
 		t.Fatal("test ID is not a valid session ID")
 	}
 	dir := filepath.Join(t.TempDir(), "sessions")

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/websession/session/internal/state"
+
 	"github.com/websession/session"
 )
 
@@ -47,7 +49,7 @@ func runRevoke(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return err
 		}
-		info, _ := session.DescribeRecord(key, rec) // a record that cannot be decoded is revoked all the same
+		info, _ := state.Describe(key, rec.Data, rec.Expires) // a record that cannot be decoded is revoked all the same
 		if err := c.st.Delete(ctx, key); err != nil {
 			return fmt.Errorf("deleting session %s: %w", key, err)
 		}
@@ -90,8 +92,8 @@ func runRevokeUser(args []string, stdout, stderr io.Writer) int {
 // revokeUser deletes every record of user through the store's UserIndex
 // and reports how many.
 func revokeUser(ctx context.Context, st session.Store, user string) (int, error) {
-	if user == "" || len(user) > session.MaxUserSize {
-		return 0, usageErrorf("USER must be 1 to %d bytes, the name the application passed to SetUser", session.MaxUserSize)
+	if user == "" || len(user) > state.MaxUserSize {
+		return 0, usageErrorf("USER must be 1 to %d bytes, the name the application passed to SetUser", state.MaxUserSize)
 	}
 	ix, ok := st.(session.UserIndex)
 	if !ok {

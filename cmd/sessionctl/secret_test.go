@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/websession/session/internal/state"
+
 	"github.com/websession/session"
 )
 
@@ -98,7 +100,7 @@ func TestBinaryKeyInHexOrBase64IsOneKey(t *testing.T) {
 			if code != exitOK || !strings.Contains(out, `"user_id": 42`) {
 				t.Fatalf("decode: exit %d: %s%s", code, out, errs)
 			}
-			sealer, err := session.Signed.Bind(session.FormatParams{Secret: key, CookieName: session.DefaultCookieName, Lifetime: time.Hour})
+			sealer, err := session.Signed.Bind(state.Params{Secret: key, CookieName: state.DefaultCookieName, Lifetime: time.Hour})
 			if err != nil {
 				t.Fatal(err)
 			}

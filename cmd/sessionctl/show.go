@@ -9,6 +9,8 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/websession/session/internal/state"
+
 	"github.com/websession/session"
 )
 
@@ -40,11 +42,11 @@ func runShow(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return err
 		}
-		info, err := session.DescribeRecord(key, rec)
+		info, err := state.Describe(key, rec.Data, rec.Expires)
 		if err != nil {
 			return fmt.Errorf("session %s (%d bytes, expires %s): %w", key, len(rec.Data), c.flags.tableTime(rec.Expires), err)
 		}
-		st, err := session.ParseRecord(rec.Data)
+		st, err := state.ParseBody(rec.Data)
 		if err != nil {
 			return err
 		}

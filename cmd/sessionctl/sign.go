@@ -7,6 +7,8 @@ import (
 	"io"
 	"time"
 
+	"github.com/websession/session/internal/state"
+
 	"github.com/websession/session"
 )
 
@@ -14,7 +16,7 @@ func runSign(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("sign", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	format := fs.String("format", "encrypted", "cookie `format`: "+formatNames)
-	name := fs.String("name", session.DefaultCookieName, "cookie `name` to make the cookie for (bound into encrypted and signed cookies)")
+	name := fs.String("name", state.DefaultCookieName, "cookie `name` to make the cookie for (bound into encrypted and signed cookies)")
 	timestamp := fs.Int64("timestamp", 0, "issue time as Unix `seconds` (default: now)")
 	permanent := fs.Bool("permanent", false, "mark the session permanent (for flask, \"_permanent\": true in JSON does the same)")
 	var sec secretFlags
@@ -49,7 +51,7 @@ Flags:`)
 		fs.Usage()
 		return exitUsage
 	}
-	sealer, ok := bindSealer(*format, &sec, *name, session.DefaultLifetime, stderr)
+	sealer, ok := bindSealer(*format, &sec, *name, state.DefaultLifetime, stderr)
 	if !ok {
 		return exitUsage
 	}
@@ -83,7 +85,7 @@ Flags:`)
 // format would write itself. With flaskKeys the text is Flask's tagged JSON
 // (Python's NaN and Infinity, a top-level " di" wrapper), and "_permanent",
 // "_flashes", "_user_id" and the format's other keys are Flask's.
-func stateFromJSON(codec session.Codec, text []byte, flaskKeys bool) (*session.State, error) {
+func stateFromJSON(codec state.Codec, text []byte, flaskKeys bool) (*state.State, error) {
 	v, err := codec.Unmarshal(text)
 	if err != nil {
 		return nil, fmt.Errorf("the session must be a JSON object: %v", err)
@@ -103,8 +105,8 @@ func stateFromJSON(codec session.Codec, text []byte, flaskKeys bool) (*session.S
 }
 
 // stateFromDict reads a session dict.
-func stateFromDict(codec session.Codec, dict map[string]any, flaskKeys bool) (*session.State, error) {
-	st := &session.State{Values: make(map[string][]byte, len(dict))}
+func stateFromDict(codec state.Codec, dict map[string]any, flaskKeys bool) (*state.State, error) {
+	st := &state.State{Values: make(map[string][]byte, len(dict))}
 	var signedIn, signedInNsec int
 	for k, v := range dict {
 		if flaskKeys {
@@ -130,7 +132,7 @@ func stateFromDict(codec session.Codec, dict map[string]any, flaskKeys bool) (*s
 
 // flaskKey reads one of the keys the flask format keeps in the session
 // dict into st, and reports whether k was one.
-func flaskKey(st *session.State, k string, v any, signedIn, signedInNsec *int) (bool, error) {
+func flaskKey(st *state.State, k string, v any, signedIn, signedInNsec *int) (bool, error) {
 	switch k {
 	case "_permanent":
 		p, ok := v.(bool)
@@ -186,7 +188,7 @@ func flaskKey(st *session.State, k string, v any, signedIn, signedInNsec *int) (
 
 // stateFromDecoded reads what decode prints: env is the whole object and
 // values its "session".
-func stateFromDecoded(codec session.Codec, env, values map[string]any, flaskKeys bool) (*session.State, error) {
+func stateFromDecoded(codec state.Codec, env, values map[string]any, flaskKeys bool) (*state.State, error) {
 	st, err := stateFromDict(codec, values, flaskKeys)
 	if err != nil {
 		return nil, err

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/websession/session/internal/state"
+
 	"github.com/redis/go-redis/v9"
 
 	"github.com/websession/session"
@@ -183,7 +185,7 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 		}
 		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
 		f := fs.Lookup(name)
-		if f == nil && (session.ValidID(a) || len(name) > maxFlagName) {
+		if f == nil && (state.ValidID(a) || len(name) > maxFlagName) {
 			pos = append(pos, a)
 			continue
 		}
@@ -238,8 +240,8 @@ func resolve(ctx context.Context, st session.Store, arg string) (string, error) 
 	if _, after, ok := strings.Cut(v, "="); ok {
 		v = after
 	}
-	if session.ValidID(v) {
-		return session.StoreKey(v), nil
+	if state.ValidID(v) {
+		return state.StoreKey(v), nil
 	}
 	v = strings.ToLower(v)
 	if session.ValidKey(v) {

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/websession/session/internal/state"
+
 	"github.com/websession/session"
 	"github.com/websession/session/sessiontest"
 	"github.com/websession/session/store/storeurl"
@@ -114,7 +116,7 @@ func seed(t *testing.T, st session.Store) seeded {
 	d.alice1 = s.visit(now, d.alice1Old, func(ss *session.Session) { ss.Renew() })
 	d.everything = []string{d.alice1, d.alice1Old, d.bob, d.alice2, d.anon}
 	for i, id := range d.everything {
-		if !session.ValidID(id) || slices.Index(d.everything, id) != i {
+		if !state.ValidID(id) || slices.Index(d.everything, id) != i {
 			t.Fatalf("seeding gave session IDs %q; want five distinct ones", d.everything)
 		}
 	}
@@ -163,7 +165,7 @@ func TestStoreCommands(t *testing.T) {
 			v := storeurltest.URL(t, kind)
 			st := openStore(t, v)
 			d := seed(t, st)
-			hash := session.StoreKey
+			hash := state.StoreKey
 			ids := d.everything
 			ctx := t.Context()
 
@@ -227,8 +229,8 @@ func TestStoreCommands(t *testing.T) {
 				t.Errorf("ls --all: exit %d, %d rows, renewed %q; want 5 rows, renewed the old ID's hash", code, len(list), renewed)
 			}
 			code, out, _ = ctlNoID(t, ids, "ls", "--store", v, "--all")
-			state := func(r []string) string { return r[len(r)-1] }
-			if _, rows := tableRows(t, out); code != exitOK || len(rows) != 5 || state(rows[0]) != "live" || !slices.ContainsFunc(rows, func(r []string) bool { return state(r) == "renewed" }) {
+			rowState := func(r []string) string { return r[len(r)-1] }
+			if _, rows := tableRows(t, out); code != exitOK || len(rows) != 5 || rowState(rows[0]) != "live" || !slices.ContainsFunc(rows, func(r []string) bool { return rowState(r) == "renewed" }) {
 				t.Errorf("ls --all table: exit %d:\n%s\nwant a STATE column with one renewed row", code, out)
 			}
 			code, out, _ = ctlNoID(t, ids, "ls", "--store", v, "--user", "alice", "--json")
@@ -282,7 +284,7 @@ func TestStoreCommands(t *testing.T) {
 			// revoke-user: exactly alice's records go; bob's stays.
 			var alices int
 			st.(session.Iterator).Iterate(ctx, func(key string, rec session.Record) error {
-				if info, err := session.DescribeRecord(key, rec); err == nil && info.User == "alice" {
+				if info, err := state.Describe(key, rec.Data, rec.Expires); err == nil && info.User == "alice" {
 					alices++
 				}
 				return nil
@@ -353,7 +355,7 @@ func hashesOf(rows []sessionRow) []string {
 func hashesAll(ids []string) []string {
 	var out []string
 	for _, id := range ids {
-		out = append(out, session.StoreKey(id))
+		out = append(out, state.StoreKey(id))
 	}
 	return out
 }
@@ -379,7 +381,7 @@ func TestStoreCommandErrors(t *testing.T) {
 		{"negative limit", []string{"ls", "--store", fileURL, "--limit", "-1"}, exitUsage, "--limit"},
 		{"not an ID or hash", []string{"show", "--store", fileURL, "xyz"}, exitUsage, "neither a session ID"},
 		{"short prefix", []string{"revoke", "--store", fileURL, "abc"}, exitUsage, "at least the first 8"},
-		{"unknown ID", []string{"show", "--store", fileURL, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}, exitNotFound, "no live session with hash " + session.StoreKey("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")},
+		{"unknown ID", []string{"show", "--store", fileURL, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}, exitNotFound, "no live session with hash " + state.StoreKey("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")},
 		{"unknown prefix", []string{"revoke", "--store", fileURL, "0123abcd"}, exitNotFound, "no live session's hash starts with 0123abcd"},
 		{"missing directory", []string{"ls", "--store", "file:" + filepath.Join(t.TempDir(), "nope")}, exitFailure, "does not exist"},
 		{"unreachable", []string{"sweep", "--store", "redis://:s3cret@127.0.0.1:1/0"}, exitFailure, "cannot reach Redis"},
@@ -434,7 +436,7 @@ func TestStoreFromEnvironment(t *testing.T) {
 	v := storeurltest.URL(t, storeurl.SQLite)
 	d := seed(t, openStore(t, v))
 	t.Setenv(storeEnv, v)
-	code, out, errs := ctl(t, "show", session.StoreKey(d.bob)[:10], "--json")
+	code, out, errs := ctl(t, "show", state.StoreKey(d.bob)[:10], "--json")
 	if code != exitOK || !strings.Contains(out, `"user": "bob"`) {
 		t.Fatalf("show with SESSIONCTL_STORE: exit %d: %s%s", code, out, errs)
 	}

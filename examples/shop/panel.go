@@ -38,7 +38,7 @@ type cookieInfo struct {
 	Header   string // the Set-Cookie header, value elided
 	Size     int    // bytes of the Set-Cookie header value
 	Received int    // bytes of the cookie the browser sent ("name=value"), 0 if none
-	Limit    int    // session.DefaultMaxCookieSize
+	Limit    int    // the Manager's MaxCookieSize
 	Percent  int    // Size (or Received) as a share of Limit
 }
 
@@ -52,7 +52,7 @@ func (a *app) panel(r *http.Request, s *session.Session, h http.Header) panel {
 		Permanent: s.Permanent(),
 		Format:    a.format,
 		Store:     a.storeName,
-		Cookie:    cookieInfo{Name: cookieName, Limit: session.DefaultMaxCookieSize},
+		Cookie:    cookieInfo{Name: cookieName, Limit: defaultMaxCookieSize},
 	}
 	if t := s.SignedIn(); !t.IsZero() {
 		p.SignedIn = relative(time.Until(t))
@@ -86,3 +86,7 @@ func (a *app) panel(r *http.Request, s *session.Session, h http.Header) panel {
 	p.Cookie.Percent = n * 100 / p.Cookie.Limit
 	return p
 }
+
+// defaultMaxCookieSize is Config.MaxCookieSize's default, which the shop
+// keeps.
+const defaultMaxCookieSize = 4093

@@ -23,6 +23,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/websession/session/internal/state"
+
 	"github.com/websession/session"
 	"github.com/websession/session/flask"
 	"github.com/websession/session/itsdangerous"
@@ -344,11 +346,11 @@ func testEveryBitFlipAndTruncationIsRejectedAlike(t *testing.T, s suite) {
 // issue time, with primarySecret, as another Manager would.
 func mint(t *testing.T, f session.Format, cookieName, user string, issued time.Time) string {
 	t.Helper()
-	sealer, err := f.Bind(session.FormatParams{Secret: primarySecret, CookieName: cookieName, Lifetime: time.Hour})
+	sealer, err := f.Bind(state.Params{Secret: primarySecret, CookieName: cookieName, Lifetime: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := sealer.Seal(&session.State{Values: map[string][]byte{"user": []byte(`"` + user + `"`)}, Issued: issued, Created: issued})
+	v, err := sealer.Seal(&state.State{Values: map[string][]byte{"user": []byte(`"` + user + `"`)}, Issued: issued, Created: issued})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -590,12 +592,12 @@ func leaks(text string, secret []byte) bool {
 // is ever used twice under the key. (Signed and Flask cookies use no
 // nonce.)
 func testNoNonceRepeatsIn100000Encryptions(t *testing.T, s suite) {
-	sealer, err := session.Encrypted.Bind(session.FormatParams{Secret: primarySecret, CookieName: "session", Lifetime: time.Hour})
+	sealer, err := session.Encrypted.Bind(state.Params{Secret: primarySecret, CookieName: "session", Lifetime: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
 	now := time.Unix(1_700_000_000, 0)
-	st := &session.State{Values: map[string][]byte{"user": []byte(`"alice"`)}, Issued: now, Created: now}
+	st := &state.State{Values: map[string][]byte{"user": []byte(`"alice"`)}, Issued: now, Created: now}
 	const n = 100_000
 	seen := make(map[[12]byte]int, n)
 	var keyID []byte
@@ -666,7 +668,7 @@ func testFailingRandomSourceGivesAnErrorNotAWeakID(t *testing.T, s suite) {
 					}
 					if a.spy != nil {
 						for _, k := range a.spy.take() {
-							if k != session.StoreKey(old) {
+							if k != state.StoreKey(old) {
 								t.Fatalf("%s: the store was reached with a new key while no random ID could be made", req.target)
 							}
 						}
@@ -707,17 +709,17 @@ func (l *openLog) take() []int {
 	return out
 }
 
-func (f countingFormat) Bind(p session.FormatParams) (session.Sealer, error) {
+func (f countingFormat) Bind(p state.Params) (state.Sealer, error) {
 	s, err := f.Format.Bind(p)
 	return countingSealer{Sealer: s, opens: f.opens}, err
 }
 
 type countingSealer struct {
-	session.Sealer
+	state.Sealer
 	opens *openLog
 }
 
-func (s countingSealer) Open(v string, now time.Time) (*session.State, error) {
+func (s countingSealer) Open(v string, now time.Time) (*state.State, error) {
 	s.opens.mu.Lock()
 	s.opens.lengths = append(s.opens.lengths, len(v))
 	s.opens.mu.Unlock()
@@ -749,7 +751,7 @@ func testOversizedCookiesCostBoundedWork(t *testing.T, s suite) {
 			}})
 			big := func(n int) string { return strings.Repeat("A", n) }
 			for _, h := range []string{
-				"session=" + big(session.DefaultMaxCookieSize+1),
+				"session=" + big(state.DefaultMaxCookieSize+1),
 				"session=" + big(64<<10),
 				"session=" + big(1<<20),
 				strings.Repeat("session="+big(5000)+"; ", 200),
@@ -821,11 +823,11 @@ func testZlibBombAndDeepJSONInValidCookieAreRefusedWithinBounds(t *testing.T, s 
 					t.Fatalf("test bug: the bomb's cookie is %d bytes, over flask.MaxValueSize", n)
 				}
 			} else {
-				sealer, err := tg.format.format.Bind(session.FormatParams{Secret: primarySecret, CookieName: "session", Lifetime: time.Hour})
+				sealer, err := tg.format.format.Bind(state.Params{Secret: primarySecret, CookieName: "session", Lifetime: time.Hour})
 				if err != nil {
 					t.Fatal(err)
 				}
-				v, err := sealer.Seal(&session.State{Values: map[string][]byte{"deep": []byte(deepArray(depth))}, Issued: now, Created: now})
+				v, err := sealer.Seal(&state.State{Values: map[string][]byte{"deep": []byte(deepArray(depth))}, Issued: now, Created: now})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -852,7 +854,7 @@ func testZlibBombAndDeepJSONInValidCookieAreRefusedWithinBounds(t *testing.T, s 
 			id := base64.RawURLEncoding.EncodeToString(raw[:])
 			now := a.clock.Now().Unix()
 			body := fmt.Sprintf(`{"c":%d,"i":%d,"v":{"deep":%s}}`, now, now, deepArray(depth))
-			if err := a.faults.Store.Save(context.Background(), session.StoreKey(id), session.Record{Data: []byte(body), Expires: time.Now().Add(time.Hour)}); err != nil {
+			if err := a.faults.Store.Save(context.Background(), state.StoreKey(id), session.Record{Data: []byte(body), Expires: time.Now().Add(time.Hour)}); err != nil {
 				t.Fatal(err)
 			}
 			res := a.serve("/", "session="+id, nil)
@@ -1024,7 +1026,7 @@ func testHostileIDsNeverReachAStore(t *testing.T, s suite) {
 				"' OR '1'='1' --", `'; DROP TABLE sessions; --`, ("x' OR 1=1 OR 'x'='" + valid43)[:43], "1 UNION SELECT data FROM sessions",
 				"*", "?", valid43[:40] + "*[]", "KEYS *", "\r\nFLUSHALL\r\n",
 				strings.Repeat("A", 1<<20), valid43[:42], valid43 + "A", valid43[:42] + "B", strings.Repeat("é", 22),
-				session.StoreKey(id), strings.ToUpper(session.StoreKey(id)), id[:42], id + id,
+				state.StoreKey(id), strings.ToUpper(state.StoreKey(id)), id[:42], id + id,
 			}
 			a.spy.take()
 			for _, h := range hostile {
@@ -1037,8 +1039,8 @@ func testHostileIDsNeverReachAStore(t *testing.T, s suite) {
 				}
 			}
 			a.serve("/", "session="+id, nil)
-			if keys := a.spy.take(); len(keys) == 0 || keys[0] != session.StoreKey(id) {
-				t.Errorf("a real ID reached the store as %q, want its store key %q first", keys, session.StoreKey(id))
+			if keys := a.spy.take(); len(keys) == 0 || keys[0] != state.StoreKey(id) {
+				t.Errorf("a real ID reached the store as %q, want its store key %q first", keys, state.StoreKey(id))
 			}
 		})
 	}

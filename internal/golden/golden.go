@@ -23,6 +23,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/websession/session/internal/state"
+
 	"github.com/websession/session"
 )
 
@@ -243,7 +245,7 @@ func CheckRecords(t *testing.T, st session.Store, recs Records) {
 			}))
 			req := httptest.NewRequest("GET", "https://example.com/", nil)
 			req.Header.Set("User-Agent", c.UserAgent)
-			req.AddCookie(&http.Cookie{Name: session.DefaultCookieName, Value: c.ID})
+			req.AddCookie(&http.Cookie{Name: state.DefaultCookieName, Value: c.ID})
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, req)
 			if rec.Code != http.StatusOK {

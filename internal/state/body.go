@@ -1,4 +1,4 @@
-package session
+package state
 
 import (
 	"encoding/json"
@@ -28,8 +28,8 @@ import (
 // do not know: an older version reads what a newer one writes (without
 // what it added), and the reverse.
 
-// appendBody appends the JSON body of st to b.
-func appendBody(b []byte, st *State) []byte {
+// AppendBody appends the JSON body of st to b.
+func AppendBody(b []byte, st *State) []byte {
 	b = append(b, `{"c":`...)
 	b = strconv.AppendInt(b, unixOrZero(st.Created), 10)
 	b = append(b, `,"i":`...)
@@ -55,17 +55,17 @@ func appendBody(b []byte, st *State) []byte {
 		b = append(b, `,"a":`...)
 		b = appendJSONString(b, st.Agent)
 	}
-	if st.movedTo != "" {
+	if st.MovedTo != "" {
 		b = append(b, `,"m":`...)
-		b = appendJSONString(b, st.movedTo)
-		if st.forward {
+		b = appendJSONString(b, st.MovedTo)
+		if st.Forward {
 			b = append(b, `,"s":true`...)
 		}
 	}
-	if len(st.tokens) > 0 {
+	if len(st.Tokens) > 0 {
 		b = append(b, `,"t":{`...)
 		first := true
-		for tok, at := range st.tokens {
+		for tok, at := range st.Tokens {
 			if !first {
 				b = append(b, ',')
 			}

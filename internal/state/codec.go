@@ -1,4 +1,4 @@
-package session
+package state
 
 import (
 	"bytes"
@@ -16,11 +16,11 @@ const MaxDepth = 64
 // JSON is the Codec of the Encrypted and Signed formats and of server-side
 // records: encoding/json, with integers read back as int (not float64) and
 // nesting depth bounded by MaxDepth.
-var JSON Codec = jsonCodec{}
+var JSON Codec = JSONCodec{}
 
-type jsonCodec struct{}
+type JSONCodec struct{}
 
-func (jsonCodec) Marshal(v any) ([]byte, error) {
+func (JSONCodec) Marshal(v any) ([]byte, error) {
 	// Fast paths for the scalar values sessions hold most often.
 	switch x := v.(type) {
 	case string:
@@ -58,7 +58,7 @@ func plainString(s string) bool {
 	return true
 }
 
-func (jsonCodec) Unmarshal(data []byte) (any, error) {
+func (JSONCodec) Unmarshal(data []byte) (any, error) {
 	if err := checkDepth(data, MaxDepth); err != nil {
 		return nil, err
 	}
@@ -108,7 +108,7 @@ func fromNumbers(v any) any {
 	return v
 }
 
-func (jsonCodec) UnmarshalTo(data []byte, dst any) error {
+func (JSONCodec) UnmarshalTo(data []byte, dst any) error {
 	if err := checkDepth(data, MaxDepth); err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package session
+package state
 
 import (
 	"encoding/json"
@@ -7,15 +7,15 @@ import (
 	"time"
 )
 
-// errBody is returned for a body that is not what appendBody writes.
-var errBody = errors.New("session: malformed session body")
+// ErrBody is returned for a body that is not what AppendBody writes.
+var ErrBody = errors.New("session: malformed session body")
 
-// parseBody decodes a body written by appendBody. The caller has already
+// ParseBody decodes a body written by AppendBody. The caller has already
 // authenticated it, so this is a strict reader of one known shape, not a
 // general JSON decoder: it splits the values into their raw encodings
 // without decoding them (each is decoded when the handler reads it), and
 // refuses nesting deeper than MaxDepth. The raw values share data's memory.
-func parseBody(data []byte) (*State, error) {
+func ParseBody(data []byte) (*State, error) {
 	if err := checkDepth(data, MaxDepth+2); err != nil {
 		return nil, err
 	}
@@ -23,7 +23,7 @@ func parseBody(data []byte) (*State, error) {
 	st := &State{}
 	var signedIn, signedInNsec int64
 	if !p.expect('{') {
-		return nil, errBody
+		return nil, ErrBody
 	}
 	for first := true; ; first = false {
 		p.space()
@@ -32,17 +32,17 @@ func parseBody(data []byte) (*State, error) {
 			break
 		}
 		if !first && !p.expect(',') {
-			return nil, errBody
+			return nil, ErrBody
 		}
 		name, ok := p.key()
 		if !ok {
-			return nil, errBody
+			return nil, ErrBody
 		}
 		switch name {
 		case "c", "i", "l", "n":
 			n, ok := p.int()
 			if !ok {
-				return nil, errBody
+				return nil, ErrBody
 			}
 			switch name {
 			case "c":
@@ -53,24 +53,24 @@ func parseBody(data []byte) (*State, error) {
 				signedIn = n
 			default:
 				if n < 0 || n >= 1e9 {
-					return nil, errBody
+					return nil, ErrBody
 				}
 				signedInNsec = n
 			}
 		case "p", "s":
 			raw, ok := p.value()
 			if !ok || (string(raw) != "true" && string(raw) != "false") {
-				return nil, errBody
+				return nil, ErrBody
 			}
 			if name == "p" {
 				st.Permanent = string(raw) == "true"
 			} else {
-				st.forward = string(raw) == "true"
+				st.Forward = string(raw) == "true"
 			}
 		case "u", "a", "m", "r":
 			s, ok := p.string()
 			if !ok {
-				return nil, errBody
+				return nil, ErrBody
 			}
 			switch name {
 			case "u":
@@ -80,29 +80,29 @@ func parseBody(data []byte) (*State, error) {
 			case "r":
 				st.ID = s
 			default:
-				st.movedTo = s
+				st.MovedTo = s
 			}
 		case "t":
 			tokens, ok := p.values()
 			if !ok {
-				return nil, errBody
+				return nil, ErrBody
 			}
-			st.tokens = make(map[string]int64, len(tokens))
+			st.Tokens = make(map[string]int64, len(tokens))
 			for tok, raw := range tokens {
 				at, err := strconv.ParseInt(string(raw), 10, 64)
 				if err != nil {
-					return nil, errBody
+					return nil, ErrBody
 				}
-				st.tokens[tok] = at
+				st.Tokens[tok] = at
 			}
 		case "f":
 			raw, ok := p.value()
 			if !ok {
-				return nil, errBody
+				return nil, ErrBody
 			}
 			var pairs [][2]string
 			if err := json.Unmarshal(raw, &pairs); err != nil {
-				return nil, errBody
+				return nil, ErrBody
 			}
 			st.Flashes = make([]Flash, len(pairs))
 			for i, f := range pairs {
@@ -111,18 +111,18 @@ func parseBody(data []byte) (*State, error) {
 		case "v":
 			values, ok := p.values()
 			if !ok {
-				return nil, errBody
+				return nil, ErrBody
 			}
 			st.Values = values
 		default:
 			if _, ok := p.value(); !ok { // a field from a newer version
-				return nil, errBody
+				return nil, ErrBody
 			}
 		}
 	}
 	p.space()
 	if p.pos != len(p.data) {
-		return nil, errBody
+		return nil, ErrBody
 	}
 	if signedIn != 0 {
 		st.SignedIn = time.Unix(signedIn, signedInNsec)
