@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"os/exec"
@@ -24,7 +23,8 @@ const Baseline = "ef6445ce6782cc6fb97fb59268bd9dad9556a768"
 
 // server is the program both versions run: ?set=K=V stores V under K,
 // ?user=U signs U in, and every response is the session as JSON (its keys
-// and "@user"). It uses only API both versions have.
+// and "@user"). It uses only API both versions have; its cookie is Secure,
+// and the test's client carries it over plain HTTP all the same.
 const server = `package main
 
 import (
@@ -43,7 +43,7 @@ import (
 func main() {
 	dir := flag.String("store", "", "a filestore directory; empty for cookie sessions")
 	flag.Parse()
-	cfg := session.Config{Secret: []byte("upgrade-test-secret-0123456789ab"), Cookie: session.CookieOptions{Secure: session.Off}}
+	cfg := session.Config{Secret: []byte("upgrade-test-secret-0123456789ab")}
 	if *dir != "" {
 		st, err := filestore.New(*dir)
 		if err != nil {
@@ -107,8 +107,7 @@ func TestRollingDeploy(t *testing.T) {
 				args = []string{"-store", filepath.Join(t.TempDir(), "sessions")}
 			}
 			servers := []string{start(t, bins["baseline"], args), start(t, bins["checkout"], args)}
-			jar, _ := cookiejar.New(nil)
-			client := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+			v := &visitor{client: &http.Client{Timeout: 10 * time.Second}, cookies: map[string]string{}}
 			want := map[string]any{"@user": ""}
 			for i := range 8 {
 				name := []string{"baseline", "checkout"}[i%2]
@@ -118,7 +117,7 @@ func TestRollingDeploy(t *testing.T) {
 					q.Set("user", "alice")
 					want["@user"] = "alice"
 				}
-				got := get(t, client, servers[i%2]+"/?"+q.Encode())
+				got := v.get(t, servers[i%2]+"/?"+q.Encode())
 				if fmt.Sprint(got) != fmt.Sprint(want) {
 					t.Fatalf("request %d, to the %s: the session holds %v, want %v", i, name, got, want)
 				}
@@ -127,13 +126,34 @@ func TestRollingDeploy(t *testing.T) {
 	}
 }
 
-func get(t *testing.T, c *http.Client, u string) map[string]any {
+// visitor is a browser's cookie jar for one site, which sends its cookies
+// to both servers, Secure ones too: the servers listen on plain HTTP.
+type visitor struct {
+	client  *http.Client
+	cookies map[string]string
+}
+
+func (v *visitor) get(t *testing.T, u string) map[string]any {
 	t.Helper()
-	resp, err := c.Get(u)
+	req, err := http.NewRequest("GET", u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, value := range v.cookies {
+		req.AddCookie(&http.Cookie{Name: name, Value: value})
+	}
+	resp, err := v.client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
+	for _, c := range resp.Cookies() {
+		if c.MaxAge < 0 {
+			delete(v.cookies, c.Name)
+		} else {
+			v.cookies[c.Name] = c.Value
+		}
+	}
 	var out map[string]any
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET %s: %s", u, resp.Status)
