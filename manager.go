@@ -64,16 +64,16 @@ func (m *Manager) Handler(next http.Handler) http.Handler {
 	})
 }
 
-// Get returns the session this Manager keeps for r. Use it when an app has
+// From returns the session this Manager keeps for r. Use it when an app has
 // more than one Manager; From is enough otherwise. It panics when r did not
 // pass through m.Handler, which is a wiring mistake to fix in code.
-func (m *Manager) Get(r *http.Request) *Session {
+func (m *Manager) From(r *http.Request) *Session {
 	for s, _ := r.Context().Value(sessionKey{}).(*Session); s != nil; s = s.parent {
 		if s.m == m {
 			return s
 		}
 	}
-	panic("session: Manager.Get called for a request that did not pass through this Manager's Handler; wrap the handler: http.ListenAndServe(addr, m.Handler(mux))")
+	panic("session: Manager.From called for a request that did not pass through this Manager's Handler; wrap the handler: http.ListenAndServe(addr, m.Handler(mux))")
 }
 
 // From returns the session of r, as loaded by the innermost Manager.Handler

@@ -631,9 +631,9 @@ func TestFromWithoutMiddlewarePanicsWithFix(t *testing.T) {
 	other := newRig(t, func(c *session.Config) { c.Cookie.Name = "other" })
 	req := httptest.NewRequest("GET", "/", nil)
 	for name, call := range map[string]func(){
-		"From":                      func() { session.From(req) },
-		"Manager.Get":               func() { r.m.Get(req) },
-		"Manager.Get of a stranger": func() { r.serve(func(w http.ResponseWriter, req *http.Request) { other.m.Get(req) }) },
+		"From":                       func() { session.From(req) },
+		"Manager.From":               func() { r.m.From(req) },
+		"Manager.From of a stranger": func() { r.serve(func(w http.ResponseWriter, req *http.Request) { other.m.From(req) }) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			defer func() {
@@ -660,14 +660,14 @@ func TestTwoManagersNested(t *testing.T) {
 	st := &stepper{}
 	v := newVisitor(t, outer.Handler(inner.Handler(st)))
 	st.next = func(w http.ResponseWriter, r *http.Request) {
-		if session.From(r) != inner.Get(r) {
+		if session.From(r) != inner.From(r) {
 			t.Error("From must return the innermost Manager's session")
 		}
-		if outer.Get(r) == inner.Get(r) {
+		if outer.From(r) == inner.From(r) {
 			t.Fatal("two managers share one session")
 		}
-		outer.Get(r).Set("theme", "dark")
-		inner.Get(r).Set("user", "alice")
+		outer.From(r).Set("theme", "dark")
+		inner.From(r).Set("user", "alice")
 	}
 	resp := v.get()
 	if oneCookie(t, resp, "prefs") == nil || oneCookie(t, resp, "auth") == nil {
@@ -675,10 +675,10 @@ func TestTwoManagersNested(t *testing.T) {
 	}
 	var theme, user, crossTheme, crossUser any
 	st.next = func(w http.ResponseWriter, r *http.Request) {
-		theme, _ = outer.Get(r).Get("theme")
-		user, _ = inner.Get(r).Get("user")
-		crossTheme, _ = inner.Get(r).Get("theme")
-		crossUser, _ = outer.Get(r).Get("user")
+		theme, _ = outer.From(r).Get("theme")
+		user, _ = inner.From(r).Get("user")
+		crossTheme, _ = inner.From(r).Get("theme")
+		crossUser, _ = outer.From(r).Get("user")
 	}
 	v.get()
 	if theme != "dark" || user != "alice" || crossTheme != nil || crossUser != nil {

@@ -12,7 +12,7 @@ import (
 
 // Session is one visitor's session during one request: a dictionary of
 // JSON-shaped values plus flash messages and a permanent flag, as Flask's
-// session. Get one with From or Manager.Get. It is loaded on first use and
+// session. Get one with From or Manager.From. It is loaded on first use and
 // committed by the Manager before the response starts; changes after that
 // are refused with ErrCommitted.
 //

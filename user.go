@@ -84,9 +84,9 @@ func (s *Session) User() string {
 	return s.user
 }
 
-// SignedIn returns when SetUser bound the session to its user, or the zero
+// SignedInAt returns when SetUser bound the session to its user, or the zero
 // time for an anonymous session.
-func (s *Session) SignedIn() time.Time {
+func (s *Session) SignedInAt() time.Time {
 	s.lock()
 	defer s.mu.Unlock()
 	return s.signedIn

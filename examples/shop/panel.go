@@ -54,7 +54,7 @@ func (a *app) panel(r *http.Request, s *session.Session, h http.Header) panel {
 		Store:     a.storeName,
 		Cookie:    cookieInfo{Name: cookieName, Limit: defaultMaxCookieSize},
 	}
-	if t := s.SignedIn(); !t.IsZero() {
+	if t := s.SignedInAt(); !t.IsZero() {
 		p.SignedIn = relative(time.Until(t))
 	}
 	for _, k := range s.Keys() {

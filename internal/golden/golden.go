@@ -149,7 +149,7 @@ func Check(t testing.TB, s *session.Session, w Want) {
 		t.Errorf("user %q, want %q", got, w.User)
 	}
 	var signedIn int64
-	if at := s.SignedIn(); !at.IsZero() {
+	if at := s.SignedInAt(); !at.IsZero() {
 		signedIn = at.Unix()
 	}
 	if signedIn != w.SignedIn {
