@@ -12,13 +12,15 @@ import (
 	"github.com/websession/session/internal/state"
 )
 
-// Config configures a Manager. Only Secret is required; every other field's
-// zero value selects the default its comment states, and the defaults are
-// the secure choice.
+// Config configures a Manager. Only Secret is required, and only for
+// cookie sessions; every other field's zero value selects the default its
+// comment states, and the defaults are the secure choice.
 type Config struct {
-	// Secret encrypts or signs cookies. Required: at least 32 random bytes
-	// (`sessionctl keygen` prints one). Changing it logs everyone out unless
-	// the previous value moves to OldSecrets.
+	// Secret encrypts or signs cookies. Required for cookie sessions: at
+	// least 32 random bytes (`sessionctl keygen` prints one). Changing it
+	// logs everyone out unless the previous value moves to OldSecrets. With
+	// a Store the cookie holds only a random ID and no secret is needed;
+	// one that is set is still checked.
 	Secret []byte
 
 	// OldSecrets are previous secrets, newest first. Cookies made with them
@@ -28,7 +30,8 @@ type Config struct {
 
 	// Format is the cookie format of cookie sessions. Default: Encrypted.
 	// Signed keeps the session readable by the visitor; flask.Format()
-	// reads and writes Flask's own session cookie.
+	// reads and writes Flask's own session cookie. New refuses a Format
+	// together with a Store, whose cookie holds only an ID.
 	Format Format
 
 	// Store keeps sessions on the server; the cookie then holds only a
@@ -188,8 +191,13 @@ type settings struct {
 }
 
 func (c Config) settings() (*settings, error) {
-	if err := checkSecret("Config.Secret", c.Secret); err != nil {
-		return nil, err
+	if c.Store != nil && c.Format != nil {
+		return nil, errors.New("session: Config.Format sets how a cookie session is sealed, but with Config.Store the cookie holds only a session ID; remove Config.Format to keep sessions on the server, or Config.Store to keep them in the cookie")
+	}
+	if c.Store == nil || len(c.Secret) > 0 {
+		if err := checkSecret("Config.Secret", c.Secret); err != nil {
+			return nil, err
+		}
 	}
 	for i, old := range c.OldSecrets {
 		name := fmt.Sprintf("Config.OldSecrets[%d]", i)

@@ -2,13 +2,46 @@ package session_test
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/websession/session"
+	"github.com/websession/session/store/memstore"
 )
+
+// TestStoreNeedsNoSecret: with a Store the cookie holds only a random ID,
+// so a Manager needs no secret, and its sessions work.
+func TestStoreNeedsNoSecret(t *testing.T) {
+	m, err := session.New(session.Config{Store: memstore.New(), Cookie: session.CookieOptions{Secure: session.Off}})
+	if err != nil {
+		t.Fatalf("New with a Store and no Secret: %v", err)
+	}
+	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := session.From(r)
+		n, _ := session.Get[int](s, "n")
+		s.Set("n", n+1)
+		fmt.Fprint(w, n+1)
+	}))
+	var cookie string
+	for want := 1; want <= 2; want++ {
+		req := httptest.NewRequest("GET", "/", nil)
+		if cookie != "" {
+			req.Header.Set("Cookie", cookie)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if got := rec.Body.String(); got != fmt.Sprint(want) {
+			t.Fatalf("request %d: counter %s, want %d", want, got, want)
+		}
+		if c := rec.Result().Cookies(); len(c) == 1 {
+			cookie = c[0].Name + "=" + c[0].Value
+		}
+	}
+}
 
 func TestNewRefusesBadConfig(t *testing.T) {
 	weak := bytes.Repeat([]byte("ab"), 32) // long, but only two distinct bytes
@@ -19,6 +52,8 @@ func TestNewRefusesBadConfig(t *testing.T) {
 	}{
 		{"missing secret", func(c *session.Config) { c.Secret = nil }, []string{"Config.Secret", "32"}},
 		{"short secret", func(c *session.Config) { c.Secret = []byte("only-sixteen-byt") }, []string{"Config.Secret", "16 bytes", "32"}},
+		{"short secret with a store", func(c *session.Config) { c.Secret = []byte("only-sixteen-byt"); c.Store = memstore.New() }, []string{"Config.Secret", "16 bytes"}},
+		{"format with a store", func(c *session.Config) { c.Format = session.Signed; c.Store = memstore.New() }, []string{"Config.Format", "Config.Store"}},
 		{"weak secret", func(c *session.Config) { c.Secret = weak }, []string{"Config.Secret", "random"}},
 		{"short old secret", func(c *session.Config) { c.OldSecrets = [][]byte{[]byte("short")} }, []string{"Config.OldSecrets[0]", "32"}},
 		{"old secret equal to Secret", func(c *session.Config) { c.OldSecrets = [][]byte{rotatedSecret, primarySecret} }, []string{"Config.OldSecrets[1]", "Config.Secret"}},

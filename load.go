@@ -132,9 +132,9 @@ func (m *Manager) expired(issued, created, now time.Time) string {
 // securityEvent logs a rejected cookie or ID. reason never contains the
 // cookie's value.
 func (s *Session) securityEvent(reason string) {
-	format := s.m.sealer.Name()
-	if s.m.cfg.Store != nil {
-		format = "server-side ID"
+	format := "server-side ID"
+	if s.m.sealer != nil {
+		format = s.m.sealer.Name()
 	}
 	s.m.cfg.Logger.WarnContext(s.req.Context(), "session: cookie rejected",
 		"reason", reason, "format", format, "cookie", s.m.cfg.Cookie.Name)

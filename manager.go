@@ -29,7 +29,11 @@ func New(cfg Config) (*Manager, error) {
 	if err != nil {
 		return nil, err
 	}
-	sealer, err := s.Format.Bind(state.Params{
+	m := &Manager{cfg: s, codec: state.JSON, cacheControl: []string{s.CacheControl}}
+	if s.Store != nil {
+		return m, nil // the cookie holds only an ID: no format
+	}
+	m.sealer, err = s.Format.Bind(state.Params{
 		Secret:     s.Secret,
 		OldSecrets: s.OldSecrets,
 		CookieName: s.Cookie.Name,
@@ -38,10 +42,7 @@ func New(cfg Config) (*Manager, error) {
 	if err != nil {
 		return nil, fmt.Errorf("session: setting up the cookie format: %w", err)
 	}
-	m := &Manager{cfg: s, sealer: sealer, codec: sealer, cacheControl: []string{s.CacheControl}}
-	if s.Store != nil {
-		m.codec = state.JSON
-	}
+	m.codec = m.sealer
 	return m, nil
 }
 

@@ -61,12 +61,9 @@ func Format() session.Format { return format{} }
 // creation time under keyCreated.
 type format struct{ created bool }
 
-// ForConfig is called by session.New with the Manager's Config. It refuses
-// what Flask's cookie cannot do and returns the format for the rest.
+// ForConfig is called by session.New with the Manager's Config. It returns
+// the format set up for it (a creation time when AbsoluteTimeout is set).
 func (f format) ForConfig(c session.Config) (session.Format, error) {
-	if c.Store != nil {
-		return nil, errors.New("flask: flask.Format() is a cookie format, but Config.Store keeps sessions on the server and the cookie then holds only an ID that Flask cannot read; remove Config.Store to share sessions with Flask, or Config.Format to keep them on the server")
-	}
 	f.created = c.AbsoluteTimeout > 0
 	return f, nil
 }

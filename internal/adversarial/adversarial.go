@@ -550,6 +550,9 @@ func testWeakOrReusedKeysAreRefusedAtNew(t *testing.T, s suite) {
 				t.Fatalf("a good secret and old secret refused: %v", err)
 			}
 			for _, tc := range cases {
+				if tg.format == nil && len(tc.secret) == 0 {
+					continue // a store needs no secret; one that is set is checked
+				}
 				cfg.Secret, cfg.OldSecrets = tc.secret, tc.old
 				m, err := session.New(cfg)
 				if err == nil || m != nil {
