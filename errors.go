@@ -29,6 +29,8 @@ type CookieTooLargeError struct {
 	Size, Limit int
 }
 
+// Error says how large the cookie would have been, the limit, and what to
+// do: store less, or keep the session on the server.
 func (e *CookieTooLargeError) Error() string {
 	return fmt.Sprintf("session: cookie would be %d bytes, over the %d-byte limit; store less or use a server-side store", e.Size, e.Limit)
 }

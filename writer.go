@@ -7,7 +7,9 @@ import (
 )
 
 // responseWriter commits the session before the first byte of the response:
-// on the first WriteHeader (other than 1xx), Write, Flush or Hijack. Unwrap
+// on the first WriteHeader (other than an informational 1xx; 101 Switching
+// Protocols does commit, as the connection then leaves HTTP), Write, Flush
+// or Hijack. Unwrap
 // lets http.ResponseController reach the writer beneath for deadlines and
 // the like.
 type responseWriter struct {
@@ -31,7 +33,8 @@ func (w *responseWriter) begin() bool {
 }
 
 // WriteHeader commits the session, then writes the status. Informational
-// (1xx) statuses pass through without committing.
+// statuses (1xx) other than 101 Switching Protocols pass through without
+// committing.
 func (w *responseWriter) WriteHeader(code int) {
 	if code >= 100 && code < 200 && code != http.StatusSwitchingProtocols {
 		w.ResponseWriter.WriteHeader(code)
