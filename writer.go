@@ -9,9 +9,8 @@ import (
 // responseWriter commits the session before the first byte of the response:
 // on the first WriteHeader (other than an informational 1xx; 101 Switching
 // Protocols does commit, as the connection then leaves HTTP), Write, Flush
-// or Hijack. Unwrap
-// lets http.ResponseController reach the writer beneath for deadlines and
-// the like.
+// or Hijack. Unwrap lets http.ResponseController reach the writer beneath
+// for deadlines and the like.
 type responseWriter struct {
 	http.ResponseWriter
 	s       *Session
