@@ -134,6 +134,7 @@ func (s *Session) securityEvent(reason string) {
 	if s.m.cfg.Store != nil {
 		format = "server-side ID"
 	}
+	s.m.rejected(s.req.Context(), reason)
 	s.m.cfg.Logger.WarnContext(s.req.Context(), "session: cookie rejected",
 		"reason", reason, "format", format, "cookie", s.m.cfg.Cookie.Name)
 }

@@ -163,7 +163,6 @@ func TestCommitOutlivesTheVisitor(t *testing.T) {
 	}
 }
 
-
 // TestHungRevocationsCostsABoundedTime checks the same bound for the
 // revocation check of a signed-in cookie session, and for recording a
 // log-out.
