@@ -116,7 +116,7 @@ func rejectReason(detail string) string {
 		{"expired", "expired"},
 		{"malformed", "malformed"},
 		{"longer than", "too_long"},
-		{"too many", "too_many"},
+		{"session cookies in one request", "too_many"},
 		{"more than one", "duplicate"},
 	} {
 		if strings.Contains(detail, r.text) {
