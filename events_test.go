@@ -1,10 +1,10 @@
 package session_test
 
 import (
-	"database/sql"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,8 +12,8 @@ import (
 	"testing"
 
 	"github.com/websession/session"
+	"github.com/websession/session/store/filestore"
 	"github.com/websession/session/store/memstore"
-	"github.com/websession/session/store/sqlstore"
 )
 
 // eventLog collects the events a Manager reports.
@@ -154,18 +154,12 @@ func TestEventsOfStoreCalls(t *testing.T) {
 	}
 }
 
-// TestEventOfAStoreError uses a real SQLite store whose database has been
-// closed: every call fails.
+// TestEventOfAStoreError uses a real filestore whose directory is replaced
+// by a plain file: every call fails.
 func TestEventOfAStoreError(t *testing.T) {
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "sessions.db"))
+	dir := filepath.Join(t.TempDir(), "sessions")
+	st, err := filestore.New(dir, filestore.WithLogger(discardLogger()))
 	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := sqlstore.New(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.CreateTable(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	var ev eventLog
@@ -173,10 +167,15 @@ func TestEventOfAStoreError(t *testing.T) {
 	do := r.browse()
 	do(func(w http.ResponseWriter, req *http.Request) { session.From(req).Set("x", 1) })
 	ev.take()
-	db.Close()
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dir, []byte("not a directory"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	resp := do(func(w http.ResponseWriter, req *http.Request) { session.From(req).Get("x") })
 	if resp.StatusCode != http.StatusInternalServerError {
-		t.Errorf("status %d with the database closed, want 500", resp.StatusCode)
+		t.Errorf("status %d with the store's directory gone, want 500", resp.StatusCode)
 	}
 	var failed []session.Event
 	for _, e := range ev.take() {
