@@ -114,4 +114,3 @@ func TestStoreSnippets(t *testing.T) {
 		}
 	})
 }
-
