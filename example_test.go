@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"log/slog"
 	"net/http"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/websession/session"
@@ -268,4 +270,39 @@ func Example_flask() {
 	fmt.Print(body(resp))
 	// Output:
 	// 0 []
+}
+
+// ExampleEvent counts a Manager's events by kind, as a metrics exporter
+// does (examples/prometheus exports them to Prometheus).
+func ExampleEvent() {
+	counts := map[string]int{}
+	var mu sync.Mutex
+	m, err := session.New(session.Config{
+		Secret: exampleSecret,
+		Logger: slog.New(slog.DiscardHandler),
+		OnEvent: func(e session.Event) {
+			mu.Lock()
+			defer mu.Unlock()
+			counts[e.Kind.String()]++
+		},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	app := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := session.From(r)
+		if r.URL.Path == "/logout" {
+			s.Destroy()
+			return
+		}
+		s.SetUser("42")
+	}))
+	login := sessiontest.Request(app, "/login", nil)
+	sessiontest.Request(app, "/logout", login.Cookies())
+	sessiontest.Request(app, "/", []*http.Cookie{{Name: "session", Value: "forged"}})
+	mu.Lock()
+	defer mu.Unlock()
+	fmt.Println(counts["created"], counts["destroyed"], counts["cookie_rejected"])
+	// Output:
+	// 2 1 1
 }
