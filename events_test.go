@@ -235,3 +235,43 @@ func TestEventKindNames(t *testing.T) {
 		t.Errorf("kind 0 is named %q, want unknown", got)
 	}
 }
+
+// frameworkWriter is a framework's own response writer, as gin's: the
+// framework writes through it, not through the writer the session
+// middleware handed on, and it reports whether it has written.
+type frameworkWriter struct {
+	http.ResponseWriter
+	written bool
+}
+
+func (w *frameworkWriter) Write(p []byte) (int, error) {
+	w.written = true
+	return w.ResponseWriter.Write(p)
+}
+func (w *frameworkWriter) Written() bool { return w.written }
+
+// TestCommitAfterAFrameworkWroteIsReported: a session changed in a handler
+// that answered through the framework's writer, which the middleware does
+// not see, is committed too late for its cookie; that is logged as an
+// error and reported as ChangeLost. A handler that answers through the
+// middleware's writer is not reported.
+func TestCommitAfterAFrameworkWroteIsReported(t *testing.T) {
+	for _, bypass := range []bool{true, false} {
+		var ev eventLog
+		r := newRig(t, func(c *session.Config) { c.OnEvent = ev.add })
+		fw := &frameworkWriter{ResponseWriter: httptest.NewRecorder()}
+		r.m.Handler(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			session.From(req).Set("x", 1)
+			if bypass {
+				fw.Write([]byte("answered"))
+			} else {
+				w.Write([]byte("answered"))
+			}
+		})).ServeHTTP(fw, httptest.NewRequest("GET", "https://example.test/", nil))
+		reported := strings.Contains(r.log.String(), "level=ERROR") && strings.Contains(r.log.String(), "ginsession")
+		lost := slices.Contains(kinds(ev.take()), "change_lost")
+		if reported != bypass || lost != bypass {
+			t.Errorf("answered around the middleware: %v; logged an error: %v, change_lost event: %v", bypass, reported, lost)
+		}
+	}
+}
