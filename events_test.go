@@ -189,8 +189,15 @@ func TestEventOfAStoreError(t *testing.T) {
 }
 
 // TestEventOfAConflictRetried runs a second request of the same visitor
-// while the first one runs, so the first one's save conflicts.
+// while the first one runs, so the first one's save (or renewal)
+// conflicts.
 func TestEventOfAConflictRetried(t *testing.T) {
+	for _, renew := range []bool{false, true} {
+		t.Run(map[bool]string{false: "save", true: "renewal"}[renew], func(t *testing.T) { testConflictRetried(t, renew) })
+	}
+}
+
+func testConflictRetried(t *testing.T, renew bool) {
 	var ev eventLog
 	r := newRig(t, func(c *session.Config) { c.OnEvent = ev.add; c.Store = memstore.New() })
 	cookie := r.issue(func(s *session.Session) { s.Set("a", 0) })
@@ -204,7 +211,13 @@ func TestEventOfAConflictRetried(t *testing.T) {
 			session.From(req).Set("b", 2)
 		})).ServeHTTP(httptest.NewRecorder(), other)
 		s.Set("a", 1)
+		if renew {
+			s.Renew()
+		}
 	}, cookie)
+	if renew {
+		cookie = oneCookie(t, resp, "session")
+	}
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("status %d", resp.StatusCode)
 	}

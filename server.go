@@ -299,6 +299,7 @@ func (s *Session) renewServer(ctx context.Context, st *State, expires, now time.
 			return nil
 		}
 		// Someone wrote the old record after this request loaded it.
+		s.m.emit(s.req.Context(), Event{Kind: ConflictRetried})
 		var cur *State
 		if latest != nil {
 			cur, err = parseBody(latest.Data)
