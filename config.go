@@ -115,6 +115,13 @@ type Config struct {
 
 	// Now is the clock. Tests set it to move time. Default: time.Now.
 	Now func() time.Time
+
+	// OnEvent, when set, is called for each Event (sessions created,
+	// renewed and destroyed, rejected cookies, store calls and their
+	// latency, store errors...), for metrics. It is called on the
+	// request's goroutine and must be quick and safe for concurrent use.
+	// Default: nil, no events.
+	OnEvent func(Event)
 }
 
 // CookieOptions sets the session cookie's name and attributes. The zero

@@ -5,9 +5,14 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"log/slog"
 	"net/http"
+	"os"
+	"sync"
+	"time"
 
 	"github.com/websession/session"
+	"github.com/websession/session/flask"
 	"github.com/websession/session/sessiontest"
 	"github.com/websession/session/store/memstore"
 )
@@ -177,4 +182,127 @@ func ExampleManager_DestroyUser() {
 func body(resp *http.Response) string {
 	b, _ := io.ReadAll(resp.Body)
 	return string(b)
+}
+
+// devices is a "your devices" page: it lists the signed-in user's
+// sessions and ends the ones asked for.
+func devices(m *session.Manager) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, s := r.Context(), session.From(r)
+		var err error
+		switch end := r.FormValue("end"); end {
+		case "":
+		case "others":
+			_, err = s.DestroyOthers() // end all but the current one
+		case "all":
+			_, err = m.DestroyUser(ctx, s.User()) // end all, after a password change
+		default:
+			err = m.DestroySession(ctx, s.User(), end) // end one (only one of this user's: ErrNotFound otherwise)
+		}
+		if err != nil {
+			http.Error(w, "could not end the session", http.StatusInternalServerError)
+			return
+		}
+		infos, err := m.Sessions(ctx, s.User()) // created, last seen, expiry, "Firefox on Linux", Handle: never the ID
+		if err != nil {
+			http.Error(w, "could not list the sessions", http.StatusInternalServerError)
+			return
+		}
+		fmt.Fprintf(w, "%d sessions\n", len(infos))
+	}
+}
+
+// ExampleManager_Sessions shows a "your devices" page: a user signed in
+// from two browsers ends the other one.
+func ExampleManager_Sessions() {
+	m, err := session.New(session.Config{Secret: exampleSecret, Store: memstore.New()})
+	if err != nil {
+		log.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/login", func(w http.ResponseWriter, r *http.Request) { session.From(r).SetUser("42") })
+	mux.HandleFunc("/devices", devices(m))
+	app := m.Handler(mux)
+	laptop := sessiontest.Request(app, "/login", nil).Cookies()
+	phone := sessiontest.Request(app, "/login", nil).Cookies()
+	fmt.Print(body(sessiontest.Request(app, "/devices", laptop)))
+	fmt.Print(body(sessiontest.Request(app, "/devices?end=others", laptop)))
+	fmt.Print(body(sessiontest.Request(app, "/devices", phone)))
+	// Output:
+	// 2 sessions
+	// 1 sessions
+	// 0 sessions
+}
+
+// flaskManager reads and writes the cookie of a Flask app that has the
+// same SECRET_KEY.
+func flaskManager() (*session.Manager, error) {
+	return session.New(session.Config{
+		Secret: []byte(os.Getenv("SESSION_SECRET")),                                        // the same text as Flask's SECRET_KEY
+		Format: flask.Format(),                                                             // cookie name "session", as Flask's default
+		Cookie: session.CookieOptions{Secure: session.Off, SameSite: http.SameSiteLaxMode}, // match Flask's cookie settings
+	})
+}
+
+// fromFlask reads what a Flask view stored, and writes for Flask to read.
+func fromFlask(w http.ResponseWriter, r *http.Request) {
+	s := session.From(r)
+	id, _ := session.Get[int](s, "user_id")
+	cart, _ := session.Get[flask.Tuple](s, "cart") // flask.Tuple{"tea", 2}
+	for _, f := range s.Flashes() {                // Flask's flash() messages, read once
+		fmt.Fprintln(w, f.Category, f.Message)
+	}
+	if err := s.Set("seen_by_go", time.Now()); err != nil { // Flask reads a datetime
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	fmt.Fprintln(w, id, cart)
+}
+
+// Example_flask sets up a Manager that shares its cookie with Flask.
+func Example_flask() {
+	os.Setenv("SESSION_SECRET", string(exampleSecret))
+	m, err := flaskManager()
+	if err != nil {
+		log.Fatal(err)
+	}
+	resp := sessiontest.Request(m.Handler(http.HandlerFunc(fromFlask)), "/", nil)
+	fmt.Print(body(resp))
+	// Output:
+	// 0 []
+}
+
+// ExampleEvent counts a Manager's events by kind, as a metrics exporter
+// does (examples/prometheus exports them to Prometheus).
+func ExampleEvent() {
+	counts := map[string]int{}
+	var mu sync.Mutex
+	m, err := session.New(session.Config{
+		Secret: exampleSecret,
+		Logger: slog.New(slog.DiscardHandler),
+		OnEvent: func(e session.Event) {
+			mu.Lock()
+			defer mu.Unlock()
+			counts[e.Kind.String()]++
+		},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	app := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := session.From(r)
+		if r.URL.Path == "/logout" {
+			s.Destroy()
+			return
+		}
+		s.SetUser("42")
+	}))
+	login := sessiontest.Request(app, "/login", nil)
+	sessiontest.Request(app, "/logout", login.Cookies())
+	sessiontest.Request(app, "/", []*http.Cookie{{Name: "session", Value: "forged"}})
+	mu.Lock()
+	defer mu.Unlock()
+	fmt.Println(counts["created"], counts["destroyed"], counts["cookie_rejected"])
+	// Output:
+	// 2 1 1
 }

@@ -136,6 +136,7 @@ func (s *Session) securityEvent(reason string) {
 	if s.m.sealer != nil {
 		format = s.m.sealer.Name()
 	}
+	s.m.rejected(s.req.Context(), reason)
 	s.m.cfg.Logger.WarnContext(s.req.Context(), "session: cookie rejected",
 		"reason", reason, "format", format, "cookie", s.m.cfg.Cookie.Name)
 }

@@ -90,7 +90,7 @@ func (m *Manager) revocationOf(ctx context.Context, st *state.State, now time.Ti
 	if st.User == "" || m.cfg.Revocations == nil {
 		return notRevoked, nil
 	}
-	rec, err := m.cfg.Revocations.Load(ctx, revocationKey(st.User))
+	rec, err := m.load(ctx, m.cfg.Revocations, revocationKey(st.User))
 	if errors.Is(err, ErrNotFound) {
 		return notRevoked, nil
 	}
@@ -151,7 +151,7 @@ func (m *Manager) updateRevocations(ctx context.Context, user string, now time.T
 	return retryConflicts(ctx, func() error {
 		var r revocations
 		var version uint64
-		rec, err := store.Load(ctx, key)
+		rec, err := m.load(ctx, store, key)
 		switch {
 		case err == nil:
 			version = rec.Version
@@ -169,7 +169,7 @@ func (m *Manager) updateRevocations(ctx context.Context, user string, now time.T
 		if err != nil {
 			return fmt.Errorf("session: encoding a revocation: %w", err)
 		}
-		err = store.Save(ctx, key, Record{Data: data, Expires: expires, Version: version})
+		err = m.save(ctx, store, key, Record{Data: data, Expires: expires, Version: version})
 		if err != nil && !errors.Is(err, ErrConflict) {
 			return fmt.Errorf("session: saving a revocation: %w", err)
 		}

@@ -109,7 +109,7 @@ func (m *Manager) loadRecordFrom(ctx context.Context, key string, first *Record)
 			rec, first = *first, nil
 		} else {
 			var err error
-			if rec, err = m.cfg.Store.Load(ctx, key); err != nil {
+			if rec, err = m.load(ctx, m.cfg.Store, key); err != nil {
 				return serverState{}, nil, err
 			}
 		}
@@ -149,7 +149,7 @@ func (s *Session) commitServer() error {
 
 	if empty || s.destroyed {
 		if had && s.modified {
-			if err := store.Delete(ctx, s.server.key); err != nil {
+			if err := s.m.delete(ctx, store, s.server.key); err != nil {
 				return fmt.Errorf("session: deleting from the store: %w", err)
 			}
 			s.server = serverState{}
@@ -169,7 +169,7 @@ func (s *Session) commitServer() error {
 			return nil
 		}
 		if t, ok := store.(Toucher); ok {
-			err := t.Touch(ctx, s.server.key, expires)
+			err := s.m.touch(ctx, t, s.server.key, expires)
 			if errors.Is(err, ErrNotFound) {
 				return nil // ended by another request meanwhile; nothing to extend
 			}
@@ -201,6 +201,7 @@ func (s *Session) commitServer() error {
 		}
 		// Another request of this visitor saved first: apply this
 		// request's changes to what it saved.
+		s.m.emit(s.req.Context(), Event{Kind: ConflictRetried})
 		gone, err := s.replay(ctx, latest, now)
 		if err != nil || gone {
 			return err
@@ -234,14 +235,14 @@ func (m *Manager) saveOnce(ctx context.Context, key string, st *state.State, ver
 	}
 	st.Tokens = stampToken(st.Tokens, tok, now, m.tokenAge())
 	rec := Record{Data: state.AppendBody(nil, st), Expires: expires, Version: version, User: st.User}
-	err = m.cfg.Store.Save(ctx, key, rec)
+	err = m.save(ctx, m.cfg.Store, key, rec)
 	if err == nil {
 		return version + 1, nil, nil
 	}
 	if !errors.Is(err, ErrConflict) {
 		return 0, nil, err
 	}
-	latest, lerr := m.cfg.Store.Load(ctx, key)
+	latest, lerr := m.load(ctx, m.cfg.Store, key)
 	if errors.Is(lerr, ErrNotFound) {
 		return 0, nil, err
 	}
@@ -300,6 +301,7 @@ func (s *Session) renewServer(ctx context.Context, st *state.State, expires, now
 			return nil
 		}
 		// Someone wrote the old record after this request loaded it.
+		s.m.emit(s.req.Context(), Event{Kind: ConflictRetried})
 		var cur *state.State
 		if latest != nil {
 			cur, err = state.ParseBody(latest.Data)
@@ -332,13 +334,13 @@ func (s *Session) renewServer(ctx context.Context, st *state.State, expires, now
 	}
 	if abandoned {
 		cfg.Logger.InfoContext(ctx, "session: ended or renewed by another request while this one renewed it; its changes are not saved")
-		if err := store.Delete(ctx, newKey); err != nil {
+		if err := s.m.delete(ctx, store, newKey); err != nil {
 			return fmt.Errorf("session: deleting an abandoned renewal: %w", err)
 		}
 		return nil
 	}
 	if cfg.renewGrace <= 0 {
-		if err := store.Delete(ctx, oldKey); err != nil {
+		if err := s.m.delete(ctx, store, oldKey); err != nil {
 			return fmt.Errorf("session: deleting the renewed session's old record: %w", err)
 		}
 	}

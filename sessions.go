@@ -103,7 +103,7 @@ func (m *Manager) DestroySession(ctx context.Context, user, handle string) error
 	if _, ok := recs[handle]; !ok {
 		return fmt.Errorf("%w: no such session of this user", ErrNotFound)
 	}
-	if err := m.cfg.Store.Delete(ctx, handle); err != nil {
+	if err := m.delete(ctx, m.cfg.Store, handle); err != nil {
 		return fmt.Errorf("session: deleting from the store: %w", err)
 	}
 	return nil

@@ -23,7 +23,7 @@ type responseWriter struct {
 func (w *responseWriter) begin() bool {
 	if !w.started {
 		w.started = true
-		if err := w.s.commit(); err != nil {
+		if err := w.commit(); err != nil {
 			w.failed = true
 			w.s.m.cfg.ErrorHandler(w.ResponseWriter, w.s.req, err)
 		}

@@ -36,6 +36,9 @@ type appConfig struct {
 	// Logger gets the library's and the app's messages. Default:
 	// slog.Default().
 	Logger *slog.Logger
+	// Sessionctl is the sessionctl command that reads this shop's
+	// sessions, shown on the home page. Default: none shown.
+	Sessionctl string
 	// Now is the sessions' clock (session.Config.Now); tests move it.
 	// Default: time.Now.
 	Now func() time.Time
@@ -63,6 +66,8 @@ type app struct {
 	products  []product
 	format    string
 	storeName string
+	// sessionctl is the command that reads this shop's sessions, or "".
+	sessionctl string
 	// cookieSessions is true when the whole session is in the cookie.
 	cookieSessions bool
 	// revocable is true for cookie sessions with Config.Revocations: they
@@ -80,6 +85,9 @@ func newApp(cfg appConfig) (http.Handler, error) {
 	format, about, err := cookieFormat(cfg.Format)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.Store != nil {
+		format = nil // the cookie holds only the session ID
 	}
 	m, err := session.New(session.Config{
 		Secret:      cfg.Secret,
@@ -112,6 +120,7 @@ func newApp(cfg appConfig) (http.Handler, error) {
 		products:       catalogue(),
 		format:         about,
 		storeName:      cfg.StoreName,
+		sessionctl:     cfg.Sessionctl,
 	}
 	if cfg.Store != nil {
 		a.format = "none: the cookie holds only a random session ID"

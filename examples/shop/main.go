@@ -187,7 +187,9 @@ func start(ctx context.Context, args []string, getenv func(string) string, stder
 	case !tls:
 		log.Warn("shop: plain HTTP on a non-loopback address: the session cookie is Secure, so browsers return it only over HTTPS; use -tls-cert/-tls-key or a TLS proxy")
 	}
+	hint := sessionctlHint(f.store, spec, source, f.secretFile)
 	h, err := newApp(appConfig{
+		Sessionctl:  hint,
 		Secret:      secret,
 		Format:      f.format,
 		Store:       st,
@@ -222,6 +224,9 @@ func start(ctx context.Context, args []string, getenv func(string) string, stder
 		srv.certFile, srv.keyFile = f.tlsCert, f.tlsKey
 	}
 	log.Info("shop: listening", "url", scheme+"://"+ln.Addr().String(), "store", spec.Kind, "secret_from", source)
+	if hint != "" {
+		log.Info("shop: read its sessions with " + hint)
+	}
 	return srv, nil
 }
 

@@ -25,7 +25,7 @@ func (a *app) home(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	a.render(w, r, "home", &page{Title: "Home", Visits: visits})
+	a.render(w, r, "home", &page{Title: "Home", Visits: visits, Users: a.users.list(), Sessionctl: a.sessionctl})
 }
 
 // shop shows the catalogue.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"strings"
 
 	session "github.com/websession/session"
 )
@@ -24,9 +25,11 @@ type page struct {
 	Cart     cartView
 	Products []product
 	Users    []user
-	Devices  devicesView
-	Panel    panel
-	CSS      template.CSS
+	// Sessionctl is the command that reads this shop's sessions (home).
+	Sessionctl string
+	Devices    devicesView
+	Panel      panel
+	CSS        template.CSS
 }
 
 // parsePages parses each page template together with the shared layout,
@@ -36,7 +39,7 @@ func parsePages() (map[string]*template.Template, template.CSS, error) {
 	if err != nil {
 		return nil, "", fmt.Errorf("shop: %w", err)
 	}
-	funcs := template.FuncMap{"money": money}
+	funcs := template.FuncMap{"money": money, "hasPrefix": strings.HasPrefix}
 	pages := make(map[string]*template.Template)
 	for _, name := range []string{"home", "shop", "login", "devices"} {
 		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS,
