@@ -72,7 +72,7 @@ func (k *signingKey) appendMAC(dst, body []byte) []byte {
 
 func (s *signedSealer) Seal(st *State) (string, error) {
 	k := s.keys[0]
-	body := appendBody(make([]byte, 0, 256), st)
+	body := appendBody(make([]byte, 0, bodySize(st)), st)
 	trailer := make([]byte, 0, signedTrailer)
 	trailer = append(trailer, signedVersion)
 	trailer = append(trailer, k.id[:]...)
