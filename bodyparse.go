@@ -2,6 +2,7 @@ package session
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"strconv"
@@ -207,6 +208,17 @@ func (p *bodyParser) str() ([]byte, bool) {
 	data := p.data
 	start := p.pos
 	for i := start + 1; i < len(data); i++ {
+		// Eight bytes at a time through plain text.
+		for i+8 <= len(data) {
+			x := binary.LittleEndian.Uint64(data[i:])
+			if hasLess(x, 0x20) || hasByte(x, '"') || hasByte(x, '\\') {
+				break
+			}
+			i += 8
+		}
+		if i >= len(data) {
+			break
+		}
 		c := data[i]
 		if !stringEnd[c] {
 			continue

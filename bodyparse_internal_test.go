@@ -51,3 +51,25 @@ func TestValueDepthBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestStringEveryByteEveryPosition: every byte value, at every position of
+// a string long enough for the eight-byte scan and its tail, is accepted or
+// refused as encoding/json does.
+func TestStringEveryByteEveryPosition(t *testing.T) {
+	for _, fill := range []byte{'a', 0xc3, '~'} {
+		for pos := 1; pos < 20; pos++ {
+			for b := range 256 {
+				v := []byte(`"` + string(make([]byte, 19)) + `"`)
+				for i := 1; i < 20; i++ {
+					v[i] = fill
+				}
+				v[pos] = byte(b)
+				p := bodyParser{data: v}
+				got := p.skip(MaxDepth) && p.pos == len(v)
+				if want := json.Valid(v); got != want {
+					t.Fatalf("string %q: read %v, encoding/json says valid %v", v, got, want)
+				}
+			}
+		}
+	}
+}

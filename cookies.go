@@ -61,8 +61,9 @@ const (
 	hiBits = 0x8080808080808080
 )
 
-// hasLess reports whether a byte of x is less than n, for x with no byte
-// of 0x80 or more and n at most 0x80.
+// hasLess reports whether a byte of x is less than n, for n at most 0x80.
+// (Subtracting n borrows only from a byte below n, and the lowest such
+// byte always shows; bytes of 0x80 or more never do.)
 func hasLess(x uint64, n byte) bool { return (x-loBits*uint64(n))&^x&hiBits != 0 }
 
 // hasByte reports whether a byte of x is b.
