@@ -69,7 +69,7 @@ func (s *encryptedSealer) Name() string { return "encrypted" }
 
 func (s *encryptedSealer) Seal(st *state.State) (string, error) {
 	k := s.keys[0]
-	buf := make([]byte, encryptedHeader, 512)
+	buf := make([]byte, encryptedHeader, encryptedHeader+state.BodySize(st)+gcmTagSize)
 	buf[0] = encryptedVersion
 	copy(buf[1:], k.id[:])
 	nonce := buf[1+keyIDSize : encryptedHeader]

@@ -72,9 +72,11 @@ func (s *Session) loadCookie() {
 			s.securityEvent("more than one valid session cookie; the first is used")
 			continue
 		}
-		ctx, cancel := s.m.storeContext(s.req.Context())
-		status, err = s.m.revocationOf(ctx, opened, now)
-		cancel()
+		if cfg.Revocations != nil && opened.User != "" { // else nothing to look up
+			ctx, cancel := s.m.storeContext(s.req.Context())
+			status, err = s.m.revocationOf(ctx, opened, now)
+			cancel()
+		}
 		if err != nil {
 			s.loadErr = err
 			s.isNew = true

@@ -74,7 +74,7 @@ func (k *signingKey) appendMAC(dst, body []byte) []byte {
 
 func (s *signedSealer) Seal(st *state.State) (string, error) {
 	k := s.keys[0]
-	body := state.AppendBody(make([]byte, 0, 256), st)
+	body := state.AppendBody(make([]byte, 0, state.BodySize(st)), st)
 	trailer := make([]byte, 0, signedTrailer)
 	trailer = append(trailer, signedVersion)
 	trailer = append(trailer, k.id[:]...)

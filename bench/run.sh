@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # run.sh: the side-by-side comparison of issue 7. Runs BenchmarkRequest
 # COUNT times (interleaved: every case once per pass, so drift hits all rows
-# alike), benchstat, the Redis round-trip test and the load test, then
-# writes RESULTS.md with cmd/report. Bounded: about 3-4 minutes.
+# alike), benchstat, the Redis round-trip test and the load test, then the
+# scale comparison of issue 16 (BenchmarkScale and BenchmarkPrimitive, COUNT
+# interleaved passes, and BenchmarkStoredSession), and writes RESULTS.md
+# with cmd/report. Bounded: about 5-6 minutes.
 #
-#   ./run.sh                       # COUNT=6 BENCHTIME=0.5s
+#   ./run.sh                       # COUNT=6 BENCHTIME=0.5s SCALE_BENCHTIME=0.2s
 #   COUNT=3 BENCHTIME=0.2s ./run.sh
 #   PROFILE=1 ./run.sh             # also CPU/allocation profiles of ours in profiles/
 #   LOAD_FLAGS="-clients 32 -duration 3s" ./run.sh   # see go run ./cmd/load -help
@@ -16,6 +18,7 @@ cd "$(dirname "$0")"
 
 COUNT="${COUNT:-6}"
 BENCHTIME="${BENCHTIME:-0.5s}"
+SCALE_BENCHTIME="${SCALE_BENCHTIME:-0.2s}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
@@ -44,6 +47,15 @@ echo "== load test"
 # shellcheck disable=SC2086 # LOAD_FLAGS is a list of flags
 go run ./cmd/load ${LOAD_FLAGS:-} -json "$work/load.json" || echo "run.sh: the load test failed; see above"
 
+for i in $(seq "$COUNT"); do
+	echo "== BenchmarkScale and BenchmarkPrimitive, pass $i of $COUNT"
+	"$work/bench.test" -test.run '^$' -test.bench '^(BenchmarkScale|BenchmarkPrimitive)$' -test.benchmem \
+		-test.benchtime "$SCALE_BENCHTIME" -test.count 1 | tee -a "$work/scale.txt"
+done
+echo "== BenchmarkStoredSession"
+"$work/bench.test" -test.run '^$' -test.bench '^BenchmarkStoredSession$' -test.benchtime 3x -test.count 1 | tee -a "$work/scale.txt"
+(cd "$work" && "$benchstat" scale.txt >>benchstat.txt)
+
 if [[ -n "${PROFILE:-}" ]]; then
 	echo "== profiles (profiles/)"
 	mkdir -p profiles
@@ -56,5 +68,5 @@ if [[ -n "${PROFILE:-}" ]]; then
 fi
 
 go run ./cmd/report -bench "$work/bench.txt" -benchstat "$work/benchstat.txt" \
-	-roundtrip "$work/roundtrip.txt" -load "$work/load.json" -benchtime "$BENCHTIME" -o RESULTS.md
+	-roundtrip "$work/roundtrip.txt" -load "$work/load.json" -scale "$work/scale.txt" -benchtime "$BENCHTIME" -o RESULTS.md
 echo "== wrote RESULTS.md"

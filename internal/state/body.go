@@ -91,7 +91,7 @@ func AppendBody(b []byte, st *State) []byte {
 		b = append(b, ']')
 	}
 	b = append(b, `,"v":{`...)
-	var arr [16]string // sessions rarely hold more keys; no allocation then
+	var arr [64]string // sessions rarely hold more keys; no allocation then
 	keys := arr[:0]
 	for k := range st.Values {
 		keys = append(keys, k)
@@ -106,6 +106,19 @@ func AppendBody(b []byte, st *State) []byte {
 		b = append(b, st.Values[k]...)
 	}
 	return append(b, "}}"...)
+}
+
+// BodySize returns about how many bytes appendBody writes for st, so a
+// buffer can be made at its final size.
+func BodySize(st *State) int {
+	n := 128 + len(st.User) + len(st.ID) + len(st.Agent) + len(st.MovedTo) + 40*len(st.Tokens)
+	for k, v := range st.Values {
+		n += len(k) + len(v) + 4
+	}
+	for _, f := range st.Flashes {
+		n += len(f.Category) + len(f.Message) + 8
+	}
+	return n
 }
 
 func unixOrZero(t time.Time) int64 {

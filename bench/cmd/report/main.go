@@ -2,10 +2,11 @@
 // request-cycle table (medians of ns/op, overhead over the floor, ratios
 // to gorilla/sessions and scs, B/op, allocs/op, cookie bytes), the
 // targets of issue 7 with PASS or FAIL, the Redis round-trip test's log,
-// the load test's results and benchstat's table.
+// the load test's results, the scale comparison of issue 16 (with
+// -scale) and benchstat's table.
 //
 //	go run ./cmd/report -bench bench.txt -benchstat benchstat.txt \
-//		-roundtrip roundtrip.txt -load load.json -o RESULTS.md
+//		-roundtrip roundtrip.txt -load load.json -scale scale.txt -o RESULTS.md
 //
 // Only -bench is required; a missing input shows as "not run".
 package main
@@ -28,16 +29,17 @@ func main() {
 	benchstatFile := flag.String("benchstat", "", "benchstat's output for the same runs")
 	roundTripFile := flag.String("roundtrip", "", "`go test -v -run TestRedisRoundTrips` output")
 	loadFile := flag.String("load", "", "JSON written by cmd/load -json")
+	scaleFile := flag.String("scale", "", "`go test -bench` output of BenchmarkScale, BenchmarkPrimitive and BenchmarkStoredSession")
 	benchtime := flag.String("benchtime", "?", "the -benchtime of the runs, for the text")
 	out := flag.String("o", "RESULTS.md", "the Markdown file to write")
 	flag.Parse()
-	if err := run(*benchFile, *benchstatFile, *roundTripFile, *loadFile, *benchtime, *out); err != nil {
+	if err := run(*benchFile, *benchstatFile, *roundTripFile, *loadFile, *scaleFile, *benchtime, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "report:", err)
 		os.Exit(1)
 	}
 }
 
-func run(benchFile, benchstatFile, roundTripFile, loadFile, benchtime, out string) error {
+func run(benchFile, benchstatFile, roundTripFile, loadFile, scaleFile, benchtime, out string) error {
 	if benchFile == "" {
 		return errors.New("-bench is required")
 	}
@@ -74,6 +76,11 @@ func run(benchFile, benchstatFile, roundTripFile, loadFile, benchtime, out strin
 		roundTrip: readOptional(roundTripFile),
 		load:      sums,
 		benchstat: readOptional(benchstatFile),
+	}
+	if scaleFile != "" {
+		if rp.scale, err = parseScale(scaleFile); err != nil {
+			return err
+		}
 	}
 	var buf bytes.Buffer
 	rp.write(&buf)

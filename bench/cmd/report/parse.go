@@ -20,6 +20,7 @@ type row struct {
 // sample is one benchmark result line.
 type sample struct {
 	ns, bytes, allocs, cookie float64
+	perSession                float64 // B/session of BenchmarkStoredSession
 }
 
 // results is a parsed `go test -bench` output.
@@ -31,6 +32,13 @@ type results struct {
 // parseBench reads `go test -bench` output of BenchmarkRequest, several
 // runs appended, and keeps every sample of every case.
 func parseBench(r io.Reader) (*results, error) {
+	return parsePrefix(r, "BenchmarkRequest/")
+}
+
+// parsePrefix reads the results of the benchmark whose sub-benchmark
+// lines start with prefix, such as "BenchmarkScale/"; rows are named
+// without it.
+func parsePrefix(r io.Reader, prefix string) (*results, error) {
 	res := &results{header: map[string]string{}}
 	byName := map[string]*row{}
 	get := func(name string) *row {
@@ -40,7 +48,6 @@ func parseBench(r io.Reader) (*results, error) {
 		}
 		return byName[name]
 	}
-	const prefix = "BenchmarkRequest/"
 	sc := bufio.NewScanner(r)
 	pendingSkip := ""
 	for sc.Scan() {
@@ -87,6 +94,8 @@ func parseBench(r io.Reader) (*results, error) {
 				s.allocs = v
 			case "cookie-B":
 				s.cookie = v
+			case "B/session":
+				s.perSession = v
 			}
 		}
 		get(name).samples = append(get(name).samples, s)
@@ -138,3 +147,5 @@ func ns(s sample) float64      { return s.ns }
 func bytesOp(s sample) float64 { return s.bytes }
 func allocs(s sample) float64  { return s.allocs }
 func cookie(s sample) float64  { return s.cookie }
+
+func perSession(s sample) float64 { return s.perSession }

@@ -23,6 +23,7 @@ type report struct {
 	roundTrip string // verbose output of TestRedisRoundTrips
 	load      []bench.LoadSummary
 	benchstat string
+	scale     *scaleResults // nil when not run
 }
 
 const method = `Each row is one request cycle through a library's normal API and middleware, in process
@@ -82,6 +83,10 @@ func (rp *report) write(w io.Writer) {
 		}
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
 			r.name, grouped(v), over, overGor, overSCS, grouped(b), grouped(a), overAllocs, grouped(c))
+	}
+
+	if rp.scale != nil {
+		writeScale(w, rp.scale)
 	}
 
 	fmt.Fprintf(w, "\n## Redis round trips\n\n")

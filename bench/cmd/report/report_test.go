@@ -107,7 +107,7 @@ func TestRunWritesResults(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "RESULTS.md")
-	if err := run(in, "", "", "", "0.5s", out); err != nil {
+	if err := run(in, "", "", "", "", "0.5s", out); err != nil {
 		t.Fatal(err)
 	}
 	md, err := os.ReadFile(out)
