@@ -7,84 +7,59 @@ import (
 	"time"
 )
 
-// EventKind says what an Event reports.
-type EventKind uint8
-
-// The kinds of Event a Manager reports to Config.OnEvent.
+// The kinds of Event, as Event.Kind documents them.
 const (
-	// SessionCreated: a new session was saved for the first time (a new
-	// store record, or the first cookie of a session).
-	SessionCreated EventKind = iota + 1
-	// SessionRenewed: a session got a new ID or cookie (Renew, SetUser).
-	SessionRenewed
-	// SessionDestroyed: a session was ended (Destroy).
-	SessionDestroyed
-	// CookieRejected: a request's session cookie or ID was not accepted
-	// (tampered, expired, revoked, unknown...). Event.Reason says why.
-	CookieRejected
-	// ConflictRetried: a commit lost a race with another request of the
-	// same visitor and applied its changes again on what that request
-	// saved.
-	ConflictRetried
-	// StoreError: a call to Config.Store or Config.Revocations failed
-	// (ErrNotFound and ErrConflict, which are normal answers, excepted).
-	// Event.Op names the call and Event.Err holds the error.
-	StoreError
-	// StoreCall: a call to Config.Store or Config.Revocations returned,
-	// successfully or not, after Event.Duration. Event.Op names the call.
-	StoreCall
-	// CookieTooLarge: a commit was refused because the cookie would exceed
-	// Config.MaxCookieSize (Event.Size bytes).
-	CookieTooLarge
-	// ChangeLost: a change to the session cannot reach the browser because
-	// the response had started: a change after the commit (refused with
-	// ErrCommitted), or a session committed after a framework had already
-	// written the response through a writer of its own.
-	ChangeLost
+	kindCreated         = "created"
+	kindRenewed         = "renewed"
+	kindDestroyed       = "destroyed"
+	kindCookieRejected  = "cookie_rejected"
+	kindConflictRetried = "conflict_retried"
+	kindStoreError      = "store_error"
+	kindStoreCall       = "store_call"
+	kindCookieTooLarge  = "cookie_too_large"
+	kindChangeLost      = "change_lost"
 )
-
-var eventNames = [...]string{
-	SessionCreated:   "created",
-	SessionRenewed:   "renewed",
-	SessionDestroyed: "destroyed",
-	CookieRejected:   "cookie_rejected",
-	ConflictRetried:  "conflict_retried",
-	StoreError:       "store_error",
-	StoreCall:        "store_call",
-	CookieTooLarge:   "cookie_too_large",
-	ChangeLost:       "change_lost",
-}
-
-// String returns the kind's name in snake case, fit for a metric label:
-// "created", "renewed", "destroyed", "cookie_rejected", "conflict_retried",
-// "store_error", "store_call", "cookie_too_large" or "change_lost".
-func (k EventKind) String() string {
-	if int(k) < len(eventNames) && eventNames[k] != "" {
-		return eventNames[k]
-	}
-	return "unknown"
-}
 
 // Event is something a Manager reports to Config.OnEvent, for metrics and
 // tracing. It never carries a cookie value, a session ID or a secret.
 type Event struct {
-	// Kind says what happened.
-	Kind EventKind
-	// Reason is, for CookieRejected, a short fixed code fit for a metric
+	// Kind says what happened:
+	//   - "created": a new session was saved for the first time (a new
+	//     store record, or the first cookie of a session);
+	//   - "renewed": a session got a new ID or cookie (Renew, SetUser);
+	//   - "destroyed": a session was ended (Destroy);
+	//   - "cookie_rejected": a request's session cookie or ID was not
+	//     accepted (tampered, expired, revoked, unknown...); Reason says why;
+	//   - "conflict_retried": a commit lost a race with another request of
+	//     the same visitor and applied its changes again on what that
+	//     request saved;
+	//   - "store_error": a call to Config.Store or Config.Revocations failed
+	//     (ErrNotFound and ErrConflict, normal answers, excepted); Op names
+	//     the call and Err holds the error;
+	//   - "store_call": a call to Config.Store or Config.Revocations
+	//     returned, successfully or not, after Duration; Op names the call;
+	//   - "cookie_too_large": a commit was refused because the cookie would
+	//     exceed Config.MaxCookieSize (Size bytes);
+	//   - "change_lost": a change cannot reach the browser because the
+	//     response had started (a change after the commit, refused with
+	//     ErrCommitted, or a commit after a framework had already written the
+	//     response through a writer of its own).
+	Kind string
+	// Reason is, for "cookie_rejected", a short fixed code fit for a metric
 	// label: "malformed", "invalid" (failed authentication or decoding),
 	// "expired", "revoked", "unknown_id", "too_long", "too_many" or
 	// "duplicate". Empty for other kinds.
 	Reason string
 	// Detail is the human-readable explanation, as logged.
 	Detail string
-	// Op is, for StoreCall and StoreError, the Store method: "load",
+	// Op is, for "store_call" and "store_error", the Store method: "load",
 	// "save", "delete" or "touch".
 	Op string
-	// Duration is, for StoreCall, how long the call took.
+	// Duration is, for "store_call", how long the call took.
 	Duration time.Duration
-	// Err is, for StoreError, the error the store returned.
+	// Err is, for "store_error", the error the store returned.
 	Err error
-	// Size is, for CookieTooLarge, the size the cookie would have had.
+	// Size is, for "cookie_too_large", the size the cookie would have had.
 	Size int
 	// Context is the context of the request the event happened in.
 	Context context.Context
@@ -105,7 +80,7 @@ func (m *Manager) rejected(ctx context.Context, detail string) {
 	if m.cfg.OnEvent == nil {
 		return
 	}
-	m.emit(ctx, Event{Kind: CookieRejected, Reason: rejectReason(detail), Detail: detail})
+	m.emit(ctx, Event{Kind: kindCookieRejected, Reason: rejectReason(detail), Detail: detail})
 }
 
 // rejectReason maps the text logged for a rejected cookie to a short code.
@@ -134,9 +109,9 @@ func (m *Manager) timed(ctx context.Context, op string, call func() error) error
 	}
 	start := time.Now()
 	err := call()
-	m.emit(ctx, Event{Kind: StoreCall, Op: op, Duration: time.Since(start)})
+	m.emit(ctx, Event{Kind: kindStoreCall, Op: op, Duration: time.Since(start)})
 	if err != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrConflict) {
-		m.emit(ctx, Event{Kind: StoreError, Op: op, Err: err, Detail: err.Error()})
+		m.emit(ctx, Event{Kind: kindStoreError, Op: op, Err: err, Detail: err.Error()})
 	}
 	return err
 }
@@ -172,7 +147,7 @@ func (w *responseWriter) commit() error {
 	err := s.commit()
 	if late, ok := w.ResponseWriter.(interface{ Written() bool }); ok && late.Written() && len(w.Header()["Set-Cookie"]) > before {
 		s.m.cfg.Logger.ErrorContext(s.req.Context(), "session: the response was written before the session was committed, through a writer the session middleware does not wrap, so the session cookie was not sent and the session's changes are lost; wrap the framework's writer too (for gin use github.com/websession/session/ginsession)")
-		s.m.emit(s.req.Context(), Event{Kind: ChangeLost, Detail: "committed after the response was written"})
+		s.m.emit(s.req.Context(), Event{Kind: kindChangeLost, Detail: "committed after the response was written"})
 	}
 	if s.m.cfg.OnEvent != nil {
 		s.m.committed(s, err)
@@ -190,18 +165,18 @@ func (m *Manager) committed(s *Session, err error) {
 	}
 	if err != nil {
 		if tl := (*CookieTooLargeError)(nil); errors.As(err, &tl) {
-			m.emit(ctx, Event{Kind: CookieTooLarge, Size: tl.Size, Detail: err.Error()})
+			m.emit(ctx, Event{Kind: kindCookieTooLarge, Size: tl.Size, Detail: err.Error()})
 		}
 		return
 	}
 	if s.destroyed && !s.isNew {
-		m.emit(ctx, Event{Kind: SessionDestroyed})
+		m.emit(ctx, Event{Kind: kindDestroyed})
 	}
 	if s.renewed && !s.isNew && !s.destroyed {
-		m.emit(ctx, Event{Kind: SessionRenewed})
+		m.emit(ctx, Event{Kind: kindRenewed})
 	}
 	if (s.isNew || s.destroyed) && s.saved() {
-		m.emit(ctx, Event{Kind: SessionCreated})
+		m.emit(ctx, Event{Kind: kindCreated})
 	}
 }
 

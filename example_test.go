@@ -283,7 +283,7 @@ func ExampleEvent() {
 		OnEvent: func(e session.Event) {
 			mu.Lock()
 			defer mu.Unlock()
-			counts[e.Kind.String()]++
+			counts[e.Kind]++
 		},
 	})
 	if err != nil {

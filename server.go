@@ -201,7 +201,7 @@ func (s *Session) commitServer() error {
 		}
 		// Another request of this visitor saved first: apply this
 		// request's changes to what it saved.
-		s.m.emit(s.req.Context(), Event{Kind: ConflictRetried})
+		s.m.emit(s.req.Context(), Event{Kind: kindConflictRetried})
 		gone, err := s.replay(ctx, latest, now)
 		if err != nil || gone {
 			return err
@@ -301,7 +301,7 @@ func (s *Session) renewServer(ctx context.Context, st *state.State, expires, now
 			return nil
 		}
 		// Someone wrote the old record after this request loaded it.
-		s.m.emit(s.req.Context(), Event{Kind: ConflictRetried})
+		s.m.emit(s.req.Context(), Event{Kind: kindConflictRetried})
 		var cur *state.State
 		if latest != nil {
 			cur, err = state.ParseBody(latest.Data)

@@ -111,7 +111,7 @@ func (s *Session) change(op, key string) error {
 	}
 	err := fmt.Errorf("%w: %s", ErrCommitted, op)
 	s.m.cfg.Logger.ErrorContext(s.req.Context(), err.Error())
-	s.m.emit(s.req.Context(), Event{Kind: ChangeLost, Detail: err.Error()})
+	s.m.emit(s.req.Context(), Event{Kind: kindChangeLost, Detail: err.Error()})
 	return err
 }
 

@@ -50,23 +50,23 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 // Observe records one event. Set it as session.Config.OnEvent.
 func (m *Metrics) Observe(e session.Event) {
 	switch e.Kind {
-	case session.SessionCreated:
+	case "created":
 		m.created.Inc()
-	case session.SessionRenewed:
+	case "renewed":
 		m.renewed.Inc()
-	case session.SessionDestroyed:
+	case "destroyed":
 		m.destroyed.Inc()
-	case session.ConflictRetried:
+	case "conflict_retried":
 		m.conflicts.Inc()
-	case session.CookieTooLarge:
+	case "cookie_too_large":
 		m.tooLarge.Inc()
-	case session.ChangeLost:
+	case "change_lost":
 		m.lost.Inc()
-	case session.CookieRejected:
+	case "cookie_rejected":
 		m.rejected.WithLabelValues(e.Reason).Inc()
-	case session.StoreError:
+	case "store_error":
 		m.storeErrors.WithLabelValues(e.Op).Inc()
-	case session.StoreCall:
+	case "store_call":
 		m.storeSeconds.WithLabelValues(e.Op).Observe(e.Duration.Seconds())
 	}
 }
