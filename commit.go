@@ -33,7 +33,7 @@ func (s *Session) commit() error {
 }
 
 // commitCookie writes a cookie session following Flask's rules: write when
-// modified, or when permanent and RefreshEachRequest; delete the cookie of a
+// modified, or when permanent unless RefreshOnlyWhenModified; delete the cookie of a
 // session that became empty.
 func (s *Session) commitCookie() error {
 	cfg := s.m.cfg

@@ -56,10 +56,11 @@ type Config struct {
 	// however active it is. Default: 0, no absolute limit.
 	AbsoluteTimeout time.Duration
 
-	// RefreshEachRequest sends a fresh cookie (and a new expiry) for a
-	// permanent session on every request that uses it, as Flask's
-	// SESSION_REFRESH_EACH_REQUEST. Default: On.
-	RefreshEachRequest Toggle
+	// RefreshOnlyWhenModified sends a permanent session's cookie (and a new
+	// expiry) only when the request changed the session, as Flask with
+	// SESSION_REFRESH_EACH_REQUEST = False. Default: false, a fresh cookie
+	// on every request that uses the session, as Flask's default.
+	RefreshOnlyWhenModified bool
 
 	// RenewGrace is how long the old ID of a server-side session keeps
 	// working after Renew or SetUser gave it a new one, so requests already
@@ -126,7 +127,8 @@ type Config struct {
 
 // CookieOptions sets the session cookie's name and attributes. The zero
 // value gives a cookie named "session" with Path=/, no Domain, Secure,
-// HttpOnly and SameSite=Lax.
+// HttpOnly and SameSite=Lax; each field that weakens that says so in its
+// name.
 type CookieOptions struct {
 	// Name is the cookie's name. Default: "session", as Flask. Names with
 	// the "__Host-" prefix are checked against the browser's rules.
@@ -136,41 +138,20 @@ type CookieOptions struct {
 	// Domain is the cookie's Domain attribute. Default: none, so the
 	// cookie goes back only to the host that set it, not to subdomains.
 	Domain string
-	// Secure sends the cookie over HTTPS only. Default: On. Set Off for
-	// plain-HTTP development; browsers accept Secure cookies from
-	// http://localhost, but other clients may not.
-	Secure Toggle
-	// HttpOnly hides the cookie from JavaScript. Default: On.
-	HttpOnly Toggle
+	// Insecure drops the Secure attribute, so the cookie also travels over
+	// plain HTTP: for development on http:// only. Browsers accept Secure
+	// cookies from http://localhost, but other hosts and clients may not.
+	// Default: false, Secure.
+	Insecure bool
+	// ScriptReadable drops the HttpOnly attribute, so JavaScript can read
+	// the cookie. Default: false, HttpOnly.
+	ScriptReadable bool
 	// SameSite is the cookie's SameSite attribute. Default: Lax. None
-	// requires Secure.
+	// requires Secure (not Insecure).
 	SameSite http.SameSite
 	// Partitioned adds the Partitioned attribute (CHIPS), for sessions in
-	// third-party iframes. Requires Secure. Default: off.
+	// third-party iframes. Requires Secure (not Insecure). Default: off.
 	Partitioned bool
-}
-
-// Toggle is a setting that is on or off, whose zero value means "the
-// default stated on the field".
-type Toggle uint8
-
-const (
-	// Default selects the field's documented default.
-	Default Toggle = iota
-	// On turns the setting on.
-	On
-	// Off turns the setting off.
-	Off
-)
-
-func (t Toggle) or(def bool) bool {
-	switch t {
-	case On:
-		return true
-	case Off:
-		return false
-	}
-	return def
 }
 
 // Defaults, as Flask has them where Flask has one.
@@ -254,9 +235,9 @@ func (c Config) settings() (*settings, error) {
 	if s.renewGrace == 0 {
 		s.renewGrace = defaultRenewGrace
 	}
-	s.secure = c.Cookie.Secure.or(true)
-	s.httpOnly = c.Cookie.HttpOnly.or(true)
-	s.refresh = c.RefreshEachRequest.or(true)
+	s.secure = !c.Cookie.Insecure
+	s.httpOnly = !c.Cookie.ScriptReadable
+	s.refresh = !c.RefreshOnlyWhenModified
 	s.sameSite = c.Cookie.SameSite
 	if s.sameSite == 0 || s.sameSite == http.SameSiteDefaultMode {
 		s.sameSite = http.SameSiteLaxMode
@@ -290,17 +271,17 @@ func (s *settings) check() error {
 			return fmt.Errorf("session: cookie %q has the __Host- prefix, which requires Path=/; set Cookie.Path to \"/\" or rename the cookie", name)
 		}
 		if !s.secure {
-			return fmt.Errorf("session: cookie %q has the __Host- prefix, which requires Secure; leave Cookie.Secure on or rename the cookie", name)
+			return fmt.Errorf("session: cookie %q has the __Host- prefix, which requires Secure; drop Cookie.Insecure or rename the cookie", name)
 		}
 	}
 	if strings.HasPrefix(name, "__Secure-") && !s.secure {
-		return fmt.Errorf("session: cookie %q has the __Secure- prefix, which requires Secure; leave Cookie.Secure on or rename the cookie", name)
+		return fmt.Errorf("session: cookie %q has the __Secure- prefix, which requires Secure; drop Cookie.Insecure or rename the cookie", name)
 	}
 	if s.sameSite == http.SameSiteNoneMode && !s.secure {
-		return errors.New("session: SameSite=None requires Secure (browsers drop such cookies); leave Cookie.Secure on or choose SameSite Lax or Strict")
+		return errors.New("session: SameSite=None requires Secure (browsers drop such cookies); drop Cookie.Insecure or choose SameSite Lax or Strict")
 	}
 	if s.Cookie.Partitioned && !s.secure {
-		return errors.New("session: a Partitioned cookie requires Secure; leave Cookie.Secure on or drop Partitioned")
+		return errors.New("session: a Partitioned cookie requires Secure; drop Cookie.Insecure or Partitioned")
 	}
 	if s.sameSite < http.SameSiteDefaultMode || s.sameSite > http.SameSiteNoneMode {
 		return fmt.Errorf("session: Cookie.SameSite %d is not one of net/http's SameSite modes", s.sameSite)

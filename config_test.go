@@ -16,7 +16,7 @@ import (
 // TestStoreNeedsNoSecret: with a Store the cookie holds only a random ID,
 // so a Manager needs no secret, and its sessions work.
 func TestStoreNeedsNoSecret(t *testing.T) {
-	m, err := session.New(session.Config{Store: memstore.New(), Cookie: session.CookieOptions{Secure: session.Off}})
+	m, err := session.New(session.Config{Store: memstore.New(), Cookie: session.CookieOptions{Insecure: true}})
 	if err != nil {
 		t.Fatalf("New with a Store and no Secret: %v", err)
 	}
@@ -59,13 +59,13 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		{"old secret equal to Secret", func(c *session.Config) { c.OldSecrets = [][]byte{rotatedSecret, primarySecret} }, []string{"Config.OldSecrets[1]", "Config.Secret"}},
 		{"__Host- with Domain", func(c *session.Config) { c.Cookie.Name = "__Host-sid"; c.Cookie.Domain = "example.com" }, []string{"__Host-", "Cookie.Domain"}},
 		{"__Host- with Path", func(c *session.Config) { c.Cookie.Name = "__Host-sid"; c.Cookie.Path = "/app" }, []string{"__Host-", "Cookie.Path", `"/"`}},
-		{"__Host- without Secure", func(c *session.Config) { c.Cookie.Name = "__Host-sid"; c.Cookie.Secure = session.Off }, []string{"__Host-", "Cookie.Secure"}},
-		{"__Secure- without Secure", func(c *session.Config) { c.Cookie.Name = "__Secure-sid"; c.Cookie.Secure = session.Off }, []string{"__Secure-", "Cookie.Secure"}},
+		{"__Host- without Secure", func(c *session.Config) { c.Cookie.Name = "__Host-sid"; c.Cookie.Insecure = true }, []string{"__Host-", "Cookie.Insecure"}},
+		{"__Secure- without Secure", func(c *session.Config) { c.Cookie.Name = "__Secure-sid"; c.Cookie.Insecure = true }, []string{"__Secure-", "Cookie.Insecure"}},
 		{"SameSite=None without Secure", func(c *session.Config) {
 			c.Cookie.SameSite = http.SameSiteNoneMode
-			c.Cookie.Secure = session.Off
-		}, []string{"SameSite=None", "Cookie.Secure"}},
-		{"Partitioned without Secure", func(c *session.Config) { c.Cookie.Partitioned = true; c.Cookie.Secure = session.Off }, []string{"Partitioned", "Cookie.Secure"}},
+			c.Cookie.Insecure = true
+		}, []string{"SameSite=None", "Cookie.Insecure"}},
+		{"Partitioned without Secure", func(c *session.Config) { c.Cookie.Partitioned = true; c.Cookie.Insecure = true }, []string{"Partitioned", "Cookie.Insecure"}},
 		{"unknown SameSite", func(c *session.Config) { c.Cookie.SameSite = 9 }, []string{"Cookie.SameSite"}},
 		{"name with a space", func(c *session.Config) { c.Cookie.Name = "my session" }, []string{`"my session"`, "cookie name"}},
 		{"name with ;", func(c *session.Config) { c.Cookie.Name = "a;b" }, []string{`"a;b"`, "cookie name"}},
@@ -117,11 +117,11 @@ func TestNewAcceptsGoodConfig(t *testing.T) {
 		"__Host- name":                 func(c *session.Config) { c.Cookie.Name = "__Host-session" },
 		"__Secure- with Domain":        func(c *session.Config) { c.Cookie.Name = "__Secure-s"; c.Cookie.Domain = "example.com" },
 		"SameSite=None with Secure":    func(c *session.Config) { c.Cookie.SameSite = http.SameSiteNoneMode },
-		"plain HTTP":                   func(c *session.Config) { c.Cookie.Secure = session.Off },
+		"plain HTTP":                   func(c *session.Config) { c.Cookie.Insecure = true },
 		"token characters":             func(c *session.Config) { c.Cookie.Name = "a!#$%&'*+-.^_`|~9" },
 		"rotation":                     func(c *session.Config) { c.OldSecrets = [][]byte{rotatedSecret, strangerSecret} },
 		"Signed":                       func(c *session.Config) { c.Format = session.Signed },
-		"all toggles":                  func(c *session.Config) { c.RefreshEachRequest = session.Off; c.Cookie.HttpOnly = session.On },
+		"all toggles":                  func(c *session.Config) { c.RefreshOnlyWhenModified = true; c.Cookie.ScriptReadable = false },
 	}
 	for name, mod := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -102,7 +102,7 @@ func TestPermanentSessionRefreshedOnEveryUse(t *testing.T) {
 }
 
 func TestSetPermanentAloneRewritesCookie(t *testing.T) {
-	r := newRig(t, func(c *session.Config) { c.RefreshEachRequest = session.Off })
+	r := newRig(t, func(c *session.Config) { c.RefreshOnlyWhenModified = true })
 	c := r.issue(func(s *session.Session) { s.Set("user", "alice") })
 	resp := r.serve(func(w http.ResponseWriter, req *http.Request) { session.From(req).SetPermanent(true) }, c)
 	perm := oneCookie(t, resp, "session")
@@ -117,8 +117,8 @@ func TestSetPermanentAloneRewritesCookie(t *testing.T) {
 	accepted(t, r, back)
 }
 
-func TestRefreshEachRequestOff(t *testing.T) {
-	r := newRig(t, func(c *session.Config) { c.RefreshEachRequest = session.Off })
+func TestRefreshOnlyWhenModified(t *testing.T) {
+	r := newRig(t, func(c *session.Config) { c.RefreshOnlyWhenModified = true })
 	c := r.issue(func(s *session.Session) {
 		s.Set("user", "alice")
 		s.SetPermanent(true)
@@ -130,11 +130,11 @@ func TestRefreshEachRequestOff(t *testing.T) {
 		t.Fatalf("user %v", user)
 	}
 	if got := resp.Header.Values("Set-Cookie"); len(got) != 0 {
-		t.Errorf("RefreshEachRequest Off, unmodified: Set-Cookie %q, want none", got)
+		t.Errorf("RefreshOnlyWhenModified, unmodified: Set-Cookie %q, want none", got)
 	}
 	resp = r.serve(func(w http.ResponseWriter, req *http.Request) { session.From(req).Set("n", 1) }, c)
 	if c := oneCookie(t, resp, "session"); c == nil || c.MaxAge <= 0 {
-		t.Errorf("RefreshEachRequest Off, modified: cookie %v, want a permanent cookie", c)
+		t.Errorf("RefreshOnlyWhenModified, modified: cookie %v, want a permanent cookie", c)
 	}
 }
 
@@ -467,13 +467,13 @@ func TestCookieAttributes(t *testing.T) {
 				t.Errorf("cookie %q breaks the __Host- rules", raw)
 			}
 		}},
-		{"options", session.CookieOptions{Name: "sid", Path: "/app", Domain: "example.test", HttpOnly: session.Off, SameSite: http.SameSiteStrictMode},
+		{"options", session.CookieOptions{Name: "sid", Path: "/app", Domain: "example.test", ScriptReadable: true, SameSite: http.SameSiteStrictMode},
 			func(t *testing.T, c *http.Cookie, raw string) {
 				if c.Name != "sid" || c.Path != "/app" || c.Domain != "example.test" || c.HttpOnly || c.SameSite != http.SameSiteStrictMode {
 					t.Errorf("cookie %q does not follow the options", raw)
 				}
 			}},
-		{"plain-HTTP development", session.CookieOptions{Secure: session.Off}, func(t *testing.T, c *http.Cookie, raw string) {
+		{"plain-HTTP development", session.CookieOptions{Insecure: true}, func(t *testing.T, c *http.Cookie, raw string) {
 			if c.Secure {
 				t.Errorf("cookie %q is Secure with Secure Off", raw)
 			}

@@ -238,9 +238,9 @@ func ExampleManager_Sessions() {
 // same SECRET_KEY.
 func flaskManager() (*session.Manager, error) {
 	return session.New(session.Config{
-		Secret: []byte(os.Getenv("SESSION_SECRET")),                                        // the same text as Flask's SECRET_KEY
-		Format: flask.Format(),                                                             // cookie name "session", as Flask's default
-		Cookie: session.CookieOptions{Secure: session.Off, SameSite: http.SameSiteLaxMode}, // match Flask's cookie settings
+		Secret: []byte(os.Getenv("SESSION_SECRET")),                                   // the same text as Flask's SECRET_KEY
+		Format: flask.Format(),                                                        // cookie name "session", as Flask's default
+		Cookie: session.CookieOptions{Insecure: true, SameSite: http.SameSiteLaxMode}, // match Flask's cookie settings
 	})
 }
 

@@ -27,7 +27,7 @@ func goApp(t *testing.T, cfg session.Config, fn func(w http.ResponseWriter, r *h
 	t.Helper()
 	cfg.Secret = interopKey
 	cfg.Format = flask.Format()
-	cfg.Cookie.Secure = session.Off // plain-HTTP loopback
+	cfg.Cookie.Insecure = true // plain-HTTP loopback
 	m, err := session.New(cfg)
 	if err != nil {
 		t.Fatal(err)

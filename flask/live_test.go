@@ -134,7 +134,7 @@ func startGoApp(t *testing.T, secret []byte, old ...[]byte) string {
 		Secret:     secret,
 		OldSecrets: old,
 		Format:     flask.Format(),
-		Cookie:     session.CookieOptions{Secure: session.Off}, // plain-HTTP loopback
+		Cookie:     session.CookieOptions{Insecure: true}, // plain-HTTP loopback
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -158,7 +158,7 @@ func startGoApp(t *testing.T, secret []byte, old ...[]byte) string {
 func TestLiveUserBindingIsFlaskLogins(t *testing.T) {
 	key := []byte("the shared SECRET_KEY of the user test, 32+ bytes")
 	flaskURL := startFlaskApp(t, key)
-	m, err := session.New(session.Config{Secret: key, Format: flask.Format(), Cookie: session.CookieOptions{Secure: session.Off}})
+	m, err := session.New(session.Config{Secret: key, Format: flask.Format(), Cookie: session.CookieOptions{Insecure: true}})
 	if err != nil {
 		t.Fatal(err)
 	}

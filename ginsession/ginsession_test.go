@@ -54,7 +54,7 @@ func newManager(t *testing.T, st session.Store, logs io.Writer) *session.Manager
 	m, err := session.New(session.Config{
 		Secret: secret,
 		Store:  st,
-		Cookie: session.CookieOptions{Secure: session.Off}, // the test server speaks plain HTTP
+		Cookie: session.CookieOptions{Insecure: true}, // the test server speaks plain HTTP
 		Logger: slog.New(slog.NewTextHandler(logs, nil)),
 	})
 	if err != nil {

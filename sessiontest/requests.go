@@ -217,7 +217,7 @@ func newClientAppGrace(t *testing.T, st session.Store, grace time.Duration, hook
 	m, err := session.New(session.Config{
 		Secret:     []byte("sessiontest concurrency secret 0123456789"),
 		Store:      st,
-		Cookie:     session.CookieOptions{Secure: session.Off},
+		Cookie:     session.CookieOptions{Insecure: true},
 		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
 		RenewGrace: grace,
 	})

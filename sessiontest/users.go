@@ -137,7 +137,7 @@ func newUsersApp(t *testing.T, st session.Store) *usersApp {
 	m, err := session.New(session.Config{
 		Secret:     []byte("sessiontest users secret 0123456789abcdef"),
 		Store:      st,
-		Cookie:     session.CookieOptions{Secure: session.Off},
+		Cookie:     session.CookieOptions{Insecure: true},
 		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
 		RenewGrace: -1,
 	})

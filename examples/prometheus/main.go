@@ -37,7 +37,7 @@ func newApp(secret []byte) (http.Handler, error) {
 	m, err := session.New(session.Config{
 		Secret:  secret,
 		Store:   memstore.New(),
-		Cookie:  session.CookieOptions{Secure: session.Off}, // plain HTTP for the example
+		Cookie:  session.CookieOptions{Insecure: true}, // plain HTTP for the example
 		OnEvent: metrics.Observe,
 	})
 	if err != nil {

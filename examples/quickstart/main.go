@@ -16,7 +16,7 @@ func main() {
 		// Development over plain http://: the cookie is Secure by default,
 		// and browsers refuse Secure cookies on http from any host but
 		// localhost (Safari even there). Never in production: serve HTTPS.
-		cfg.Cookie.Secure = session.Off
+		cfg.Cookie.Insecure = true
 	}
 	m, err := session.New(cfg)
 	if err != nil {

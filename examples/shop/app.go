@@ -30,9 +30,9 @@ type appConfig struct {
 	// StoreName describes Store in the "How this works" panel. It must
 	// not contain a password.
 	StoreName string
-	// Secure is Cookie.Secure: main turns it Off for plain HTTP on
+	// Insecure is Cookie.Insecure: main sets it for plain HTTP on
 	// loopback only.
-	Secure session.Toggle
+	Insecure bool
 	// Logger gets the library's and the app's messages. Default:
 	// slog.Default().
 	Logger *slog.Logger
@@ -94,7 +94,7 @@ func newApp(cfg appConfig) (http.Handler, error) {
 		Format:      format,
 		Store:       cfg.Store,
 		Revocations: cfg.Revocations,
-		Cookie:      session.CookieOptions{Name: cookieName, Secure: cfg.Secure},
+		Cookie:      session.CookieOptions{Name: cookieName, Insecure: cfg.Insecure},
 		Logger:      cfg.Logger,
 		Now:         cfg.Now,
 	})

@@ -39,7 +39,7 @@ func cookieShopWith(t *testing.T, logs *syncBuffer, opt cookieShopOptions) (*sho
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg := appConfig{Secret: secret, Secure: cookieSecure(addr, false), Logger: log, Now: opt.now}
+		cfg := appConfig{Secret: secret, Insecure: cookieInsecure(addr, false), Logger: log, Now: opt.now}
 		if !opt.noRevocations {
 			if cfg.Revocations, err = openRevocations(secretFile+revocationsSuffix, log); err != nil {
 				t.Fatal(err)
@@ -292,7 +292,7 @@ func TestCookieFormats(t *testing.T) {
 		{"signed", "signed (HMAC-SHA256)"},
 	} {
 		s := startShop(t, func(addr string) http.Handler {
-			h, err := newApp(appConfig{Secret: secret, Format: tt.format, Secure: cookieSecure(addr, false), Logger: testLogger(t, &syncBuffer{})})
+			h, err := newApp(appConfig{Secret: secret, Format: tt.format, Insecure: cookieInsecure(addr, false), Logger: testLogger(t, &syncBuffer{})})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -180,9 +180,9 @@ func start(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 
 	tls := f.tlsCert != ""
-	secure := cookieSecure(f.addr, tls)
+	insecure := cookieInsecure(f.addr, tls)
 	switch {
-	case secure == session.Off:
+	case insecure:
 		log.Info("shop: plain HTTP on a loopback address, so the session cookie is sent without Secure (fine for development only)")
 	case !tls:
 		log.Warn("shop: plain HTTP on a non-loopback address: the session cookie is Secure, so browsers return it only over HTTPS; use -tls-cert/-tls-key or a TLS proxy")
@@ -195,7 +195,7 @@ func start(ctx context.Context, args []string, getenv func(string) string, stder
 		Store:       st,
 		Revocations: revocations,
 		StoreName:   spec.Name,
-		Secure:      secure,
+		Insecure:    insecure,
 		Logger:      log,
 	})
 	if err != nil {

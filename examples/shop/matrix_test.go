@@ -63,7 +63,7 @@ func storeShop(t *testing.T, storeFlag string) (*shop, storeSpec) {
 			}
 			st = memory
 		}
-		h, err := newApp(appConfig{Secret: secret, Store: st, StoreName: spec.Name, Secure: cookieSecure(addr, false), Logger: opt.Logger})
+		h, err := newApp(appConfig{Secret: secret, Store: st, StoreName: spec.Name, Insecure: cookieInsecure(addr, false), Logger: opt.Logger})
 		if err != nil {
 			t.Fatal(err)
 		}

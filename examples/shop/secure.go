@@ -3,19 +3,14 @@ package main
 import (
 	"net"
 	"strings"
-
-	session "github.com/websession/session"
 )
 
-// cookieSecure decides Cookie.Secure for the address the shop listens on:
-// Off only for plain HTTP on a loopback address (127.0.0.1, ::1,
+// cookieInsecure decides Cookie.Insecure for the address the shop listens
+// on: true only for plain HTTP on a loopback address (127.0.0.1, ::1,
 // localhost), so the demo works at http://127.0.0.1:8080 in any client;
-// On everywhere else, the library's default.
-func cookieSecure(addr string, tls bool) session.Toggle {
-	if !tls && isLoopback(addr) {
-		return session.Off
-	}
-	return session.On
+// false, a Secure cookie, everywhere else, the library's default.
+func cookieInsecure(addr string, tls bool) bool {
+	return !tls && isLoopback(addr)
 }
 
 // isLoopback reports whether addr (host:port) names a loopback host. An
