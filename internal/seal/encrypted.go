@@ -1,4 +1,4 @@
-package session
+package seal
 
 import (
 	"crypto/aes"
@@ -12,17 +12,8 @@ import (
 	"github.com/websession/session/internal/state"
 )
 
-// Encrypted is the default cookie format: the session is sealed with
-// AES-256-GCM, so the visitor can neither read nor change it.
-//
-// Wire format, base64url without padding:
-//
-//	version (1 byte, 1) | key id (4) | nonce (12) | ciphertext | tag (16)
-//
-// The associated data binds the format version and the cookie name, so a
-// value copied into a cookie of another name is rejected. Keys come from
-// Config.Secret through HKDF-SHA256; nonces are random.
-var Encrypted Format = encryptedFormat{}
+// Encrypted is the session.Encrypted format.
+var Encrypted = encryptedFormat{}
 
 const encryptedVersion = 1
 
@@ -83,17 +74,17 @@ func (s *encryptedSealer) Seal(st *state.State) (string, error) {
 
 func (s *encryptedSealer) Open(value string, now time.Time) (*state.State, error) {
 	if len(value) < base64.RawURLEncoding.EncodedLen(encryptedHeader+gcmTagSize) {
-		return nil, fmt.Errorf("%w: too short", ErrInvalidCookie)
+		return nil, fmt.Errorf("%w: too short", state.ErrInvalidCookie)
 	}
 	raw, err := decodeB64(value)
 	if err != nil {
-		return nil, fmt.Errorf("%w: not base64url", ErrInvalidCookie)
+		return nil, fmt.Errorf("%w: not base64url", state.ErrInvalidCookie)
 	}
 	if len(raw) < encryptedHeader+gcmTagSize {
-		return nil, fmt.Errorf("%w: too short", ErrInvalidCookie)
+		return nil, fmt.Errorf("%w: too short", state.ErrInvalidCookie)
 	}
 	if raw[0] != encryptedVersion {
-		return nil, fmt.Errorf("%w: unknown version %d", ErrInvalidCookie, raw[0])
+		return nil, fmt.Errorf("%w: unknown version %d", state.ErrInvalidCookie, raw[0])
 	}
 	nonce := raw[1+keyIDSize : encryptedHeader]
 	for i, k := range s.keys {
@@ -106,10 +97,10 @@ func (s *encryptedSealer) Open(value string, now time.Time) (*state.State, error
 		}
 		st, err := state.ParseBody(body)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrInvalidCookie, err)
+			return nil, fmt.Errorf("%w: %w", state.ErrInvalidCookie, err)
 		}
 		st.OldKey = i > 0
 		return st, nil
 	}
-	return nil, fmt.Errorf("%w: authentication failed (tampered, or sealed with an unknown key or for another cookie name)", ErrInvalidCookie)
+	return nil, fmt.Errorf("%w: authentication failed (tampered, or sealed with an unknown key or for another cookie name)", state.ErrInvalidCookie)
 }

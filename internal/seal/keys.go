@@ -1,4 +1,7 @@
-package session
+// Package seal holds the root package's own cookie formats, Encrypted and
+// Signed: how a session becomes a cookie value under keys derived from
+// Config.Secret, and back.
+package seal
 
 import (
 	"crypto/hkdf"

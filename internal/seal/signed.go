@@ -1,4 +1,4 @@
-package session
+package seal
 
 import (
 	"crypto/hmac"
@@ -13,14 +13,8 @@ import (
 	"github.com/websession/session/internal/state"
 )
 
-// Signed is the cookie format for sessions the visitor may read but not
-// change: the body is plain JSON, signed with HMAC-SHA256. Use it when
-// client-side code needs to read the session; otherwise prefer Encrypted.
-//
-// Wire format: base64url(body) "." base64url(version (1 byte, 1) | key id
-// (4) | HMAC-SHA256 (32)), without padding. The MAC covers the format
-// version, the cookie name, the key id and the body.
-var Signed Format = signedFormat{}
+// Signed is the session.Signed format.
+var Signed = signedFormat{}
 
 const signedVersion = 1
 
@@ -91,15 +85,15 @@ func (s *signedSealer) Seal(st *state.State) (string, error) {
 func (s *signedSealer) Open(value string, now time.Time) (*state.State, error) {
 	b64body, b64trailer, ok := strings.Cut(value, ".")
 	if !ok || len(b64trailer) != base64.RawURLEncoding.EncodedLen(signedTrailer) {
-		return nil, fmt.Errorf("%w: malformed", ErrInvalidCookie)
+		return nil, fmt.Errorf("%w: malformed", state.ErrInvalidCookie)
 	}
 	trailer, err := decodeB64(b64trailer)
 	if err != nil || len(trailer) != signedTrailer || trailer[0] != signedVersion {
-		return nil, fmt.Errorf("%w: malformed signature", ErrInvalidCookie)
+		return nil, fmt.Errorf("%w: malformed signature", state.ErrInvalidCookie)
 	}
 	body, err := decodeB64(b64body)
 	if err != nil {
-		return nil, fmt.Errorf("%w: not base64url", ErrInvalidCookie)
+		return nil, fmt.Errorf("%w: not base64url", state.ErrInvalidCookie)
 	}
 	id := [keyIDSize]byte(trailer[1 : 1+keyIDSize])
 	for i, k := range s.keys {
@@ -109,10 +103,10 @@ func (s *signedSealer) Open(value string, now time.Time) (*state.State, error) {
 		}
 		st, err := state.ParseBody(body)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrInvalidCookie, err)
+			return nil, fmt.Errorf("%w: %w", state.ErrInvalidCookie, err)
 		}
 		st.OldKey = i > 0
 		return st, nil
 	}
-	return nil, fmt.Errorf("%w: bad signature (tampered, or signed with an unknown key or for another cookie name)", ErrInvalidCookie)
+	return nil, fmt.Errorf("%w: bad signature (tampered, or signed with an unknown key or for another cookie name)", state.ErrInvalidCookie)
 }
