@@ -52,7 +52,7 @@ func (s *Session) SetUser(user string) error {
 	s.signedIn = s.m.cfg.Now()
 	s.agent = ""
 	if s.m.cfg.Store != nil {
-		s.agent = summarizeAgent(s.req.UserAgent())
+		s.agent = state.SummarizeAgent(s.req.UserAgent())
 	}
 	if l, ok := s.loginKeys(); ok {
 		for k, v := range l.SignInValues(s.req) {

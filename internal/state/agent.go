@@ -1,13 +1,13 @@
-package session
+package state
 
 import "strings"
 
-// summarizeAgent turns a User-Agent header into a short label such as
+// SummarizeAgent turns a User-Agent header into a short label such as
 // "Firefox on Linux" for a user's list of sessions. It keeps no version
 // numbers and nothing else from the header, so the label cannot carry
 // anything the visitor did not choose to show, and it is at most a few
 // dozen bytes whatever the header holds.
-func summarizeAgent(ua string) string {
+func SummarizeAgent(ua string) string {
 	if ua == "" {
 		return "Unknown browser"
 	}
