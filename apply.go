@@ -223,3 +223,11 @@ func (s *Session) change1(base map[string][]byte, expires, now time.Time) (*Chan
 	}
 	return ch, nil
 }
+
+// Quote returns s as a JSON string, written as the Manager writes keys,
+// flash categories and messages in a record body, so that a store that
+// edits bodies as text (a script in the database) finds the key it
+// changes.
+func (*Change) Quote(s string) []byte {
+	return appendJSONString(nil, s)
+}

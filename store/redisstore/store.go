@@ -26,6 +26,7 @@ type Store struct {
 	save       *redis.Script
 	touch      *redis.Script
 	deleteUser *redis.Script
+	apply      *redis.Script
 	// batch sends Load, Save and Touch, pipelining them when several
 	// requests are on the wire at once.
 	batch *batcher
@@ -59,6 +60,7 @@ func New(client redis.UniversalClient, opts ...Option) (*Store, error) {
 		save:       redis.NewScript(saveLua),
 		touch:      redis.NewScript(touchLua),
 		deleteUser: redis.NewScript(deleteUserLua),
+		apply:      redis.NewScript(applyLua),
 		batch:      &batcher{client: client, max: o.maxInFlight},
 	}
 	if _, ok := client.(*redis.Client); ok {
