@@ -20,6 +20,9 @@ type Store struct {
 	table   string
 	now     func() time.Time
 	q       queries
+	// applies queues Apply calls on SQLite, one at a time in this process,
+	// so they wait for each other here rather than in the busy timeout.
+	applies chan struct{}
 }
 
 var (
@@ -70,6 +73,7 @@ func New(db *sql.DB, opts ...Option) (*Store, error) {
 		table:   cfg.table,
 		now:     cfg.now,
 		q:       buildQueries(cfg.dialect, cfg.table),
+		applies: make(chan struct{}, 1),
 	}, nil
 }
 

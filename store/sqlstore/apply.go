@@ -1,0 +1,97 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	session "github.com/websession/session"
+)
+
+var _ session.Applier = (*Store)(nil)
+
+// Apply applies ch to the live record under key in one transaction that
+// holds the row's lock (SELECT ... FOR UPDATE; on SQLite the database's
+// write lock, and Apply calls of this process queue for it): concurrent
+// changes to one session wait for each other and never conflict, unless ch
+// expects a key to hold a value it no longer holds. A transaction the
+// database rolled back to break a deadlock is run again, as other writes
+// are. See session.Applier.
+func (s *Store) Apply(ctx context.Context, key string, ch *session.Change) (session.Record, error) {
+	if !session.ValidKey(key) {
+		return session.Record{}, fmt.Errorf("sqlstore: apply: %w", session.ErrInvalidKey)
+	}
+	if s.dialect == SQLite {
+		select {
+		case s.applies <- struct{}{}:
+			defer func() { <-s.applies }()
+		case <-ctx.Done():
+			return session.Record{}, fmt.Errorf("sqlstore: apply: waiting for the write lock: %w", ctx.Err())
+		}
+	}
+	for try := 1; ; try++ {
+		rec, err := s.applyTx(ctx, key, ch)
+		if err != nil && try < maxDeadlockTries && rolledBack(err) {
+			if err := pause(ctx, time.Duration(rand.Int64N(int64(try)*int64(time.Millisecond)))); err != nil {
+				return session.Record{}, s.fail("apply", err)
+			}
+			continue
+		}
+		if err != nil && !errors.Is(err, session.ErrConflict) && !errors.Is(err, session.ErrNotFound) {
+			return session.Record{}, s.fail("apply", err)
+		}
+		return rec, err
+	}
+}
+
+// applyTx is one try of Apply.
+func (s *Store) applyTx(ctx context.Context, key string, ch *session.Change) (rec session.Record, err error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return session.Record{}, err
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	if s.q.lockRow != "" {
+		if _, err := tx.ExecContext(ctx, s.q.lockRow, key); err != nil {
+			return session.Record{}, err
+		}
+	}
+	var (
+		data             []byte
+		expires, version int64
+		user             sql.NullString
+	)
+	err = tx.QueryRowContext(ctx, s.q.loadLocked, key, s.nowMillis()).Scan(&data, &expires, &version, &user)
+	if errors.Is(err, sql.ErrNoRows) {
+		return session.Record{}, session.ErrNotFound
+	}
+	if err != nil {
+		return session.Record{}, err
+	}
+	out, applied, err := ch.Merge(data)
+	if errors.Is(err, session.ErrConflict) {
+		return session.Record{Data: data, Expires: time.UnixMilli(expires), Version: uint64(version), User: scanUser(user)}, err
+	}
+	if err != nil {
+		return session.Record{}, err
+	}
+	if applied {
+		return session.Record{Version: uint64(version)}, tx.Commit()
+	}
+	if ch.Expires.UnixMilli() <= s.nowMillis() {
+		_, err = tx.ExecContext(ctx, s.q.delete, key)
+	} else {
+		_, err = tx.ExecContext(ctx, s.q.apply, out, ch.Expires.UnixMilli(), version+1, key)
+	}
+	if err != nil {
+		return session.Record{}, err
+	}
+	return session.Record{Version: uint64(version + 1)}, tx.Commit()
+}
