@@ -134,7 +134,13 @@ func (s *Session) applyServer(ctx context.Context, a Applier, expires, now time.
 		base = st.Values
 	}
 	gone := false
-	err := retryConflicts(ctx, func() error {
+	var release func() // leaves the session's commit queue
+	defer func() {
+		if release != nil {
+			release()
+		}
+	}()
+	try := func() error {
 		ch, err := s.change1(base, expires, now)
 		if err != nil {
 			return err
@@ -166,7 +172,26 @@ func (s *Session) applyServer(ctx context.Context, a Applier, expires, now time.
 		}
 		base = st.Values
 		return ErrConflict
-	})
+	}
+	var err error
+	for n := 0; ; n++ {
+		if err = try(); !errors.Is(err, ErrConflict) {
+			break
+		}
+		// Lost to another commit: wait for this session's turn, then try
+		// again at once; only conflicts with other processes, or with
+		// requests that have not queued yet, pause before the next try.
+		var werr error
+		if release == nil {
+			release, werr = s.m.queues.acquire(ctx, s.server.key)
+		} else if n > 3 {
+			werr = conflictPause(ctx, n-3)
+		}
+		if werr != nil {
+			err = fmt.Errorf("%w: still losing to other requests when the time ran out (%w)", ErrConflict, werr)
+			break
+		}
+	}
 	if err != nil {
 		return err
 	}
