@@ -139,6 +139,13 @@ return 2
 //	of deletes and each key; the count of expectations and each key,
 //	"1" or "0" (present or missing) and value.
 //
+// Tokens are kept in the order they were added, oldest first, as the
+// script appends them: tokens hold no brace, so the object ends at the
+// first '}'; the check for a duplicate is one plain search, and
+// tokens are dropped from the front while they are older than ARGV[5] or
+// too many. A record last written by Save may hold its tokens in another
+// order; they are all older than those the script added after them.
+//
 // Returns {0} when no live record exists; {1, version} when applied;
 // {2, data, expires, version, user} when an expectation failed or the
 // record was renewed (nothing changed); {3, version} when the record
@@ -190,7 +197,8 @@ local function members(i, obj)
 			k = string.sub(s, i, ke - 1)
 			i = skip(skip(ke) + 1)
 		end
-		local ve = val(i)
+		local ve
+		if k == '"t"' then ve = (string.find(s, '}', i, true) or bad()) + 1 else ve = val(i) end
 		out[#out + 1] = {k, string.sub(s, i, ve - 1), i}
 		i = skip(ve)
 		if string.byte(s, i) == close then return out end
@@ -203,13 +211,8 @@ for _, m in ipairs(top) do at[m[1]] = m end
 local function conflict() return {2, s, cur[2], cur[3], cur[4] or ''} end
 if at['"m"'] then return conflict() end
 local tok = '"' .. ARGV[3] .. '"'
-local tokens = {}
-if at['"t"'] then
-	for _, m in ipairs(members(at['"t"'][3], true)) do
-		if m[1] == tok then return {3, cur[3]} end
-		tokens[#tokens + 1] = m
-	end
-end
+local traw = at['"t"'] and at['"t"'][2] or '{}'
+if string.find(traw, tok, 1, true) then return {3, cur[3]} end
 local vals = {}
 if at['"v"'] then
 	for _, m in ipairs(members(at['"v"'][3], true)) do vals[m[1]] = m[2] end
@@ -236,13 +239,19 @@ end
 for i = 0, dels - 1 do vals[ARGV[delAt + i]] = nil end
 for i = 0, sets - 1 do vals[ARGV[setAt + 2 * i]] = ARGV[setAt + 2 * i + 1] end
 if ARGV[12] ~= '' then flashes[#flashes + 1] = ARGV[12] end
-local oldest, kept = tonumber(ARGV[5]), {}
-for _, m in ipairs(tokens) do
-	local t = tonumber(m[2])
-	if t and t >= oldest then kept[#kept + 1] = {m[1], t} end
+local tokens = string.sub(traw, 2, -2)
+local count, oldest, most = 0, tonumber(ARGV[5]), tonumber(ARGV[6])
+if tokens ~= '' then count = select(2, string.gsub(tokens, ':', '')) end
+while tokens ~= '' do
+	local c = string.find(tokens, ':', 1, true)
+	local e = string.find(tokens, ',', c, true)
+	local t = tonumber(string.sub(tokens, c + 1, (e or 0) - 1))
+	if count < most and t and t >= oldest then break end
+	tokens = e and string.sub(tokens, e + 1) or ''
+	count = count - 1
 end
-table.sort(kept, function(a, b) if a[2] ~= b[2] then return a[2] < b[2] end return a[1] < b[1] end)
-local from = math.max(1, #kept - tonumber(ARGV[6]) + 2)
+if tokens ~= '' then tokens = tokens .. ',' end
+tokens = tokens .. tok .. ':' .. ARGV[4]
 local parts = {}
 for _, m in ipairs(top) do
 	local k = m[1]
@@ -255,10 +264,7 @@ for _, m in ipairs(top) do
 	end
 end
 if ARGV[9] == 'true' then parts[#parts + 1] = '"p":true' end
-local t = {}
-for i = from, #kept do t[#t + 1] = kept[i][1] .. ':' .. kept[i][2] end
-t[#t + 1] = tok .. ':' .. ARGV[4]
-parts[#parts + 1] = '"t":{' .. table.concat(t, ',') .. '}'
+parts[#parts + 1] = '"t":{' .. tokens .. '}'
 if #flashes > 0 then parts[#parts + 1] = '"f":[' .. table.concat(flashes, ',') .. ']' end
 local keys = {}
 for k in pairs(vals) do keys[#keys + 1] = k end
