@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"time"
 )
 
@@ -62,6 +63,13 @@ type Change struct {
 	// Expect holds, by key, the value a key must still hold for the change
 	// to apply (nil: the key must be missing): the keys an Update read.
 	Expect map[string][]byte
+	// Recompute, when not nil, gives the values of the keys of Expect
+	// anew from the current values (nil for a missing key). Merge then
+	// runs it, under the store's lock, instead of checking Expect, so a
+	// store that runs Go code under its lock never reports a conflict on
+	// a value. A store that edits the record elsewhere (a script in the
+	// database) checks Expect and ignores Recompute.
+	Recompute func(current map[string][]byte) (map[string][]byte, error)
 	// FlashesTaken is how many of the oldest flashes were shown and go;
 	// Flashes are added after the rest.
 	FlashesTaken int
@@ -73,7 +81,8 @@ type Change struct {
 // Merge applies the change to data, a record body as the Manager writes
 // it, and returns the new body. It reports applied, and returns data
 // unchanged, when data already carries c.Token. It returns ErrConflict when
-// a key of c.Expect holds another value, or when the record marks a
+// a key of c.Expect holds another value (unless c.Recompute gives the
+// keys' values anew), or when the record marks a
 // renewed or ended session (such records are handled by the Manager).
 //
 // The rules: a record that carries the token is left alone; with Clear,
@@ -93,10 +102,21 @@ func (c *Change) Merge(data []byte) (out []byte, applied bool, err error) {
 	if st.movedTo != "" {
 		return nil, false, ErrConflict
 	}
-	for k, want := range c.Expect {
-		got, ok := st.Values[k]
-		if ok != (want != nil) || !bytes.Equal(got, want) {
-			return nil, false, ErrConflict
+	set := c.Set
+	if c.Recompute != nil && len(c.Expect) > 0 {
+		fresh, err := c.Recompute(st.Values)
+		if err != nil {
+			return nil, false, err
+		}
+		set = make(map[string][]byte, len(c.Set))
+		maps.Copy(set, c.Set)
+		maps.Copy(set, fresh)
+	} else {
+		for k, want := range c.Expect {
+			got, ok := st.Values[k]
+			if ok != (want != nil) || !bytes.Equal(got, want) {
+				return nil, false, ErrConflict
+			}
 		}
 	}
 	if c.Clear {
@@ -108,7 +128,7 @@ func (c *Change) Merge(data []byte) (out []byte, applied bool, err error) {
 	for _, k := range c.Delete {
 		delete(st.Values, k)
 	}
-	for k, raw := range c.Set {
+	for k, raw := range set {
 		st.Values[k] = raw
 	}
 	st.Flashes = append(st.Flashes, c.Flashes...)
@@ -244,6 +264,20 @@ func (s *Session) change1(base map[string][]byte, expires, now time.Time) (*Chan
 			}
 		default:
 			ch.Set[k] = v.raw
+		}
+	}
+	if len(ch.Expect) > 0 {
+		ch.Recompute = func(cur map[string][]byte) (map[string][]byte, error) {
+			out := make(map[string][]byte, len(ch.Expect))
+			for k := range ch.Expect {
+				old, ok := cur[k]
+				raw, err := l.values[k].update(old, ok)
+				if err != nil {
+					return nil, err
+				}
+				out[k] = raw
+			}
+			return out, nil
 		}
 	}
 	return ch, nil

@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	session "github.com/websession/session"
@@ -15,7 +17,9 @@ var _ session.Applier = (*Store)(nil)
 
 // Apply applies ch to the live record under key in one transaction that
 // holds the row's lock (SELECT ... FOR UPDATE; on SQLite the database's
-// write lock, and Apply calls of this process queue for it): concurrent
+// write lock). Apply calls of this process for one session queue first
+// (on SQLite all Apply calls), so they hold no connection while they
+// wait: concurrent
 // changes to one session wait for each other and never conflict, unless ch
 // expects a key to hold a value it no longer holds. A transaction the
 // database rolled back to break a deadlock is run again, as other writes
@@ -24,14 +28,11 @@ func (s *Store) Apply(ctx context.Context, key string, ch *session.Change) (sess
 	if !session.ValidKey(key) {
 		return session.Record{}, fmt.Errorf("sqlstore: apply: %w", session.ErrInvalidKey)
 	}
-	if s.dialect == SQLite {
-		select {
-		case s.applies <- struct{}{}:
-			defer func() { <-s.applies }()
-		case <-ctx.Done():
-			return session.Record{}, fmt.Errorf("sqlstore: apply: waiting for the write lock: %w", ctx.Err())
-		}
+	release, err := s.applies.acquire(ctx, key, s.dialect == SQLite)
+	if err != nil {
+		return session.Record{}, fmt.Errorf("sqlstore: apply: waiting for the other changes of the session: %w", err)
 	}
+	defer release()
 	for try := 1; ; try++ {
 		rec, err := s.applyTx(ctx, key, ch)
 		if err != nil && try < maxDeadlockTries && rolledBack(err) {
@@ -94,4 +95,32 @@ func (s *Store) applyTx(ctx context.Context, key string, ch *session.Change) (re
 		return session.Record{}, err
 	}
 	return session.Record{Version: uint64(version + 1)}, tx.Commit()
+}
+
+// applyQueues are the queues of Apply; the zero value is ready.
+type applyQueues struct {
+	once sync.Once
+	seed maphash.Seed
+	sems [64]chan struct{}
+}
+
+// acquire waits for key's queue (all's: the first queue for every key),
+// and returns the function that leaves it, or ctx's error.
+func (q *applyQueues) acquire(ctx context.Context, key string, all bool) (func(), error) {
+	q.once.Do(func() {
+		q.seed = maphash.MakeSeed()
+		for i := range q.sems {
+			q.sems[i] = make(chan struct{}, 1)
+		}
+	})
+	sem := q.sems[0]
+	if !all {
+		sem = q.sems[maphash.String(q.seed, key)%uint64(len(q.sems))]
+	}
+	select {
+	case sem <- struct{}{}:
+		return func() { <-sem }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }

@@ -20,9 +20,12 @@ type Store struct {
 	table   string
 	now     func() time.Time
 	q       queries
-	// applies queues Apply calls on SQLite, one at a time in this process,
-	// so they wait for each other here rather than in the busy timeout.
-	applies chan struct{}
+	// applies queues the Apply calls of this process: by key (hashed onto
+	// a fixed set of queues), so writers of one session wait for each
+	// other here, in order, rather than on the row's lock with a
+	// connection each; on SQLite one queue for all, so they wait here
+	// rather than in the busy timeout.
+	applies applyQueues
 }
 
 var (
@@ -73,7 +76,6 @@ func New(db *sql.DB, opts ...Option) (*Store, error) {
 		table:   cfg.table,
 		now:     cfg.now,
 		q:       buildQueries(cfg.dialect, cfg.table),
-		applies: make(chan struct{}, 1),
 	}, nil
 }
 
