@@ -143,7 +143,8 @@ func (s *Store) Save(ctx context.Context, key string, rec session.Record) error 
 }
 
 // run runs script through the batcher: EVALSHA, and EVAL when the
-// server does not have the script (after a restart or SCRIPT FLUSH).
+// server does not have the script (after a restart or SCRIPT FLUSH),
+// loading the store's other scripts then as well.
 func (s *Store) run(ctx context.Context, script *redis.Script, keys []string, args ...any) *redis.Cmd {
 	cmdArgs := make([]any, 0, 3+len(keys)+len(args))
 	cmdArgs = append(cmdArgs, "evalsha", script.Hash(), len(keys))
@@ -153,6 +154,14 @@ func (s *Store) run(ctx context.Context, script *redis.Script, keys []string, ar
 	cmdArgs = append(cmdArgs, args...)
 	cmd := redis.NewCmd(ctx, cmdArgs...)
 	if err := s.batch.process(ctx, cmd); redis.HasErrorPrefix(err, "NOSCRIPT") {
+		// The server lost its scripts (a restart, SCRIPT FLUSH) or never
+		// had them: load the others too, so the next calls of each cost
+		// one round trip again.
+		for _, other := range []*redis.Script{s.save, s.apply, s.touch} {
+			if other != script {
+				other.Load(ctx, s.client) // best effort: EVALSHA falls back to EVAL
+			}
+		}
 		return script.Eval(ctx, s.client, keys, args...)
 	}
 	return cmd
