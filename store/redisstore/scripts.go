@@ -186,7 +186,7 @@ local function val(i)
 	return string.find(s, '[%s,}%]]', i) or (#s + 1)
 end
 local function skip(i) return string.find(s, '%S', i) or bad() end
-local function members(i, obj)
+local function members(i, obj, top)
 	local out, close = {}, obj and 125 or 93
 	i = skip(i + 1)
 	if string.byte(s, i) == close then return out end
@@ -198,14 +198,14 @@ local function members(i, obj)
 			i = skip(skip(ke) + 1)
 		end
 		local ve
-		if k == '"t"' then ve = (string.find(s, '}', i, true) or bad()) + 1 else ve = val(i) end
+		if top and k == '"t"' then ve = (string.find(s, '}', i, true) or bad()) + 1 else ve = val(i) end
 		out[#out + 1] = {k, string.sub(s, i, ve - 1), i}
 		i = skip(ve)
 		if string.byte(s, i) == close then return out end
 		i = skip(i + 1)
 	end
 end
-local top = members(skip(1), true)
+local top = members(skip(1), true, true)
 local at = {}
 for _, m in ipairs(top) do at[m[1]] = m end
 local function conflict() return {2, s, cur[2], cur[3], cur[4] or ''} end
