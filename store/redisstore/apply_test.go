@@ -23,7 +23,7 @@ func TestApplyScriptMatchesMerge(t *testing.T) {
 	body := `{"c":1700000000,"i":1700000300,"p":true,"u":"bob","l":1700000000,"n":5,"a":"Firefox on Linux",` +
 		`"t":{"AAAAAAAAAAAA":` + itoa(old) + `,"BBBBBBBBBBBB":` + itoa(now.Unix()) + `},` +
 		`"f":[["message","hi \"there\" ]}"],["x","y"],["z","w"]],` +
-		`"v":{"cart":[1,{"a":"]}\\\""},[]],"ké":"v","n":1,"s":"a,b}","t":true,"z":{}}}`
+		`"v":{"cart":[1,{"a":"]}\\\""},[]],"ké":"v","n":1,"s":"a,b}","z":{},"t":true}}`
 	perm := false
 	for _, tc := range []struct {
 		name string
