@@ -82,3 +82,13 @@ func (s *Session) record(key string, ch valueChange) {
 		s.log.set(key, ch)
 	}
 }
+
+// hasUpdates reports whether an Update changed a key.
+func (c *changeLog) hasUpdates() bool {
+	for _, ch := range c.values {
+		if ch.update != nil {
+			return true
+		}
+	}
+	return false
+}

@@ -18,6 +18,9 @@ type Manager struct {
 	// cacheControl is the Cache-Control header value, shared like
 	// varyCookie.
 	cacheControl []string
+
+	// queues line up a session's conflicting commits (see queue.go).
+	queues commitQueues
 }
 
 // New checks cfg and returns a Manager. Configuration that cannot work (a

@@ -180,6 +180,9 @@ func (s *Session) commitServer() error {
 		}
 	}
 
+	if a, ok := store.(Applier); ok && had && s.modified && !s.renewed && s.log.user == nil {
+		return s.applyServer(ctx, a, expires, now)
+	}
 	st := s.state(now)
 	st.Tokens = s.server.tokens
 	if had && s.renewed {

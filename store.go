@@ -14,8 +14,8 @@ import (
 // A Store may refuse any other key with ErrInvalidKey.
 //
 // Implementations must be safe for concurrent use. Extra powers are optional
-// interfaces found by type assertion: Toucher, Iterator, Sweeper and
-// UserIndex.
+// interfaces found by type assertion: Toucher, Iterator, Sweeper,
+// UserIndex and Applier.
 // The sessiontest package checks that a Store keeps this contract.
 type Store interface {
 	// Load returns the record stored under key. It returns ErrNotFound when

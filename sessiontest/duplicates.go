@@ -33,6 +33,9 @@ func testDuplicateSave(t *testing.T, newStore func(t *testing.T) session.Store) 
 		t.Run(tc.name, func(t *testing.T) {
 			dup := &duplicatingStore{Store: newStore(t)}
 			c := newClientApp(t, dup, nil)
+			if _, ok := dup.Store.(session.Applier); ok {
+				c = newClientApp(t, &duplicatingApplier{dup}, nil)
+			}
 			c.get("/incr") // counter 1
 			id := c.cookie()
 			var between result
@@ -55,9 +58,39 @@ func testDuplicateSave(t *testing.T, newStore func(t *testing.T) session.Store) 
 	}
 }
 
+// duplicatingApplier is a duplicatingStore of a session.Applier: it sends
+// the first Apply after arm twice, the hook running between the copies.
+type duplicatingApplier struct{ *duplicatingStore }
+
+func (d *duplicatingApplier) Apply(ctx context.Context, key string, ch *session.Change) (session.Record, error) {
+	a := d.Store.(session.Applier)
+	if !d.take() {
+		return a.Apply(ctx, key, ch)
+	}
+	if _, err := a.Apply(ctx, key, ch); err != nil {
+		return session.Record{}, err
+	}
+	d.hook()
+	d.mu.Lock()
+	d.done = true
+	d.mu.Unlock()
+	return a.Apply(ctx, key, ch)
+}
+
+// take disarms d and reports whether it was armed.
+func (d *duplicatingStore) take() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	armed := d.armed
+	d.armed = false
+	return armed
+}
+
 // duplicatingStore sends the first Save after arm twice: the save, then
 // the hook, then the same save again, whose result it returns, as a
-// client library that retried a save would.
+// client library that retried a save would. Wrapped in a
+// duplicatingApplier, it does the same to Apply, which a Manager then uses
+// for every save of a loaded session.
 type duplicatingStore struct {
 	session.Store
 	mu    sync.Mutex

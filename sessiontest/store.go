@@ -49,6 +49,13 @@ const expiryPrecision = time.Millisecond
 //     an expired record on its own when it is loaded or touched). Subtests
 //     for a capability the store lacks, or for which it returns
 //     session.ErrNotSupported, are skipped.
+//   - A session.Applier, when implemented, on a record a Manager wrote:
+//     Apply of a missing key returns session.ErrNotFound; a change applied
+//     again (same token) changes nothing and succeeds; 32 goroutines
+//     applying distinct keys at once all succeed, and every key is kept;
+//     a change whose Expect fails returns session.ErrConflict with the
+//     live record, so 32 writers incrementing a counter with Expect reach
+//     exactly 32.
 //   - A session.UserIndex, when implemented: Load returns Record.User;
 //     UserRecords reports exactly the live records whose User is the user
 //     named (byte for byte: no prefix or case folding), as they are now,
@@ -78,6 +85,10 @@ func RunStore(t *testing.T, newStore func(t *testing.T) session.Store) {
 		{"OpaqueData", testOpaqueData},
 		{"DataIsCopied", testDataIsCopied},
 		{"KeysIsolated", testKeysIsolated},
+		{"ApplyMissing", testApplyMissing},
+		{"ApplyDuplicate", testApplyDuplicate},
+		{"ApplyConcurrentKeys", testApplyConcurrentKeys},
+		{"ApplyExpect", testApplyExpect},
 		{"HostileKeys", testHostileKeys},
 		{"ConcurrentCAS", testConcurrentCAS},
 		{"ConcurrentKeys", testConcurrentKeys},

@@ -123,3 +123,174 @@ local exp = tonumber(cur[2] or '')
 if exp and exp > tonumber(ARGV[2]) then return 1 end
 return 2
 `
+
+// applyLua applies a session.Change to the record's body, as text.
+//
+//	KEYS[1]  the session key
+//	ARGV[1]  now, unix ms          ARGV[2]  new expiry, unix ms
+//	ARGV[3]  token                 ARGV[4]  now, unix seconds
+//	ARGV[5]  oldest token kept, unix seconds
+//	ARGV[6]  most tokens kept      ARGV[7]  user-set prefix
+//	ARGV[8]  the session key without the store's prefix: the set member
+//	ARGV[9]  permanent: "", "true" or "false"
+//	ARGV[10] "1" to clear values and flashes
+//	ARGV[11] flashes taken         ARGV[12] flashes added, JSON array items
+//	then the count of sets and each key (JSON string) and value; the count
+//	of deletes and each key; the count of expectations and each key,
+//	"1" or "0" (present or missing) and value.
+//
+// Tokens are kept in the order they were added, oldest first, as the
+// script appends them: tokens hold no brace, so the object ends at the
+// first '}'; the check for a duplicate is one plain search, and
+// tokens are dropped from the front while they are older than ARGV[5] or
+// too many. A record last written by Save may hold its tokens in another
+// order; they are all older than those the script added after them.
+//
+// Returns {0} when no live record exists; {1, version} when applied;
+// {2, data, expires, version, user} when an expectation failed or the
+// record was renewed (nothing changed); {3, version} when the record
+// already carries the token (nothing changed); {4, version, user} when
+// applied and the client must extend the user's set (empty prefix only).
+// The version is incremented as a decimal string.
+const applyLua = `
+local cur = redis.call('HMGET', KEYS[1], 'data', 'expires', 'version', 'user')
+local now = tonumber(ARGV[1])
+if not cur[1] or not cur[3] or not tonumber(cur[2] or '') or tonumber(cur[2]) <= now then return {0} end
+local s = cur[1]
+local function bad() return error('malformed session record body') end
+local function str(i)
+	local j = i + 1
+	while true do
+		local k = string.find(s, '["\\]', j)
+		if not k then bad() end
+		if string.byte(s, k) == 34 then return k + 1 end
+		j = k + 2
+	end
+end
+local function val(i)
+	local c = string.byte(s, i)
+	if c == 34 then return str(i) end
+	if c == 123 or c == 91 then
+		local d, j = 0, i
+		while true do
+			local k = string.find(s, '[%[%]{}"]', j)
+			if not k then bad() end
+			local b = string.byte(s, k)
+			if b == 34 then j = str(k) else
+				if b == 123 or b == 91 then d = d + 1 else d = d - 1 end
+				j = k + 1
+				if d == 0 then return j end
+			end
+		end
+	end
+	return string.find(s, '[%s,}%]]', i) or (#s + 1)
+end
+local function skip(i) return string.find(s, '%S', i) or bad() end
+local function members(i, obj, top)
+	local out, close = {}, obj and 125 or 93
+	i = skip(i + 1)
+	if string.byte(s, i) == close then return out end
+	while true do
+		local k
+		if obj then
+			local ke = str(i)
+			k = string.sub(s, i, ke - 1)
+			i = skip(skip(ke) + 1)
+		end
+		local ve
+		if top and k == '"t"' then ve = (string.find(s, '}', i, true) or bad()) + 1 else ve = val(i) end
+		out[#out + 1] = {k, string.sub(s, i, ve - 1), i}
+		i = skip(ve)
+		if string.byte(s, i) == close then return out end
+		i = skip(i + 1)
+	end
+end
+local top = members(skip(1), true, true)
+local at = {}
+for _, m in ipairs(top) do at[m[1]] = m end
+local function conflict() return {2, s, cur[2], cur[3], cur[4] or ''} end
+if at['"m"'] then return conflict() end
+local tok = '"' .. ARGV[3] .. '"'
+local traw = at['"t"'] and at['"t"'][2] or '{}'
+if string.find(traw, tok, 1, true) then return {3, cur[3]} end
+local vals = {}
+if at['"v"'] then
+	for _, m in ipairs(members(at['"v"'][3], true)) do vals[m[1]] = m[2] end
+end
+local n = 13
+local sets = tonumber(ARGV[n]); local setAt = n + 1; n = n + 1 + 2 * sets
+local dels = tonumber(ARGV[n]); local delAt = n + 1; n = n + 1 + dels
+local exps = tonumber(ARGV[n]); n = n + 1
+for i = 0, exps - 1 do
+	local k, present, v = ARGV[n + 3 * i], ARGV[n + 3 * i + 1], ARGV[n + 3 * i + 2]
+	if present == '1' then
+		if vals[k] ~= v then return conflict() end
+	elseif vals[k] ~= nil then
+		return conflict()
+	end
+end
+local flashes = {}
+if ARGV[10] == '1' then
+	vals = {}
+elseif at['"f"'] then
+	local fl = members(at['"f"'][3], false)
+	for i = tonumber(ARGV[11]) + 1, #fl do flashes[#flashes + 1] = fl[i][2] end
+end
+for i = 0, dels - 1 do vals[ARGV[delAt + i]] = nil end
+for i = 0, sets - 1 do vals[ARGV[setAt + 2 * i]] = ARGV[setAt + 2 * i + 1] end
+if ARGV[12] ~= '' then flashes[#flashes + 1] = ARGV[12] end
+local tokens = string.sub(traw, 2, -2)
+local count, oldest, most = 0, tonumber(ARGV[5]), tonumber(ARGV[6])
+if tokens ~= '' then count = select(2, string.gsub(tokens, ':', '')) end
+while tokens ~= '' do
+	local c = string.find(tokens, ':', 1, true)
+	local e = string.find(tokens, ',', c, true)
+	local t = tonumber(string.sub(tokens, c + 1, (e or 0) - 1))
+	if count < most and t and t >= oldest then break end
+	tokens = e and string.sub(tokens, e + 1) or ''
+	count = count - 1
+end
+if tokens ~= '' then tokens = tokens .. ',' end
+tokens = tokens .. tok .. ':' .. ARGV[4]
+local parts = {}
+for _, m in ipairs(top) do
+	local k = m[1]
+	if k == '"i"' then
+		parts[#parts + 1] = '"i":' .. ARGV[4]
+	elseif k == '"p"' then
+		if ARGV[9] == '' and m[2] == 'true' then parts[#parts + 1] = '"p":true' end
+	elseif k ~= '"t"' and k ~= '"f"' and k ~= '"v"' then
+		parts[#parts + 1] = k .. ':' .. m[2]
+	end
+end
+if ARGV[9] == 'true' then parts[#parts + 1] = '"p":true' end
+parts[#parts + 1] = '"t":{' .. tokens .. '}'
+if #flashes > 0 then parts[#parts + 1] = '"f":[' .. table.concat(flashes, ',') .. ']' end
+local keys = {}
+for k in pairs(vals) do keys[#keys + 1] = k end
+table.sort(keys)
+local v = {}
+for i, k in ipairs(keys) do v[i] = k .. ':' .. vals[k] end
+parts[#parts + 1] = '"v":{' .. table.concat(v, ',') .. '}'
+local ver = cur[3]
+local i = #ver
+while i > 0 and string.byte(ver, i) == 57 do i = i - 1 end
+if i == 0 then ver = '1' .. string.rep('0', #ver)
+else ver = string.sub(ver, 1, i - 1) .. string.char(string.byte(ver, i) + 1) .. string.rep('0', #ver - i) end
+local exp, user, setp = tonumber(ARGV[2]), cur[4] or '', ARGV[7]
+if exp <= now then
+	redis.call('DEL', KEYS[1])
+	if setp ~= '' and user ~= '' then redis.call('SREM', setp .. user, ARGV[8]) end
+	return {1, ver}
+end
+redis.call('HSET', KEYS[1], 'data', '{' .. table.concat(parts, ',') .. '}', 'expires', ARGV[2], 'version', ver)
+redis.call('PEXPIREAT', KEYS[1], ARGV[2])
+if user == '' or exp <= tonumber(cur[2]) then return {1, ver} end
+if setp == '' then return {4, ver, user} end
+local set = setp .. user
+redis.call('SADD', set, ARGV[8])
+if redis.call('PEXPIREAT', set, ARGV[2], 'NX') == 0 then
+	redis.call('PEXPIREAT', set, ARGV[2], 'GT')
+end
+return {1, ver}
+`

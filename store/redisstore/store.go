@@ -26,6 +26,7 @@ type Store struct {
 	save       *redis.Script
 	touch      *redis.Script
 	deleteUser *redis.Script
+	apply      *redis.Script
 	// batch sends Load, Save and Touch, pipelining them when several
 	// requests are on the wire at once.
 	batch *batcher
@@ -59,6 +60,7 @@ func New(client redis.UniversalClient, opts ...Option) (*Store, error) {
 		save:       redis.NewScript(saveLua),
 		touch:      redis.NewScript(touchLua),
 		deleteUser: redis.NewScript(deleteUserLua),
+		apply:      redis.NewScript(applyLua),
 		batch:      &batcher{client: client, max: o.maxInFlight},
 	}
 	if _, ok := client.(*redis.Client); ok {
@@ -141,7 +143,8 @@ func (s *Store) Save(ctx context.Context, key string, rec session.Record) error 
 }
 
 // run runs script through the batcher: EVALSHA, and EVAL when the
-// server does not have the script (after a restart or SCRIPT FLUSH).
+// server does not have the script (after a restart or SCRIPT FLUSH),
+// loading the store's other scripts then as well.
 func (s *Store) run(ctx context.Context, script *redis.Script, keys []string, args ...any) *redis.Cmd {
 	cmdArgs := make([]any, 0, 3+len(keys)+len(args))
 	cmdArgs = append(cmdArgs, "evalsha", script.Hash(), len(keys))
@@ -151,6 +154,14 @@ func (s *Store) run(ctx context.Context, script *redis.Script, keys []string, ar
 	cmdArgs = append(cmdArgs, args...)
 	cmd := redis.NewCmd(ctx, cmdArgs...)
 	if err := s.batch.process(ctx, cmd); redis.HasErrorPrefix(err, "NOSCRIPT") {
+		// The server lost its scripts (a restart, SCRIPT FLUSH) or never
+		// had them: load the others too, so the next calls of each cost
+		// one round trip again.
+		for _, other := range []*redis.Script{s.save, s.apply, s.touch} {
+			if other != script {
+				other.Load(ctx, s.client) // best effort: EVALSHA falls back to EVAL
+			}
+		}
 		return script.Eval(ctx, s.client, keys, args...)
 	}
 	return cmd

@@ -29,6 +29,9 @@ type queries struct {
 	iterate    string   // now, after key → key, data, expires, version, user
 	byUser     string   // user, now → key, data, expires, version
 	deleteUser string   // user, now, keep
+	lockRow    string   // key → takes the row's write lock (Apply), or ""
+	loadLocked string   // key, now → data, expires, version, user, the row locked
+	apply      string   // data, expires, version, key
 }
 
 func buildQueries(d Dialect, table string) queries {
@@ -60,6 +63,14 @@ func buildQueries(d Dialect, table string) queries {
 		deleteUser: sql("DELETE FROM {t} WHERE user_id = ? AND expires > ? AND {k} <> ?"),
 		userIdx:    sql("CREATE INDEX IF NOT EXISTS {u} ON {t} (user_id)"),
 	}
+	q.apply = sql("UPDATE {t} SET data = ?, expires = ?, version = ? WHERE {k} = ?")
+	q.loadLocked = q.load + " FOR UPDATE"
+	if d == SQLite {
+		// SQLite has no FOR UPDATE: a write first takes the database's
+		// write lock, so the read that follows cannot go stale.
+		q.lockRow = sql("UPDATE {t} SET version = version WHERE {k} = ?")
+		q.loadLocked = q.load
+	}
 	switch d {
 	case MySQL:
 		// MySQL's affected-rows count for ON DUPLICATE KEY UPDATE depends on
@@ -76,6 +87,8 @@ func buildQueries(d Dialect, table string) queries {
 		// update locks the one row and waits for the other.
 		byKey := sql("{t} FORCE INDEX (PRIMARY)")
 		q.load = sql("SELECT data, expires, version, user_id FROM " + byKey + " WHERE {k} = ? AND expires > ?")
+		q.loadLocked = q.load + " FOR UPDATE"
+		q.apply = sql("UPDATE " + byKey + " SET data = ?, expires = ?, version = ? WHERE {k} = ?")
 		q.update = sql("UPDATE " + byKey + " SET data = ?, expires = ?, version = ?, user_id = ? WHERE {k} = ? AND version = ? AND expires > ?")
 		q.touch = sql("UPDATE " + byKey + " SET expires = ? WHERE {k} = ? AND expires > ?")
 		q.live = sql("SELECT 1 FROM " + byKey + " WHERE {k} = ? AND expires > ?")

@@ -20,6 +20,12 @@ type Store struct {
 	table   string
 	now     func() time.Time
 	q       queries
+	// applies queues the Apply calls of this process: by key (hashed onto
+	// a fixed set of queues), so writers of one session wait for each
+	// other here, in order, rather than on the row's lock with a
+	// connection each; on SQLite one queue for all, so they wait here
+	// rather than in the busy timeout.
+	applies applyQueues
 }
 
 var (

@@ -7,6 +7,7 @@
 //
 //	go run ./cmd/load                                  # ours-redis vs scs-goredisstore
 //	go run ./cmd/load -clients 32 -duration 3s -json load.json
+//	go run ./cmd/load -hot                             # 32 writers on one session, every hot case
 //
 // The run is bounded: rounds × cases × (warm-up + duration).
 package main
@@ -34,7 +35,23 @@ func main() {
 	rounds := flag.Int("rounds", 2, "rounds; each round measures every case once, in turn")
 	out := flag.String("json", "", "also write the summaries as JSON to this file")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run (servers and clients) to this file")
+	hot := flag.Bool("hot", false, "the hot session instead: 32 writers on one session per case (cases from bench.HotCases; default every one)")
+	hotUpdate := flag.Bool("hot-update", false, "with -hot, every request increments one counter with an atomic update")
 	flag.Parse()
+	if *hot {
+		names := strings.Split(*cases, ",")
+		if !isSet("cases") {
+			names = nil
+			for _, c := range bench.HotCases() {
+				names = append(names, c.Name)
+			}
+		}
+		if err := runHot(names, *duration, *warmup, *rounds, *hotUpdate); err != nil {
+			fmt.Fprintln(os.Stderr, "load:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err == nil {
@@ -131,3 +148,10 @@ func run(names []string, clients int, duration, warmup time.Duration, rounds int
 }
 
 func us(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }
+
+// isSet reports whether the flag name was given on the command line.
+func isSet(name string) bool {
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}

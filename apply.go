@@ -1,0 +1,292 @@
+package session
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"time"
+)
+
+// Applier is implemented by stores that can apply a request's changes to
+// the stored record themselves, atomically, in one step: the record is
+// read, changed and written under the store's lock, in one transaction or
+// in one server-side script. Requests of one visitor that set or delete
+// keys then never conflict, however many run at once; only a change that
+// read keys (Update) can find them changed, and runs again.
+//
+// A store without Applier is written with compare-and-set (Store.Save),
+// and a request that loses a race loads the record again and retries.
+type Applier interface {
+	// Apply applies ch to the live record under key and returns the
+	// record's new version (in Record.Version; the other fields may be
+	// empty). When the record already carries ch.Token, the change was
+	// applied before (a duplicated or retried call): Apply changes nothing
+	// and succeeds with the current version.
+	//
+	// Apply returns ErrNotFound when no live record exists, and
+	// ErrConflict together with the live record (Data, Expires, Version,
+	// User) when ch cannot be applied to it: a key in ch.Expect no longer
+	// holds the expected value, or the record was renewed or ended. It
+	// changes nothing then.
+	//
+	// Stores keep ch.Expires as the record's new expiry and leave
+	// Record.User as it is: a change never binds a user.
+	Apply(ctx context.Context, key string, ch *Change) (Record, error)
+}
+
+// Change is one request's changes to a stored session, key by key, as an
+// Applier applies them. Stores that run Go code under their lock call
+// Merge; others (a script in the database) follow the same rules, which
+// are those of Merge's documentation.
+type Change struct {
+	// Token is the save token of this change, unique to it. The record
+	// keeps the tokens of its latest changes, so a duplicate is known.
+	Token string
+	// Now is when the change is made; the record's issued-at becomes Now
+	// and its tokens are stamped with it.
+	Now time.Time
+	// Expires is the record's new expiry.
+	Expires time.Time
+	// TokenAge is how long a token is kept at least; TokensKept is how many
+	// tokens a record keeps at most (the newest).
+	TokenAge   time.Duration
+	TokensKept int
+
+	// Clear removes every value and flash before the rest is applied.
+	Clear bool
+	// Set holds new values, by key, each in the Manager's codec encoding.
+	Set map[string][]byte
+	// Delete lists keys to remove.
+	Delete []string
+	// Expect holds, by key, the value a key must still hold for the change
+	// to apply (nil: the key must be missing): the keys an Update read.
+	Expect map[string][]byte
+	// Recompute, when not nil, gives the values of the keys of Expect
+	// anew from the current values (nil for a missing key). Merge then
+	// runs it, under the store's lock, instead of checking Expect, so a
+	// store that runs Go code under its lock never reports a conflict on
+	// a value. A store that edits the record elsewhere (a script in the
+	// database) checks Expect and ignores Recompute.
+	Recompute func(current map[string][]byte) (map[string][]byte, error)
+	// FlashesTaken is how many of the oldest flashes were shown and go;
+	// Flashes are added after the rest.
+	FlashesTaken int
+	Flashes      []Flash
+	// Permanent, when not nil, is the session's new permanence.
+	Permanent *bool
+}
+
+// Merge applies the change to data, a record body as the Manager writes
+// it, and returns the new body. It reports applied, and returns data
+// unchanged, when data already carries c.Token. It returns ErrConflict when
+// a key of c.Expect holds another value (unless c.Recompute gives the
+// keys' values anew), or when the record marks a
+// renewed or ended session (such records are handled by the Manager).
+//
+// The rules: a record that carries the token is left alone; with Clear,
+// every value and flash goes; otherwise the first FlashesTaken flashes go;
+// Set and Delete change their keys; Flashes are appended; Permanent, when
+// set, replaces the permanence; issued-at becomes Now; the token is added
+// at Now, dropping tokens older than TokenAge and, past TokensKept, the
+// oldest. Every other field is kept.
+func (c *Change) Merge(data []byte) (out []byte, applied bool, err error) {
+	st, err := parseBody(data)
+	if err != nil {
+		return nil, false, err
+	}
+	if _, ok := st.tokens[c.Token]; ok {
+		return data, true, nil
+	}
+	if st.movedTo != "" {
+		return nil, false, ErrConflict
+	}
+	set := c.Set
+	if c.Recompute != nil && len(c.Expect) > 0 {
+		fresh, err := c.Recompute(st.Values)
+		if err != nil {
+			return nil, false, err
+		}
+		set = make(map[string][]byte, len(c.Set))
+		maps.Copy(set, c.Set)
+		maps.Copy(set, fresh)
+	} else {
+		for k, want := range c.Expect {
+			got, ok := st.Values[k]
+			if ok != (want != nil) || !bytes.Equal(got, want) {
+				return nil, false, ErrConflict
+			}
+		}
+	}
+	if c.Clear {
+		clear(st.Values)
+		st.Flashes = nil
+	} else {
+		st.Flashes = st.Flashes[min(c.FlashesTaken, len(st.Flashes)):]
+	}
+	for _, k := range c.Delete {
+		delete(st.Values, k)
+	}
+	for k, raw := range set {
+		st.Values[k] = raw
+	}
+	st.Flashes = append(st.Flashes, c.Flashes...)
+	if c.Permanent != nil {
+		st.Permanent = *c.Permanent
+	}
+	st.Issued = c.Now
+	st.tokens = stampTokenMax(st.tokens, c.Token, c.Now, c.TokenAge, c.TokensKept)
+	return appendBody(nil, st), false, nil
+}
+
+// applyServer commits a loaded session's changes through the store's
+// Applier: one call whatever other requests do meanwhile, except when an
+// Update read a key that another request changed first; then the update
+// runs again on the newer value, until the commit's time runs out.
+func (s *Session) applyServer(ctx context.Context, a Applier, expires, now time.Time) error {
+	var base map[string][]byte // the values Update functions start from
+	if s.log.hasUpdates() && !s.log.cleared {
+		st, err := parseBody(s.server.loaded)
+		if err != nil {
+			return fmt.Errorf("session: reading the loaded record: %w", err)
+		}
+		base = st.Values
+	}
+	gone := false
+	var release func() // leaves the session's commit queue
+	defer func() {
+		if release != nil {
+			release()
+		}
+	}()
+	try := func() error {
+		ch, err := s.change1(base, expires, now)
+		if err != nil {
+			return err
+		}
+		rec, err := a.Apply(ctx, s.server.key, ch)
+		if err == nil {
+			s.server.version, s.server.expires = rec.Version, expires
+			return nil
+		}
+		if errors.Is(err, ErrNotFound) {
+			gone = true
+			return nil
+		}
+		if !errors.Is(err, ErrConflict) {
+			return fmt.Errorf("session: saving to the store: %w", err)
+		}
+		// A key an Update read changed, or the session was renewed or
+		// ended meanwhile: start again from the record as it is.
+		srv, st, lerr := s.m.loadRecordFrom(ctx, s.server.key, &rec)
+		if errors.Is(lerr, ErrNotFound) || (lerr == nil && srv.readOnly) {
+			gone = true
+			return nil
+		}
+		if lerr != nil {
+			return fmt.Errorf("session: reloading after a conflict: %w", lerr)
+		}
+		if srv.alias {
+			s.server.id, s.server.key, s.server.alias = "", srv.key, true
+		}
+		base = st.Values
+		return ErrConflict
+	}
+	var err error
+	for n := 0; ; n++ {
+		if err = try(); !errors.Is(err, ErrConflict) {
+			break
+		}
+		// Lost to another commit: wait for this session's turn, then try
+		// again at once; only conflicts with other processes, or with
+		// requests that have not queued yet, pause before the next try.
+		var werr error
+		if release == nil {
+			release, werr = s.m.queues.acquire(ctx, s.server.key)
+		} else if n > 3 {
+			werr = conflictPause(ctx, n-3)
+		}
+		if werr != nil {
+			err = fmt.Errorf("%w: still losing to other requests when the time ran out (%w)", ErrConflict, werr)
+			break
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if gone {
+		s.m.cfg.Logger.InfoContext(ctx, "session: ended by another request (log-out or renewal) while this one ran; its changes are not saved")
+		return nil
+	}
+	if s.permanent || s.permChanged {
+		return s.sendID(now)
+	}
+	return nil
+}
+
+// change1 builds one attempt's Change from the request's change log, with
+// Update functions run on base.
+func (s *Session) change1(base map[string][]byte, expires, now time.Time) (*Change, error) {
+	tok, err := newToken()
+	if err != nil {
+		return nil, err
+	}
+	l := &s.log
+	ch := &Change{
+		Token: tok, Now: now, Expires: expires,
+		TokenAge: s.m.tokenAge(), TokensKept: maxTokens,
+		Clear: l.cleared, FlashesTaken: l.flashesTaken, Flashes: l.flashesAdded,
+	}
+	if s.permChanged {
+		p := s.permanent
+		ch.Permanent = &p
+	}
+	if len(l.values) > 0 {
+		ch.Set = make(map[string][]byte, len(l.values))
+	}
+	for k, v := range l.values {
+		switch {
+		case v.deleted:
+			ch.Delete = append(ch.Delete, k)
+		case v.update != nil:
+			old, ok := base[k]
+			raw, err := v.update(old, ok)
+			if err != nil {
+				return nil, err
+			}
+			ch.Set[k] = raw
+			if !l.cleared {
+				if ch.Expect == nil {
+					ch.Expect = make(map[string][]byte)
+				}
+				ch.Expect[k] = old // nil when missing
+			}
+		default:
+			ch.Set[k] = v.raw
+		}
+	}
+	if len(ch.Expect) > 0 {
+		ch.Recompute = func(cur map[string][]byte) (map[string][]byte, error) {
+			out := make(map[string][]byte, len(ch.Expect))
+			for k := range ch.Expect {
+				old, ok := cur[k]
+				raw, err := l.values[k].update(old, ok)
+				if err != nil {
+					return nil, err
+				}
+				out[k] = raw
+			}
+			return out, nil
+		}
+	}
+	return ch, nil
+}
+
+// Quote returns s as a JSON string, written as the Manager writes keys,
+// flash categories and messages in a record body, so that a store that
+// edits bodies as text (a script in the database) finds the key it
+// changes.
+func (*Change) Quote(s string) []byte {
+	return appendJSONString(nil, s)
+}

@@ -1,0 +1,49 @@
+package memstore
+
+import (
+	"container/heap"
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	session "github.com/websession/session"
+)
+
+var _ session.Applier = (*Store)(nil)
+
+// Apply applies ch to the live record under key, under the store's lock:
+// concurrent changes to one session never conflict, unless ch expects a
+// key to hold a value it no longer holds. See session.Applier.
+func (s *Store) Apply(ctx context.Context, key string, ch *session.Change) (session.Record, error) {
+	if err := check(ctx, key); err != nil {
+		return session.Record{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now()
+	e := s.live(key, now)
+	if e == nil {
+		return session.Record{}, session.ErrNotFound
+	}
+	data, applied, err := ch.Merge(e.data)
+	if err != nil {
+		if errors.Is(err, session.ErrConflict) {
+			return e.record(), err
+		}
+		return session.Record{}, fmt.Errorf("memstore: apply: %w", err)
+	}
+	if applied {
+		return session.Record{Version: e.version}, nil
+	}
+	if !now.Before(ch.Expires) {
+		s.remove(e)
+		return session.Record{Version: e.version + 1}, nil
+	}
+	e.data = data
+	e.expires = ch.Expires
+	e.version++
+	heap.Fix(&s.byExpiry, e.index)
+	s.used(e)
+	return session.Record{Version: e.version}, nil
+}

@@ -1,0 +1,127 @@
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/websession/session"
+)
+
+var _ session.Applier = (*Store)(nil)
+
+// Apply applies ch to the live record under key with one Lua script, so
+// one round trip, atomic on the server: concurrent changes to one session
+// never conflict, unless ch expects a key to hold a value it no longer
+// holds; the conflict then carries the live record, so the caller need not
+// load it again. A change whose token the record already carries is not
+// applied again. See session.Applier.
+//
+// The script edits the record's body as text, following the rules of
+// session.Change.Merge: it splits the body's top-level fields and the
+// members of its values, tokens and flashes without decoding any value.
+// On a single node it also extends the user's set when the record now
+// lives longer; on a cluster one more round trip does, as for Save.
+func (s *Store) Apply(ctx context.Context, key string, ch *session.Change) (session.Record, error) {
+	if !session.ValidKey(key) {
+		return session.Record{}, fmt.Errorf("redisstore: apply: %w", session.ErrInvalidKey)
+	}
+	perm := ""
+	if ch.Permanent != nil {
+		perm = strconv.FormatBool(*ch.Permanent)
+	}
+	clr := ""
+	if ch.Clear {
+		clr = "1"
+	}
+	var flashes []byte
+	for i, f := range ch.Flashes {
+		if i > 0 {
+			flashes = append(flashes, ',')
+		}
+		flashes = append(flashes, '[')
+		flashes = append(flashes, ch.Quote(f.Category)...)
+		flashes = append(flashes, ',')
+		flashes = append(flashes, ch.Quote(f.Message)...)
+		flashes = append(flashes, ']')
+	}
+	args := make([]any, 0, 16+2*len(ch.Set)+len(ch.Delete)+3*len(ch.Expect))
+	args = append(args,
+		time.Now().UnixMilli(),
+		ch.Expires.UnixMilli(),
+		ch.Token,
+		ch.Now.Unix(),
+		ch.Now.Add(-ch.TokenAge).Unix(),
+		max(ch.TokensKept, 1),
+		s.sets,
+		key,
+		perm,
+		clr,
+		ch.FlashesTaken,
+		flashes,
+		len(ch.Set),
+	)
+	for k, v := range ch.Set {
+		args = append(args, ch.Quote(k), v)
+	}
+	args = append(args, len(ch.Delete))
+	for _, k := range ch.Delete {
+		args = append(args, ch.Quote(k))
+	}
+	args = append(args, len(ch.Expect))
+	for k, v := range ch.Expect {
+		present := "0"
+		if v != nil {
+			present = "1"
+		}
+		args = append(args, ch.Quote(k), present, v)
+	}
+	res, err := s.run(ctx, s.apply, []string{s.prefix + key}, args...).Slice()
+	if err != nil {
+		return session.Record{}, fmt.Errorf("redisstore: apply: %w", err)
+	}
+	code, _ := res[0].(int64)
+	switch code {
+	case 0:
+		return session.Record{}, session.ErrNotFound
+	case 1, 3:
+		v, err := version(res[1])
+		return session.Record{Version: v}, err
+	case 4:
+		v, err := version(res[1])
+		if err != nil {
+			return session.Record{}, err
+		}
+		user, _ := res[2].(string)
+		if err := s.index(ctx, user, ch.Expires, key); err != nil {
+			return session.Record{}, fmt.Errorf("redisstore: apply: the change is saved, but extending its user's set failed, so listing the user's sessions may miss it: %w", err)
+		}
+		return session.Record{Version: v}, nil
+	case 2:
+		fields := map[string]string{fieldData: str(res[1]), fieldExpires: str(res[2]), fieldVersion: str(res[3])}
+		if u := str(res[4]); u != "" {
+			fields[fieldUser] = u
+		}
+		rec, err := decode(fields)
+		if err != nil {
+			return session.Record{}, fmt.Errorf("redisstore: apply: %w", err)
+		}
+		return rec, session.ErrConflict
+	}
+	return session.Record{}, errors.New("redisstore: apply: unexpected reply from the apply script")
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func version(v any) (uint64, error) {
+	n, err := strconv.ParseUint(str(v), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("redisstore: apply: %w", errMalformed)
+	}
+	return n, nil
+}
