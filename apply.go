@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"maps"
 	"time"
+
+	"github.com/websession/session/internal/state"
 )
 
 // Applier is implemented by stores that can apply a request's changes to
@@ -92,14 +94,14 @@ type Change struct {
 // at Now, dropping tokens older than TokenAge and, past TokensKept, the
 // oldest. Every other field is kept.
 func (c *Change) Merge(data []byte) (out []byte, applied bool, err error) {
-	st, err := parseBody(data)
+	st, err := state.ParseBody(data)
 	if err != nil {
 		return nil, false, err
 	}
-	if _, ok := st.tokens[c.Token]; ok {
+	if _, ok := st.Tokens[c.Token]; ok {
 		return data, true, nil
 	}
-	if st.movedTo != "" {
+	if st.MovedTo != "" {
 		return nil, false, ErrConflict
 	}
 	set := c.Set
@@ -136,8 +138,8 @@ func (c *Change) Merge(data []byte) (out []byte, applied bool, err error) {
 		st.Permanent = *c.Permanent
 	}
 	st.Issued = c.Now
-	st.tokens = stampTokenMax(st.tokens, c.Token, c.Now, c.TokenAge, c.TokensKept)
-	return appendBody(nil, st), false, nil
+	st.Tokens = stampTokenMax(st.Tokens, c.Token, c.Now, c.TokenAge, c.TokensKept)
+	return state.AppendBody(nil, st), false, nil
 }
 
 // applyServer commits a loaded session's changes through the store's
@@ -147,7 +149,7 @@ func (c *Change) Merge(data []byte) (out []byte, applied bool, err error) {
 func (s *Session) applyServer(ctx context.Context, a Applier, expires, now time.Time) error {
 	var base map[string][]byte // the values Update functions start from
 	if s.log.hasUpdates() && !s.log.cleared {
-		st, err := parseBody(s.server.loaded)
+		st, err := state.ParseBody(s.server.loaded)
 		if err != nil {
 			return fmt.Errorf("session: reading the loaded record: %w", err)
 		}
@@ -165,7 +167,8 @@ func (s *Session) applyServer(ctx context.Context, a Applier, expires, now time.
 		if err != nil {
 			return err
 		}
-		rec, err := a.Apply(ctx, s.server.key, ch)
+		var rec Record
+		err = s.m.timed(ctx, "apply", func() (err error) { rec, err = a.Apply(ctx, s.server.key, ch); return err })
 		if err == nil {
 			s.server.version, s.server.expires = rec.Version, expires
 			return nil
@@ -201,6 +204,7 @@ func (s *Session) applyServer(ctx context.Context, a Applier, expires, now time.
 		// Lost to another commit: wait for this session's turn, then try
 		// again at once; only conflicts with other processes, or with
 		// requests that have not queued yet, pause before the next try.
+		s.m.emit(s.req.Context(), Event{Kind: kindConflictRetried})
 		var werr error
 		if release == nil {
 			release, werr = s.m.queues.acquire(ctx, s.server.key)
@@ -288,5 +292,5 @@ func (s *Session) change1(base map[string][]byte, expires, now time.Time) (*Chan
 // edits bodies as text (a script in the database) finds the key it
 // changes.
 func (*Change) Quote(s string) []byte {
-	return appendJSONString(nil, s)
+	return state.AppendJSONString(nil, s)
 }

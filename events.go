@@ -52,8 +52,8 @@ type Event struct {
 	Reason string
 	// Detail is the human-readable explanation, as logged.
 	Detail string
-	// Op is, for "store_call" and "store_error", the Store method: "load",
-	// "save", "delete" or "touch".
+	// Op is, for "store_call" and "store_error", the Store method:
+	// "load", "save", "apply", "delete" or "touch".
 	Op string
 	// Duration is, for "store_call", how long the call took.
 	Duration time.Duration

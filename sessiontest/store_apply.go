@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/websession/session/internal/state"
+
 	session "github.com/websession/session"
 )
 
@@ -55,7 +57,7 @@ func (a *applyApp) start() (id, key string) {
 	res := Request(a.h, "/new", nil)
 	for _, c := range res.Cookies() {
 		if c.Value != "" {
-			return c.Value, session.StoreKey(c.Value)
+			return c.Value, state.StoreKey(c.Value)
 		}
 	}
 	a.t.Fatalf("the Manager sent no session cookie for a new session (status %d)", res.StatusCode)

@@ -39,7 +39,7 @@ func AppendBody(b []byte, st *State) []byte {
 	}
 	if st.User != "" {
 		b = append(b, `,"u":`...)
-		b = appendJSONString(b, st.User)
+		b = AppendJSONString(b, st.User)
 		b = append(b, `,"l":`...)
 		b = strconv.AppendInt(b, unixOrZero(st.SignedIn), 10)
 		if ns := st.SignedIn.Nanosecond(); ns != 0 {
@@ -49,15 +49,15 @@ func AppendBody(b []byte, st *State) []byte {
 	}
 	if st.ID != "" {
 		b = append(b, `,"r":`...)
-		b = appendJSONString(b, st.ID)
+		b = AppendJSONString(b, st.ID)
 	}
 	if st.Agent != "" {
 		b = append(b, `,"a":`...)
-		b = appendJSONString(b, st.Agent)
+		b = AppendJSONString(b, st.Agent)
 	}
 	if st.MovedTo != "" {
 		b = append(b, `,"m":`...)
-		b = appendJSONString(b, st.MovedTo)
+		b = AppendJSONString(b, st.MovedTo)
 		if st.Forward {
 			b = append(b, `,"s":true`...)
 		}
@@ -70,7 +70,7 @@ func AppendBody(b []byte, st *State) []byte {
 				b = append(b, ',')
 			}
 			first = false
-			b = appendJSONString(b, tok)
+			b = AppendJSONString(b, tok)
 			b = append(b, ':')
 			b = strconv.AppendInt(b, at, 10)
 		}
@@ -83,9 +83,9 @@ func AppendBody(b []byte, st *State) []byte {
 				b = append(b, ',')
 			}
 			b = append(b, '[')
-			b = appendJSONString(b, f.Category)
+			b = AppendJSONString(b, f.Category)
 			b = append(b, ',')
-			b = appendJSONString(b, f.Message)
+			b = AppendJSONString(b, f.Message)
 			b = append(b, ']')
 		}
 		b = append(b, ']')
@@ -101,7 +101,7 @@ func AppendBody(b []byte, st *State) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, k)
+		b = AppendJSONString(b, k)
 		b = append(b, ':')
 		b = append(b, st.Values[k]...)
 	}
@@ -135,8 +135,8 @@ func timeOrZero(sec int64) time.Time {
 	return time.Unix(sec, 0)
 }
 
-// appendJSONString appends s as a JSON string.
-func appendJSONString(b []byte, s string) []byte {
+// AppendJSONString appends s as a JSON string.
+func AppendJSONString(b []byte, s string) []byte {
 	if plainString(s) {
 		b = append(b, '"')
 		b = append(b, s...)
