@@ -48,7 +48,7 @@ func TestMetricsAreScraped(t *testing.T) {
 		"session_renewed_total 0\n",
 		`session_cookies_rejected_total{reason="malformed"} 1` + "\n",
 		"# TYPE session_store_call_duration_seconds histogram",
-		`session_store_call_duration_seconds_count{op="save"} 2` + "\n", // the two new sessions
+		`session_store_call_duration_seconds_count{op="save"} 2` + "\n",  // the two new sessions
 		`session_store_call_duration_seconds_count{op="apply"} 2` + "\n", // the visits after the first
 		`session_store_call_duration_seconds_count{op="load"} 3` + "\n",
 		`session_store_call_duration_seconds_count{op="delete"} 1` + "\n",
