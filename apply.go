@@ -1,11 +1,9 @@
 package session
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"time"
 
 	"github.com/websession/session/internal/state"
@@ -39,108 +37,12 @@ type Applier interface {
 }
 
 // Change is one request's changes to a stored session, key by key, as an
-// Applier applies them. Stores that run Go code under their lock call
-// Merge; others (a script in the database) follow the same rules, which
-// are those of Merge's documentation.
-type Change struct {
-	// Token is the save token of this change, unique to it. The record
-	// keeps the tokens of its latest changes, so a duplicate is known.
-	Token string
-	// Now is when the change is made; the record's issued-at becomes Now
-	// and its tokens are stamped with it.
-	Now time.Time
-	// Expires is the record's new expiry.
-	Expires time.Time
-	// TokenAge is how long a token is kept at least; TokensKept is how many
-	// tokens a record keeps at most (the newest).
-	TokenAge   time.Duration
-	TokensKept int
-
-	// Clear removes every value and flash before the rest is applied.
-	Clear bool
-	// Set holds new values, by key, each in the Manager's codec encoding.
-	Set map[string][]byte
-	// Delete lists keys to remove.
-	Delete []string
-	// Expect holds, by key, the value a key must still hold for the change
-	// to apply (nil: the key must be missing): the keys an Update read.
-	Expect map[string][]byte
-	// Recompute, when not nil, gives the values of the keys of Expect
-	// anew from the current values (nil for a missing key). Merge then
-	// runs it, under the store's lock, instead of checking Expect, so a
-	// store that runs Go code under its lock never reports a conflict on
-	// a value. A store that edits the record elsewhere (a script in the
-	// database) checks Expect and ignores Recompute.
-	Recompute func(current map[string][]byte) (map[string][]byte, error)
-	// FlashesTaken is how many of the oldest flashes were shown and go;
-	// Flashes are added after the rest.
-	FlashesTaken int
-	Flashes      []Flash
-	// Permanent, when not nil, is the session's new permanence.
-	Permanent *bool
-}
-
-// Merge applies the change to data, a record body as the Manager writes
-// it, and returns the new body. It reports applied, and returns data
-// unchanged, when data already carries c.Token. It returns ErrConflict when
-// a key of c.Expect holds another value (unless c.Recompute gives the
-// keys' values anew), or when the record marks a
-// renewed or ended session (such records are handled by the Manager).
-//
-// The rules: a record that carries the token is left alone; with Clear,
-// every value and flash goes; otherwise the first FlashesTaken flashes go;
-// Set and Delete change their keys; Flashes are appended; Permanent, when
-// set, replaces the permanence; issued-at becomes Now; the token is added
-// at Now, dropping tokens older than TokenAge and, past TokensKept, the
-// oldest. Every other field is kept.
-func (c *Change) Merge(data []byte) (out []byte, applied bool, err error) {
-	st, err := state.ParseBody(data)
-	if err != nil {
-		return nil, false, err
-	}
-	if _, ok := st.Tokens[c.Token]; ok {
-		return data, true, nil
-	}
-	if st.MovedTo != "" {
-		return nil, false, ErrConflict
-	}
-	set := c.Set
-	if c.Recompute != nil && len(c.Expect) > 0 {
-		fresh, err := c.Recompute(st.Values)
-		if err != nil {
-			return nil, false, err
-		}
-		set = make(map[string][]byte, len(c.Set))
-		maps.Copy(set, c.Set)
-		maps.Copy(set, fresh)
-	} else {
-		for k, want := range c.Expect {
-			got, ok := st.Values[k]
-			if ok != (want != nil) || !bytes.Equal(got, want) {
-				return nil, false, ErrConflict
-			}
-		}
-	}
-	if c.Clear {
-		clear(st.Values)
-		st.Flashes = nil
-	} else {
-		st.Flashes = st.Flashes[min(c.FlashesTaken, len(st.Flashes)):]
-	}
-	for _, k := range c.Delete {
-		delete(st.Values, k)
-	}
-	for k, raw := range set {
-		st.Values[k] = raw
-	}
-	st.Flashes = append(st.Flashes, c.Flashes...)
-	if c.Permanent != nil {
-		st.Permanent = *c.Permanent
-	}
-	st.Issued = c.Now
-	st.Tokens = stampTokenMax(st.Tokens, c.Token, c.Now, c.TokenAge, c.TokensKept)
-	return state.AppendBody(nil, st), false, nil
-}
+// Applier applies them: the save token, the new expiry, the values set and
+// deleted, the keys an Update read (Expect, or Recompute for stores that
+// run Go under their lock), the flashes taken and added, and the
+// permanence. Stores that run Go code under their lock call its Merge;
+// others (a script in the database) follow the rules Merge documents.
+type Change = state.Change
 
 // applyServer commits a loaded session's changes through the store's
 // Applier: one call whatever other requests do meanwhile, except when an
@@ -285,12 +187,4 @@ func (s *Session) change1(base map[string][]byte, expires, now time.Time) (*Chan
 		}
 	}
 	return ch, nil
-}
-
-// Quote returns s as a JSON string, written as the Manager writes keys,
-// flash categories and messages in a record body, so that a store that
-// edits bodies as text (a script in the database) finds the key it
-// changes.
-func (*Change) Quote(s string) []byte {
-	return state.AppendJSONString(nil, s)
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/websession/session/internal/state"
 )
 
 // Store keeps server-side session records. Set Config.Store to one to keep
@@ -96,7 +98,7 @@ var (
 	ErrNotFound = errors.New("session: record not found")
 	// ErrConflict is returned by Store.Save when the stored version is not
 	// the one the caller loaded: another request saved first.
-	ErrConflict = errors.New("session: record changed by another request (version conflict)")
+	ErrConflict = state.ErrConflict
 	// ErrInvalidKey is returned by a Store given a key the Manager would
 	// never produce (not 64 lowercase hex characters).
 	ErrInvalidKey = errors.New("session: invalid store key; keys are the hex SHA-256 of a session ID")

@@ -41,30 +41,7 @@ func newToken() (string, error) {
 // stampToken returns tokens with tok added at now, dropping tokens older
 // than keep and, past maxTokens, the oldest. tokens is not changed.
 func stampToken(tokens map[string]int64, tok string, now time.Time, keep time.Duration) map[string]int64 {
-	return stampTokenMax(tokens, tok, now, keep, maxTokens)
-}
-
-// stampTokenMax is stampToken keeping at most max tokens (at least one).
-func stampTokenMax(tokens map[string]int64, tok string, now time.Time, keep time.Duration, maxTokens int) map[string]int64 {
-	maxTokens = max(maxTokens, 1)
-	out := make(map[string]int64, min(len(tokens), maxTokens-1)+1)
-	oldest := now.Add(-keep).Unix()
-	for t, at := range tokens {
-		if at >= oldest {
-			out[t] = at
-		}
-	}
-	for len(out) >= maxTokens {
-		var drop string
-		for t, at := range out {
-			if drop == "" || at < out[drop] || (at == out[drop] && t < drop) {
-				drop = t
-			}
-		}
-		delete(out, drop)
-	}
-	out[tok] = now.Unix()
-	return out
+	return state.StampTokens(tokens, tok, now, keep, maxTokens)
 }
 
 // hasToken reports whether the record body data carries the save token

@@ -129,3 +129,6 @@ type Flash struct {
 // cannot accept. The Manager treats such a cookie as absent: the visitor gets
 // an empty session and a security event is logged.
 var ErrInvalidCookie = errors.New("session: invalid cookie")
+
+// ErrConflict is session.ErrConflict: a record changed by another request.
+var ErrConflict = errors.New("session: record changed by another request (version conflict)")
