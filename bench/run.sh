@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# run.sh: the side-by-side comparison of issue 7. Runs BenchmarkRequest
+# run.sh: the side-by-side comparison. Runs BenchmarkRequest
 # COUNT times (interleaved: every case once per pass, so drift hits all rows
 # alike), benchstat, the Redis round-trip test and the load test, then the
-# scale comparison of issue 16 (BenchmarkScale and BenchmarkPrimitive, COUNT
+# scale comparison (BenchmarkScale and BenchmarkPrimitive, COUNT
 # interleaved passes, and BenchmarkStoredSession), and writes RESULTS.md
 # with cmd/report. Bounded: about 5-6 minutes.
 #

@@ -2,11 +2,11 @@ package flask_test
 
 import (
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"time"
 
-	"github.com/websession/session/internal/state"
-
+	"github.com/websession/session"
 	"github.com/websession/session/flask"
 )
 
@@ -32,44 +32,43 @@ func ExampleTaggedJSON() {
 	// flask.Tuple{"apple", 2}
 }
 
-// A cookie that Flask set with
+// A Manager on Flask's cookie reads what a Flask view stored: here a cookie
+// that Flask set with
 //
 //	session["user_id"] = 42
 //	session["cart"] = ("apple", 2)
 //	session.permanent = True
 //	flash("Welcome back")
+//
+// and writes what Flask reads back.
 func ExampleFormat() {
-	sealer, err := flask.Format().Bind(state.Params{
+	m, err := session.New(session.Config{
 		Secret: []byte("change me: 32 random bytes or more"), // Flask's SECRET_KEY
+		Format: flask.Format(),
+		Now:    func() time.Time { return time.Date(2025, 6, 2, 0, 0, 0, 0, time.UTC) },
 	})
 	if err != nil {
 		panic(err)
 	}
+	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := session.From(r)
+		id, _ := session.Get[int](s, "user_id")
+		cart, _ := session.Get[flask.Tuple](s, "cart")
+		fmt.Println(id, cart[0], cart[1], s.Permanent())
+		for _, f := range s.Flashes() {
+			fmt.Println(f.Category, f.Message)
+		}
+	}))
 	fromFlask := ".eJw1izsOgCAQBa9iXk1lrLyIhSFkxecnghJWK8PdpbGaKWZeuCWIblT044vmrkCkqqyEwcDgr8hmEn_AFmvgEnOUk2ct7_zQwEuu_r-SUqhna4vBo8xun9F3bfkARfEipA.aDxAwA.5bOMIsqa0R-9x4KwJ5T3S1pEM8M"
-	st, err := sealer.Open(fromFlask, time.Date(2025, 6, 2, 0, 0, 0, 0, time.UTC))
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println(st.Issued, st.Permanent, st.Flashes[0].Category, st.Flashes[0].Message)
-	fmt.Println(string(st.Values["user_id"]), string(st.Values["cart"]))
-
-	var cart flask.Tuple
-	if err := sealer.UnmarshalTo(st.Values["cart"], &cart); err != nil {
-		panic(err)
-	}
-	fmt.Println(cart[0], cart[1])
-
-	// Flask writes exactly this cookie for {"user_id": 42} at that second.
-	cookie, err := sealer.Seal(&state.State{Values: map[string][]byte{"user_id": []byte("42")}, Issued: st.Issued})
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println(cookie)
+	req := httptest.NewRequest("GET", "https://example.com/", nil)
+	req.AddCookie(&http.Cookie{Name: "session", Value: fromFlask})
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	fmt.Println(len(rec.Result().Cookies()), "cookie: the flash was shown, so Flask gets the session without it")
 	// Output:
-	// 2025-06-01 12:00:00 +0000 UTC true message Welcome back
-	// 42 {" t":["apple",2]}
-	// apple 2
-	// eyJ1c2VyX2lkIjo0Mn0.aDxAwA.eQuRmy8qSkiTjMo9IByWCH-Lltg
+	// 42 apple 2 true
+	// message Welcome back
+	// 1 cookie: the flash was shown, so Flask gets the session without it
 }
 
 // LoginIdentifier is Flask-Login 0.6.3's _create_identifier(): the request's

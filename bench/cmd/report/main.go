@@ -1,8 +1,8 @@
 // Command report turns the output of bench/run.sh into RESULTS.md: the
 // request-cycle table (medians of ns/op, overhead over the floor, ratios
 // to gorilla/sessions and scs, B/op, allocs/op, cookie bytes), the
-// targets of issue 7 with PASS or FAIL, the Redis round-trip test's log,
-// the load test's results, the scale comparison of issue 16 (with
+// targets with PASS or FAIL, the Redis round-trip test's log,
+// the load test's results, the scale comparison (with
 // -scale) and benchstat's table.
 //
 //	go run ./cmd/report -bench bench.txt -benchstat benchstat.txt \
@@ -93,7 +93,7 @@ func run(benchFile, benchstatFile, roundTripFile, loadFile, scaleFile, benchtime
 	return nil
 }
 
-// verdicts checks every target of issue 7 against this run.
+// verdicts checks every target against this run.
 func verdicts(res *results, roundTrip string, load []bench.LoadSummary) []verdict {
 	vs := []verdict{
 		res.ratioTarget("ours-encrypted", "gorilla-cookie-encrypted", 6),

@@ -46,7 +46,7 @@ func (rp *report) write(w io.Writer) {
 	fmt.Fprintf(w, "%d runs of each benchmark (-benchtime %s), interleaved; the tables show medians, and benchstat's table with confidence intervals is at the end. The machine is shared and noisy: compare rows of the same run, never numbers across runs.\n\n", m.runs, m.benchtime)
 	fmt.Fprintf(w, "%s\n\n", method)
 
-	fmt.Fprintf(w, "## Targets (issue 7)\n\n| target | this run | |\n| --- | --- | --- |\n")
+	fmt.Fprintf(w, "## Targets\n\n| target | this run | |\n| --- | --- | --- |\n")
 	for _, v := range rp.verdicts {
 		fmt.Fprintf(w, "| %s | %s | **%s** |\n", v.target, v.have, v.status)
 	}

@@ -54,7 +54,7 @@ writes nothing for an unmodified session.`
 
 // writeScale renders the scale section and returns its verdicts.
 func writeScale(w io.Writer, sr *scaleResults) {
-	fmt.Fprintf(w, "\n## Scale: cost as the session grows (issue 16)\n\n%s\n\n", scaleMethod)
+	fmt.Fprintf(w, "\n## Scale: cost as the session grows\n\n%s\n\n", scaleMethod)
 	fmt.Fprintf(w, "| session | request | ours encrypted | gorilla encrypted | ratio | ours memstore | scs memstore | ratio | allocs over floor, ours enc / mem | cookie B, ours / gorilla |\n")
 	fmt.Fprintf(w, "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	res := sr.scale

@@ -8,7 +8,7 @@ import (
 	"github.com/websession/session/bench"
 )
 
-// verdict is one target of the issue and whether this run meets it.
+// verdict is one target and whether this run meets it.
 type verdict struct {
 	target string
 	have   string
