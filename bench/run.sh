@@ -70,3 +70,17 @@ fi
 go run ./cmd/report -bench "$work/bench.txt" -benchstat "$work/benchstat.txt" \
 	-roundtrip "$work/roundtrip.txt" -load "$work/load.json" -scale "$work/scale.txt" -benchtime "$BENCHTIME" -o RESULTS.md
 echo "== wrote RESULTS.md"
+
+# The hot session: 32 writers on one session, every store of ours and the
+# peers, in one run; its table goes at the end of RESULTS.md as printed.
+echo "== hot session (go run ./cmd/load -hot)"
+hot_flags="${HOT_FLAGS:--duration 3s -rounds 2}"
+# shellcheck disable=SC2086 # HOT_FLAGS is a list of flags
+go run ./cmd/load -hot $hot_flags >"$work/hot.txt"
+{
+	printf '\n## Hot session: 32 writers, one session\n\n'
+	printf 'Each of 32 clients sets its own key in one shared session as fast as it can, over loopback HTTP (`go run ./cmd/load -hot %s`). lost: keys missing at the end; doubled: Update counts above the requests that made them; non-2xx: failed requests.\n\n```\n' "$hot_flags"
+	cat "$work/hot.txt"
+	printf '```\n'
+} >>RESULTS.md
+echo "== appended the hot session to RESULTS.md"
