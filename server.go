@@ -19,7 +19,7 @@ type serverState struct {
 	user    string // the user bound when loaded
 	// tokens are the loaded record's save tokens, carried into the next
 	// save so a duplicate of a recent save is still recognised.
-	tokens map[string]int64
+	tokens state.Tokens
 
 	// alias marks a session reached through an ID renewed moments ago by
 	// another request of the same user (Config.RenewGrace): it works on the

@@ -40,8 +40,8 @@ func newToken() (string, error) {
 
 // stampToken returns tokens with tok added at now, dropping tokens older
 // than keep and, past maxTokens, the oldest. tokens is not changed.
-func stampToken(tokens map[string]int64, tok string, now time.Time, keep time.Duration) map[string]int64 {
-	return state.StampTokens(tokens, tok, now, keep, maxTokens)
+func stampToken(tokens state.Tokens, tok string, now time.Time, keep time.Duration) state.Tokens {
+	return tokens.Stamp(tok, now, keep, maxTokens)
 }
 
 // hasToken reports whether the record body data carries the save token
@@ -51,6 +51,5 @@ func hasToken(data []byte, tok string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	_, ok := st.Tokens[tok]
-	return ok, nil
+	return st.Tokens.Has(tok), nil
 }

@@ -64,16 +64,7 @@ func AppendBody(b []byte, st *State) []byte {
 	}
 	if len(st.Tokens) > 0 {
 		b = append(b, `,"t":{`...)
-		first := true
-		for tok, at := range st.Tokens {
-			if !first {
-				b = append(b, ',')
-			}
-			first = false
-			b = AppendJSONString(b, tok)
-			b = append(b, ':')
-			b = strconv.AppendInt(b, at, 10)
-		}
+		b = append(b, st.Tokens...)
 		b = append(b, '}')
 	}
 	if len(st.Flashes) > 0 {
@@ -111,7 +102,7 @@ func AppendBody(b []byte, st *State) []byte {
 // BodySize returns about how many bytes appendBody writes for st, so a
 // buffer can be made at its final size.
 func BodySize(st *State) int {
-	n := 128 + len(st.User) + len(st.ID) + len(st.Agent) + len(st.MovedTo) + 40*len(st.Tokens)
+	n := 128 + len(st.User) + len(st.ID) + len(st.Agent) + len(st.MovedTo) + len(st.Tokens)
 	for k, v := range st.Values {
 		n += len(k) + len(v) + 4
 	}

@@ -462,19 +462,18 @@ func (p *bodyParser) values() (map[string][]byte, bool) {
 }
 
 // tokens reads the "t" object: save tokens and their times.
-func (p *bodyParser) tokens() (map[string]int64, bool) {
+func (p *bodyParser) tokens() (Tokens, bool) {
+	p.space()
+	if t, n, ok := compactTokens(p.data[p.pos:]); ok {
+		p.pos += n
+		return t, true
+	}
+	start := p.pos
 	var buf [maxInline]member
 	ms, ok := p.members(buf[:])
 	if !ok {
 		return nil, false
 	}
-	m := make(map[string]int64, len(ms))
-	for _, mb := range ms {
-		if _, err := strconv.ParseInt(string(mb.value), 10, 64); err != nil {
-			return nil, false
-		}
-	}
-	return m, keyStrings(ms, func(i int, key string) {
-		m[key], _ = strconv.ParseInt(string(ms[i].value), 10, 64)
-	})
+	inner := bytes.TrimSpace(p.data[start+1 : p.pos-1])
+	return parseTokens(inner, ms)
 }

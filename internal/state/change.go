@@ -66,7 +66,7 @@ func (c *Change) Merge(data []byte) (out []byte, applied bool, err error) {
 	if err != nil {
 		return nil, false, err
 	}
-	if _, ok := st.Tokens[c.Token]; ok {
+	if st.Tokens.Has(c.Token) {
 		return data, true, nil
 	}
 	if st.MovedTo != "" {
@@ -106,7 +106,7 @@ func (c *Change) Merge(data []byte) (out []byte, applied bool, err error) {
 		st.Permanent = *c.Permanent
 	}
 	st.Issued = c.Now
-	st.Tokens = StampTokens(st.Tokens, c.Token, c.Now, c.TokenAge, c.TokensKept)
+	st.Tokens = st.Tokens.Stamp(c.Token, c.Now, c.TokenAge, c.TokensKept)
 	return AppendBody(nil, st), false, nil
 }
 

@@ -104,11 +104,9 @@ type State struct {
 	MovedTo string
 	Forward bool
 
-	// Tokens are the save tokens of a server-side record's latest saves,
-	// by token, with the time of each save: a save that a client library
-	// sent twice, or whose reply was lost, is recognised as applied by its
-	// token (see Manager.saveOnce).
-	Tokens map[string]int64
+	// Tokens are the save tokens of a server-side record's latest saves
+	// (see Manager.saveOnce).
+	Tokens Tokens
 }
 
 // Flash is a one-time message stored in the session until it is shown, as
