@@ -1,66 +1,21 @@
 package session_test
 
 import (
-	"context"
 	"encoding/base64"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/websession/session/internal/state"
+	"github.com/websession/session/internal/testkit"
 
 	"github.com/websession/session"
 	"github.com/websession/session/store/memstore"
 )
 
-// keySpy is a Store that records every key it is asked about before
-// passing the call on.
-type keySpy struct {
-	session.Store
-	mu   sync.Mutex
-	keys []string
-}
-
-func (s *keySpy) saw(key string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.keys = append(s.keys, key)
-}
-
-// take returns the keys seen since the last call.
-func (s *keySpy) take() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k := s.keys
-	s.keys = nil
-	return k
-}
-
-func (s *keySpy) Load(ctx context.Context, key string) (session.Record, error) {
-	s.saw(key)
-	return s.Store.Load(ctx, key)
-}
-
-func (s *keySpy) Save(ctx context.Context, key string, rec session.Record) error {
-	s.saw(key)
-	return s.Store.Save(ctx, key, rec)
-}
-
-func (s *keySpy) Delete(ctx context.Context, key string) error {
-	s.saw(key)
-	return s.Store.Delete(ctx, key)
-}
-
-func (s *keySpy) Touch(ctx context.Context, key string, exp time.Time) error {
-	s.saw(key)
-	if t, ok := s.Store.(session.Toucher); ok {
-		return t.Touch(ctx, key, exp)
-	}
-	return session.ErrNotSupported
-}
+// keySpy records every key a store is asked about.
+type keySpy = testkit.KeySpy
 
 // FuzzValidID checks the gate in front of every store: ValidID accepts
 // exactly the one spelling of 32 bytes in base64url, and the store key of
@@ -118,7 +73,7 @@ func FuzzServerCookieHeader(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, header string) {
-		spy.take()
+		spy.Take()
 		log.Reset()
 		req := httptest.NewRequest("GET", "/", nil)
 		req.Header.Set("Cookie", header)
@@ -132,7 +87,7 @@ func FuzzServerCookieHeader(f *testing.F) {
 				t.Fatalf("log %q shows a cookie value", log.String())
 			}
 		}
-		for _, k := range spy.take() {
+		for _, k := range spy.Take() {
 			if !allowed[k] {
 				t.Fatalf("the store was asked about key %q, not the store key of a well-formed ID in %q", k, header)
 			}

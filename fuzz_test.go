@@ -11,6 +11,7 @@ import (
 
 	"github.com/websession/session"
 	"github.com/websession/session/internal/state"
+	"github.com/websession/session/internal/testkit"
 )
 
 // fuzzNow is the fixed clock of the fuzz targets.
@@ -110,7 +111,7 @@ func FuzzCookieHeader(f *testing.F) {
 	f.Add("session=\"\"")
 	f.Add("session=;;;session===")
 	log := &logSink{}
-	clock := &testClock{t: fuzzNow}
+	clock := testkit.ClockAt(fuzzNow)
 	var managers []*session.Manager
 	for _, format := range bothFormats {
 		m, err := session.New(session.Config{Secret: primarySecret, Format: format, Now: clock.Now, Logger: newRigLogger(log)})

@@ -2,7 +2,6 @@ package session_test
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -21,6 +20,7 @@ import (
 	"time"
 
 	"github.com/websession/session"
+	"github.com/websession/session/internal/testkit"
 )
 
 // Secrets for the cookie tests: the current one, one being rotated out, and
@@ -31,53 +31,14 @@ var (
 	strangerSecret = []byte("a-secret-no-test-manager-trusts.")
 )
 
-// testClock is a Config.Now the tests move by hand.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+// testClock is a Config.Now the tests move by hand; logSink captures what
+// a Manager logs.
+type (
+	testClock = testkit.Clock
+	logSink   = testkit.LogSink
+)
 
-func newTestClock() *testClock {
-	// Real time, to the second (cookies carry seconds), so a cookie jar's own
-	// clock agrees with the Manager's until a test moves this one.
-	return &testClock{t: time.Now().Truncate(time.Second)}
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-// logSink captures what a Manager logs.
-type logSink struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logSink) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logSink) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
-func (l *logSink) Reset() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.buf.Reset()
-}
+func newTestClock() *testClock { return testkit.NewClock() }
 
 // newRigLogger logs everything, as text, to l.
 func newRigLogger(l *logSink) *slog.Logger {

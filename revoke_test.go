@@ -143,10 +143,10 @@ func TestLogOutFailsClosedWhenRevocationsIsDown(t *testing.T) {
 	resp := r.serve(func(w http.ResponseWriter, req *http.Request) {
 		s := session.From(req)
 		s.User()
-		rev.fail.Store(true) // after the load, before the commit
+		rev.Fail.Store(true) // after the load, before the commit
 		s.Destroy()
 	}, alice)
-	rev.fail.Store(false)
+	rev.Fail.Store(false)
 	if resp.StatusCode != http.StatusInternalServerError || len(sessionCookies(resp, "session")) != 0 {
 		t.Fatalf("a log-out that could not be recorded: status %d, cookies %v; want 500 and none", resp.StatusCode, sessionCookies(resp, "session"))
 	}

@@ -9,56 +9,20 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/websession/session/internal/state"
+	"github.com/websession/session/internal/testkit"
 
 	"github.com/websession/session"
 	"github.com/websession/session/store/memstore"
 )
 
 // countingStore wraps a real store and counts the calls that reach it.
-type countingStore struct {
-	session.Store
-	loads, saves, deletes, touches atomic.Int32
-	fail                           atomic.Bool
-}
+type countingStore = testkit.CountingStore
 
-var errStoreDown = errors.New("store down")
-
-func (c *countingStore) Load(ctx context.Context, key string) (session.Record, error) {
-	c.loads.Add(1)
-	if c.fail.Load() {
-		return session.Record{}, errStoreDown
-	}
-	return c.Store.Load(ctx, key)
-}
-
-func (c *countingStore) Save(ctx context.Context, key string, rec session.Record) error {
-	c.saves.Add(1)
-	if c.fail.Load() {
-		return errStoreDown
-	}
-	return c.Store.Save(ctx, key, rec)
-}
-
-func (c *countingStore) Delete(ctx context.Context, key string) error {
-	c.deletes.Add(1)
-	if c.fail.Load() {
-		return errStoreDown
-	}
-	return c.Store.Delete(ctx, key)
-}
-
-func (c *countingStore) Touch(ctx context.Context, key string, exp time.Time) error {
-	c.touches.Add(1)
-	if c.fail.Load() {
-		return errStoreDown
-	}
-	return c.Store.(session.Toucher).Touch(ctx, key, exp)
-}
+var errStoreDown = testkit.ErrStoreDown
 
 // serverApp is a Manager on a memstore with handlers for the tests below.
 type serverApp struct {
@@ -177,7 +141,7 @@ func TestServerMalformedIDNeverReachesStore(t *testing.T) {
 		"'OR'1'='1'--" + strings.Repeat("A", 31), strings.Repeat("A", 42) + "B", strings.Repeat("%00", 15), strings.Repeat("A", 1<<16)} {
 		a.do("/get?k=x", "session="+v)
 	}
-	if n := a.store.loads.Load(); n != 0 {
+	if n := a.store.Loads.Load(); n != 0 {
 		t.Fatalf("%d malformed IDs reached the store", n)
 	}
 }
@@ -238,7 +202,7 @@ func TestServerDestroyDeletesRecordAndCookie(t *testing.T) {
 func TestServerReadOnlyRefreshTouchesWithoutRewriting(t *testing.T) {
 	a := newServerApp(t, nil)
 	_, c := a.do("/permanent", "")
-	saves := a.store.saves.Load()
+	saves := a.store.Saves.Load()
 	rec1, _ := a.mem.Load(context.Background(), state.StoreKey(c.Value))
 
 	// Within the throttle window: one read, no write.
@@ -246,15 +210,15 @@ func TestServerReadOnlyRefreshTouchesWithoutRewriting(t *testing.T) {
 	if _, c2 := a.do("/get?k=p", "session="+c.Value); c2 != nil {
 		t.Fatal("a refresh inside the throttle window re-sent the cookie")
 	}
-	if a.store.touches.Load() != 0 || a.store.saves.Load() != saves {
+	if a.store.Touches.Load() != 0 || a.store.Saves.Load() != saves {
 		t.Fatal("a read-only request inside the throttle window wrote to the store")
 	}
 
 	// Later: the expiry is extended by Touch, the data is not rewritten.
 	a.now = a.now.Add(time.Hour)
 	_, c3 := a.do("/get?k=p", "session="+c.Value)
-	if a.store.touches.Load() != 1 || a.store.saves.Load() != saves {
-		t.Fatalf("refresh: %d touches, %d saves; want 1 touch and no save", a.store.touches.Load(), a.store.saves.Load()-saves)
+	if a.store.Touches.Load() != 1 || a.store.Saves.Load() != saves {
+		t.Fatalf("refresh: %d touches, %d saves; want 1 touch and no save", a.store.Touches.Load(), a.store.Saves.Load()-saves)
 	}
 	if c3 == nil || c3.MaxAge <= 0 {
 		t.Fatal("a refreshed permanent session did not get a fresh persistent cookie")
@@ -305,14 +269,14 @@ func TestServerFailsClosed(t *testing.T) {
 	_, c := a.do("/set?name=Alice", "")
 	before, _ := a.mem.Load(context.Background(), state.StoreKey(c.Value))
 
-	a.store.fail.Store(true)
+	a.store.Fail.Store(true)
 	for _, path := range []string{"/get?k=name", "/set?name=Mallory", "/destroy"} {
 		res, set := a.do(path, "session="+c.Value)
 		if res.Code != http.StatusInternalServerError || set != nil {
 			t.Fatalf("%s with the store down: status %d, cookie %v; want 500 and no cookie", path, res.Code, set)
 		}
 	}
-	a.store.fail.Store(false)
+	a.store.Fail.Store(false)
 	after, _ := a.mem.Load(context.Background(), state.StoreKey(c.Value))
 	if after.Version != before.Version || string(after.Data) != string(before.Data) {
 		t.Fatal("the stored record changed while the store was failing")
@@ -334,15 +298,15 @@ func TestServerTouchFailureFailsClosed(t *testing.T) {
 	// The store goes down after the session is loaded, before the Touch.
 	a.h = a.m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, _ := session.Get[string](session.From(r), "p")
-		a.store.fail.Store(r.URL.Query().Has("down"))
+		a.store.Fail.Store(r.URL.Query().Has("down"))
 		io.WriteString(w, p)
 	}))
 	a.now = a.now.Add(time.Hour) // past the refresh throttle: a Touch is due
 
 	res, set := a.do("/?down", "session="+c.Value)
-	a.store.fail.Store(false)
-	if a.store.touches.Load() != 1 {
-		t.Fatalf("%d touches, want 1: the test did not reach the Touch", a.store.touches.Load())
+	a.store.Fail.Store(false)
+	if a.store.Touches.Load() != 1 {
+		t.Fatalf("%d touches, want 1: the test did not reach the Touch", a.store.Touches.Load())
 	}
 	if res.Code != http.StatusInternalServerError || set != nil {
 		t.Fatalf("Touch failing: status %d, cookie %v; want 500 and no cookie", res.Code, set)

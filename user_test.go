@@ -131,17 +131,17 @@ func TestRevocationCostsOneReadPerSignedInRequest(t *testing.T) {
 	r, rev := revocationRig(t)
 	anon := r.issue(func(s *session.Session) { s.Set("cart", 1) })
 	alice := signIn(r, "alice")
-	rev.loads.Store(0)
+	rev.Loads.Store(0)
 	for range 5 {
 		userOf(r, anon)
 	}
-	if n := rev.loads.Load(); n != 0 {
+	if n := rev.Loads.Load(); n != 0 {
 		t.Fatalf("anonymous requests read the revocation store %d times, want 0", n)
 	}
 	for range 5 {
 		userOf(r, alice)
 	}
-	if n := rev.loads.Load(); n != 5 {
+	if n := rev.Loads.Load(); n != 5 {
 		t.Fatalf("5 signed-in requests read the revocation store %d times, want 5", n)
 	}
 }
@@ -149,7 +149,7 @@ func TestRevocationCostsOneReadPerSignedInRequest(t *testing.T) {
 func TestRevocationStoreOutageFailsClosed(t *testing.T) {
 	r, rev := revocationRig(t)
 	alice := signIn(r, "alice")
-	rev.fail.Store(true)
+	rev.Fail.Store(true)
 	var sawUser bool
 	resp := r.serve(func(w http.ResponseWriter, req *http.Request) {
 		sawUser = session.From(req).User() != ""

@@ -416,11 +416,11 @@ func testCookieForAnotherNameOrPurposeIsRejected(t *testing.T, s suite) {
 	t.Run("server-side", func(t *testing.T) {
 		for _, src := range advFormats {
 			v := mint(t, src.format, "session", "alice", server.clock.Now())
-			server.spy.take()
+			server.spy.Take()
 			if res := server.serve("/", "session="+v, nil); res.body != "" || !res.isNew || len(rejections(res.logs)) != 1 {
 				t.Errorf("%s cookie accepted as a session ID, or not logged: body %q, log %v", src.name, res.body, res.logs)
 			}
-			if keys := server.spy.take(); len(keys) != 0 {
+			if keys := server.spy.Take(); len(keys) != 0 {
 				t.Errorf("%s cookie reached the store as %d lookups", src.name, len(keys))
 			}
 		}
@@ -659,7 +659,7 @@ func testFailingRandomSourceGivesAnErrorNotAWeakID(t *testing.T, s suite) {
 				for _, req := range []struct{ target, cookie string }{{"/?set=bob", ""}, {"/?renew", "session=" + old}} {
 					a.errs = nil
 					if a.spy != nil {
-						a.spy.take()
+						a.spy.Take()
 					}
 					res := a.serve(req.target, req.cookie, nil)
 					if res.status != http.StatusInternalServerError || res.cookie != nil || len(res.header.Values("Set-Cookie")) != 0 {
@@ -670,7 +670,7 @@ func testFailingRandomSourceGivesAnErrorNotAWeakID(t *testing.T, s suite) {
 						t.Fatalf("%s: ErrorHandler got %v, want one error about the random source", req.target, a.errs)
 					}
 					if a.spy != nil {
-						for _, k := range a.spy.take() {
+						for _, k := range a.spy.Take() {
 							if k != state.StoreKey(old) {
 								t.Fatalf("%s: the store was reached with a new key while no random ID could be made", req.target)
 							}
@@ -760,7 +760,7 @@ func testOversizedCookiesCostBoundedWork(t *testing.T, s suite) {
 				strings.Repeat("session="+big(5000)+"; ", 200),
 			} {
 				if a.spy != nil {
-					a.spy.take()
+					a.spy.Take()
 				}
 				res := a.serve("/", h, nil)
 				if res.status != http.StatusOK || !res.isNew || len(rejections(res.logs)) == 0 {
@@ -770,7 +770,7 @@ func testOversizedCookiesCostBoundedWork(t *testing.T, s suite) {
 					t.Errorf("a %d-byte Cookie header: the Sealer opened values of %v bytes", len(h), n)
 				}
 				if a.spy != nil {
-					if keys := a.spy.take(); len(keys) != 0 {
+					if keys := a.spy.Take(); len(keys) != 0 {
 						t.Errorf("a %d-byte Cookie header reached the store %d times", len(h), len(keys))
 					}
 				}
@@ -901,14 +901,14 @@ func testMalformedCookieHeadersNeverPanicNorPickTheAttackersCookie(t *testing.T,
 			a := newAdvApp(t, tg, advOptions{})
 			for _, h := range malformed {
 				if a.spy != nil {
-					a.spy.take()
+					a.spy.Take()
 				}
 				res := a.serve("/", h, nil)
 				if res.status != http.StatusOK || !res.isNew || res.n != 0 || res.body != "" || res.cookie != nil {
 					t.Errorf("Cookie %.40q (%d bytes): status %d, IsNew %v, Len %d, cookie %v", h, len(h), res.status, res.isNew, res.n, res.cookie)
 				}
 				if a.spy != nil {
-					if n := len(a.spy.take()); n > 10 {
+					if n := len(a.spy.Take()); n > 10 {
 						t.Errorf("Cookie %.40q (%d bytes): %d store lookups for one request", h, len(h), n)
 					}
 				}
@@ -966,7 +966,7 @@ func testSessionIDIsTakenFromTheCookieOnly(t *testing.T, s suite) {
 			a := newAdvApp(t, tg, advOptions{})
 			v := a.issue("alice")
 			if a.spy != nil {
-				a.spy.take()
+				a.spy.Take()
 			}
 			q := url.QueryEscape(v)
 			for _, tc := range []struct {
@@ -1002,7 +1002,7 @@ func testSessionIDIsTakenFromTheCookieOnly(t *testing.T, s suite) {
 					t.Errorf("%s: the session was taken from it (body %q)", tc.name, res.body)
 				}
 				if a.spy != nil {
-					if keys := a.spy.take(); len(keys) != 0 {
+					if keys := a.spy.Take(); len(keys) != 0 {
 						t.Errorf("%s: %d store lookups", tc.name, len(keys))
 					}
 				}
@@ -1031,18 +1031,18 @@ func testHostileIDsNeverReachAStore(t *testing.T, s suite) {
 				strings.Repeat("A", 1<<20), valid43[:42], valid43 + "A", valid43[:42] + "B", strings.Repeat("é", 22),
 				state.StoreKey(id), strings.ToUpper(state.StoreKey(id)), id[:42], id + id,
 			}
-			a.spy.take()
+			a.spy.Take()
 			for _, h := range hostile {
 				res := a.serve("/", "", func(r *http.Request) { r.Header["Cookie"] = []string{"session=" + h} })
 				if res.status != http.StatusOK || !res.isNew {
 					t.Errorf("ID %.40q: status %d, IsNew %v", h, res.status, res.isNew)
 				}
-				if keys := a.spy.take(); len(keys) != 0 {
+				if keys := a.spy.Take(); len(keys) != 0 {
 					t.Errorf("ID %.40q reached the store as %q", h, keys)
 				}
 			}
 			a.serve("/", "session="+id, nil)
-			if keys := a.spy.take(); len(keys) == 0 || keys[0] != state.StoreKey(id) {
+			if keys := a.spy.Take(); len(keys) == 0 || keys[0] != state.StoreKey(id) {
 				t.Errorf("a real ID reached the store as %q, want its store key %q first", keys, state.StoreKey(id))
 			}
 		})
@@ -1091,11 +1091,11 @@ func testNoSecretInLogsOrErrors(t *testing.T, s suite) {
 				send("/?set="+strings.Repeat("x", 5000), "session="+c) // too large for a cookie: ErrorHandler
 			} else {
 				send("/", "session="+strings.Repeat("A", 43))
-				a.faults.fail.Store(true)
+				a.faults.Fail.Store(true)
 				send("/", "session="+c)
 				send("/?set=bob", "session="+c)
 				send("/?set=bob", "")
-				a.faults.fail.Store(false)
+				a.faults.Fail.Store(false)
 			}
 			a.clock.Advance(2 * time.Hour)
 			send("/", "session="+c) // idle too long
