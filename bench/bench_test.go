@@ -2,6 +2,7 @@ package bench
 
 import (
 	"errors"
+	"net/http"
 	"testing"
 )
 
@@ -24,17 +25,25 @@ func BenchmarkRequest(b *testing.B) {
 					b.Errorf("closing %s: %v", c.Name, err)
 				}
 			})
-			v := NewVisitor(app.Handler)
-			if created, err := v.Do(); err != nil || !created {
-				b.Fatalf("first request: created %v, %v", created, err)
-			}
-			b.ReportAllocs()
-			for b.Loop() {
-				if created, err := v.Do(); err != nil || created {
-					b.Fatalf("created %v, %v", created, err)
-				}
-			}
-			b.ReportMetric(float64(len(v.Cookie())), "cookie-B")
+			measureVisitor(b, app.Handler)
 		})
 	}
+}
+
+// measureVisitor runs one visitor's requests through h, the first creating
+// the session and every later one reusing it, and reports allocations and
+// the cookie's size.
+func measureVisitor(b *testing.B, h http.Handler) {
+	b.Helper()
+	v := NewVisitor(h)
+	if created, err := v.Do(); err != nil || !created {
+		b.Fatalf("first request: created %v, %v", created, err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if created, err := v.Do(); err != nil || created {
+			b.Fatalf("created %v, %v", created, err)
+		}
+	}
+	b.ReportMetric(float64(len(v.Cookie())), "cookie-B")
 }

@@ -28,17 +28,7 @@ func BenchmarkScale(b *testing.B) {
 					if err != nil {
 						b.Fatal(err)
 					}
-					v := NewVisitor(app.Handler)
-					if created, err := v.Do(); err != nil || !created {
-						b.Fatalf("first request: created %v, %v", created, err)
-					}
-					b.ReportAllocs()
-					for b.Loop() {
-						if created, err := v.Do(); err != nil || created {
-							b.Fatalf("created %v, %v", created, err)
-						}
-					}
-					b.ReportMetric(float64(len(v.Cookie())), "cookie-B")
+					measureVisitor(b, app.Handler)
 				})
 			}
 		}
