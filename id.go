@@ -10,9 +10,6 @@ import (
 // idBytes is the entropy of a server-side session ID: 256 bits.
 const idBytes = 32
 
-// idLen is the length of an ID in the cookie: base64url without padding.
-var idLen = base64.RawURLEncoding.EncodedLen(idBytes)
-
 // newID returns a fresh session ID from crypto/rand. A failing random
 // source is an error, never a weaker ID.
 func newID() (string, error) {

@@ -22,8 +22,6 @@ import (
 // countingStore wraps a real store and counts the calls that reach it.
 type countingStore = testkit.CountingStore
 
-var errStoreDown = testkit.ErrStoreDown
-
 // serverApp is a Manager on a memstore with handlers for the tests below.
 type serverApp struct {
 	t     *testing.T
