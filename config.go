@@ -1,7 +1,7 @@
 package session
 
 import (
-	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/websession/session/internal/cookie"
 	"github.com/websession/session/internal/state"
 )
 
@@ -158,7 +159,6 @@ type CookieOptions struct {
 const (
 	defaultCacheControl = "no-store"
 	keepCacheControl    = "keep" // Config.CacheControl that leaves the header alone
-	minSecretSize       = 32     // the shortest Secret New accepts
 	defaultRenewGrace   = 10 * time.Second
 	defaultStoreTimeout = 5 * time.Second
 )
@@ -173,74 +173,35 @@ type configuredFormat interface {
 // settings is a Config with its defaults applied and checked.
 type settings struct {
 	Config
-	secure, httpOnly, refresh bool
-	sameSite                  http.SameSite
-	renewGrace                time.Duration // <= 0: none
+	cookie     cookie.Options
+	lifetime   state.Lifetime
+	refresh    bool
+	renewGrace time.Duration // <= 0: none
 }
 
+// settings applies the defaults to c and checks what does not depend on
+// where sessions are kept; New's choice of cookie or store checks the rest.
 func (c Config) settings() (*settings, error) {
-	if c.Store != nil && c.Format != nil {
-		return nil, errors.New("session: Config.Format sets how a cookie session is sealed, but with Config.Store the cookie holds only a session ID; remove Config.Format to keep sessions on the server, or Config.Store to keep them in the cookie")
-	}
-	if c.Store == nil || len(c.Secret) > 0 {
-		if err := checkSecret("Config.Secret", c.Secret); err != nil {
-			return nil, err
-		}
-	}
-	for i, old := range c.OldSecrets {
-		name := fmt.Sprintf("Config.OldSecrets[%d]", i)
-		if err := checkSecret(name, old); err != nil {
-			return nil, err
-		}
-		if bytes.Equal(old, c.Secret) {
-			return nil, fmt.Errorf("session: %s equals Config.Secret; a rotated-out secret must differ from the current one", name)
-		}
-	}
-	s := &settings{Config: c}
-	if s.Format == nil {
-		s.Format = Encrypted
-	}
-	if f, ok := s.Format.(configuredFormat); ok {
-		format, err := f.ForConfig(c)
-		if err != nil {
-			return nil, fmt.Errorf("session: Config.Format: %w", err)
-		}
-		s.Format = format
-	}
-	if s.Cookie.Name == "" {
-		s.Cookie.Name = state.DefaultCookieName
-	}
-	if s.Cookie.Path == "" {
-		s.Cookie.Path = "/"
-	}
-	if s.Lifetime == 0 {
-		s.Lifetime = state.DefaultLifetime
-	}
-	if s.MaxCookieSize == 0 {
-		s.MaxCookieSize = state.DefaultMaxCookieSize
-	}
-	if s.CacheControl == "" {
-		s.CacheControl = defaultCacheControl
-	}
-	if s.Logger == nil {
-		s.Logger = slog.Default()
-	}
+	s := &settings{Config: c, refresh: !c.RefreshOnlyWhenModified, renewGrace: c.RenewGrace}
+	s.Cookie.Name = cmp.Or(c.Cookie.Name, state.DefaultCookieName)
+	s.Cookie.Path = cmp.Or(c.Cookie.Path, "/")
+	s.Lifetime = cmp.Or(c.Lifetime, state.DefaultLifetime)
+	s.MaxCookieSize = cmp.Or(c.MaxCookieSize, state.DefaultMaxCookieSize)
+	s.CacheControl = cmp.Or(c.CacheControl, defaultCacheControl)
+	s.Logger = cmp.Or(c.Logger, slog.Default())
+	s.StoreTimeout = cmp.Or(c.StoreTimeout, defaultStoreTimeout)
+	s.renewGrace = cmp.Or(c.RenewGrace, defaultRenewGrace)
 	if s.Now == nil {
 		s.Now = time.Now
 	}
-	if s.StoreTimeout == 0 {
-		s.StoreTimeout = defaultStoreTimeout
+	s.lifetime = state.Lifetime{Max: s.Lifetime, Idle: s.IdleTimeout, Absolute: s.AbsoluteTimeout}
+	s.cookie = cookie.Options{
+		Name: s.Cookie.Name, Path: s.Cookie.Path, Domain: s.Cookie.Domain,
+		Secure: !c.Cookie.Insecure, HTTPOnly: !c.Cookie.ScriptReadable,
+		SameSite: c.Cookie.SameSite, Partitioned: c.Cookie.Partitioned,
 	}
-	s.renewGrace = c.RenewGrace
-	if s.renewGrace == 0 {
-		s.renewGrace = defaultRenewGrace
-	}
-	s.secure = !c.Cookie.Insecure
-	s.httpOnly = !c.Cookie.ScriptReadable
-	s.refresh = !c.RefreshOnlyWhenModified
-	s.sameSite = c.Cookie.SameSite
-	if s.sameSite == 0 || s.sameSite == http.SameSiteDefaultMode {
-		s.sameSite = http.SameSiteLaxMode
+	if s.cookie.SameSite == 0 || s.cookie.SameSite == http.SameSiteDefaultMode {
+		s.cookie.SameSite = http.SameSiteLaxMode
 	}
 	if s.ErrorHandler == nil {
 		logger := s.Logger
@@ -252,39 +213,10 @@ func (c Config) settings() (*settings, error) {
 	return s, s.check()
 }
 
+// check refuses settings that cannot work, saying what to change.
 func (s *settings) check() error {
-	name := s.Cookie.Name
-	if !validCookieName(name) {
-		return fmt.Errorf("session: cookie name %q is not a valid cookie name; use letters, digits and !#$%%&'*+-.^_`|~ only", name)
-	}
-	if strings.ContainsAny(s.Cookie.Path, ";\r\n") || !strings.HasPrefix(s.Cookie.Path, "/") {
-		return fmt.Errorf("session: cookie path %q must start with / and contain no ';' or line breaks", s.Cookie.Path)
-	}
-	if strings.ContainsAny(s.Cookie.Domain, "; \r\n\t") {
-		return fmt.Errorf("session: cookie domain %q contains a character a domain cannot have", s.Cookie.Domain)
-	}
-	if strings.HasPrefix(name, "__Host-") {
-		if s.Cookie.Domain != "" {
-			return fmt.Errorf("session: cookie %q has the __Host- prefix, which browsers reject with a Domain; remove Cookie.Domain or rename the cookie", name)
-		}
-		if s.Cookie.Path != "/" {
-			return fmt.Errorf("session: cookie %q has the __Host- prefix, which requires Path=/; set Cookie.Path to \"/\" or rename the cookie", name)
-		}
-		if !s.secure {
-			return fmt.Errorf("session: cookie %q has the __Host- prefix, which requires Secure; drop Cookie.Insecure or rename the cookie", name)
-		}
-	}
-	if strings.HasPrefix(name, "__Secure-") && !s.secure {
-		return fmt.Errorf("session: cookie %q has the __Secure- prefix, which requires Secure; drop Cookie.Insecure or rename the cookie", name)
-	}
-	if s.sameSite == http.SameSiteNoneMode && !s.secure {
-		return errors.New("session: SameSite=None requires Secure (browsers drop such cookies); drop Cookie.Insecure or choose SameSite Lax or Strict")
-	}
-	if s.Cookie.Partitioned && !s.secure {
-		return errors.New("session: a Partitioned cookie requires Secure; drop Cookie.Insecure or Partitioned")
-	}
-	if s.sameSite < http.SameSiteDefaultMode || s.sameSite > http.SameSiteNoneMode {
-		return fmt.Errorf("session: Cookie.SameSite %d is not one of net/http's SameSite modes", s.sameSite)
+	if err := s.cookie.Check(); err != nil {
+		return err
 	}
 	for _, d := range []struct {
 		name string
@@ -301,40 +233,4 @@ func (s *settings) check() error {
 		return errors.New("session: Config.CacheControl contains a line break")
 	}
 	return nil
-}
-
-// checkSecret refuses secrets that are missing, short or plainly weak.
-func checkSecret(name string, b []byte) error {
-	if len(b) == 0 {
-		return fmt.Errorf("session: %s is empty; set it to %d or more random bytes (sessionctl keygen prints one)", name, minSecretSize)
-	}
-	if len(b) < minSecretSize {
-		return fmt.Errorf("session: %s is %d bytes; use at least %d random bytes (sessionctl keygen prints one)", name, len(b), minSecretSize)
-	}
-	var seen [256]bool
-	distinct := 0
-	for _, c := range b {
-		if !seen[c] {
-			seen[c] = true
-			distinct++
-		}
-	}
-	if distinct < 8 {
-		return fmt.Errorf("session: %s has only %d distinct byte values, which is not a random key; use %d or more random bytes (sessionctl keygen prints one)", name, distinct, minSecretSize)
-	}
-	return nil
-}
-
-// validCookieName reports whether name is an RFC 6265 token.
-func validCookieName(name string) bool {
-	if name == "" {
-		return false
-	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if c <= ' ' || c >= 0x7f || strings.IndexByte("()<>@,;:\\\"/[]?={}", c) >= 0 {
-			return false
-		}
-	}
-	return true
 }

@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strings"
 	"time"
 )
@@ -137,15 +138,18 @@ func (m *Manager) touch(ctx context.Context, t Toucher, key string, expires time
 	return m.timed(ctx, "touch", func() error { return t.Touch(ctx, key, expires) })
 }
 
-// commit runs the session's commit for the response writer and reports
+// committer is a Session as its commitwriter.Writer sees it.
+type committer Session
+
+// Commit runs the session's commit for the response writer w and reports
 // what it did: the events of the commit, and, loudly, a session whose
-// cookie cannot reach the browser because the writer beneath (a
-// framework's own, as gin's c.Writer) had already written the response.
-func (w *responseWriter) commit() error {
-	s := w.s
+// cookie cannot reach the browser because w (a framework's own, as gin's
+// c.Writer) had already written the response.
+func (c *committer) Commit(w http.ResponseWriter) error {
+	s := (*Session)(c)
 	before := len(w.Header()["Set-Cookie"])
 	err := s.commit()
-	if late, ok := w.ResponseWriter.(interface{ Written() bool }); ok && late.Written() && len(w.Header()["Set-Cookie"]) > before {
+	if late, ok := w.(interface{ Written() bool }); ok && late.Written() && len(w.Header()["Set-Cookie"]) > before {
 		s.m.cfg.Logger.ErrorContext(s.req.Context(), "session: the response was written before the session was committed, through a writer the session middleware does not wrap, so the session cookie was not sent and the session's changes are lost; wrap the framework's writer too (for gin use github.com/websession/session/ginsession)")
 		s.m.emit(s.req.Context(), Event{Kind: kindChangeLost, Detail: "committed after the response was written"})
 	}
@@ -153,6 +157,11 @@ func (w *responseWriter) commit() error {
 		s.m.committed(s, err)
 	}
 	return err
+}
+
+// Failed answers a request whose session could not be saved.
+func (c *committer) Failed(w http.ResponseWriter, err error) {
+	c.m.cfg.ErrorHandler(w, c.req, err)
 }
 
 // committed reports the events of a finished commit of s.
@@ -175,19 +184,7 @@ func (m *Manager) committed(s *Session, err error) {
 	if s.renewed && !s.isNew && !s.destroyed {
 		m.emit(ctx, Event{Kind: kindRenewed})
 	}
-	if (s.isNew || s.destroyed) && s.saved() {
+	if (s.isNew || s.destroyed) && m.backend.saved(s) {
 		m.emit(ctx, Event{Kind: kindCreated})
 	}
-}
-
-// saved reports whether a successful commit left the session stored: a
-// record in the store, or a cookie that carries it.
-func (s *Session) saved() bool {
-	if s.superseded() {
-		return false
-	}
-	if s.m.cfg.Store != nil {
-		return s.server.key != ""
-	}
-	return s.modified && (len(s.values) > 0 || len(s.flashes) > 0 || s.user != "")
 }

@@ -14,7 +14,7 @@ func (s *Session) Flash(category, message string) error {
 	}
 	f := Flash{Category: category, Message: message}
 	s.flashes = append(s.flashes, f)
-	s.log.flashesAdded = append(s.log.flashesAdded, f)
+	s.log.FlashesAdded = append(s.log.FlashesAdded, f)
 	s.modified = true
 	return nil
 }
@@ -33,8 +33,8 @@ func (s *Session) Flashes() []Flash {
 	}
 	f := s.flashes
 	s.flashes = nil
-	s.log.flashesTaken = s.loadedFlashes
-	s.log.flashesAdded = nil
+	s.log.FlashesTaken = s.loadedFlashes
+	s.log.FlashesAdded = nil
 	s.modified = true
 	return f
 }

@@ -2,25 +2,26 @@ package session
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 
+	"github.com/websession/session/internal/commitwriter"
+	"github.com/websession/session/internal/retry"
 	"github.com/websession/session/internal/state"
 )
 
 // Manager loads and commits sessions for the requests that pass through its
 // Handler. Create one with New and share it; it is safe for concurrent use.
 type Manager struct {
-	cfg    *settings
-	sealer state.Sealer
-	codec  state.Codec
+	cfg     *settings
+	backend backend     // where sessions live: New's one choice
+	codec   state.Codec // how values are encoded: the cookie format's, or JSON
 
 	// cacheControl is the Cache-Control header value, shared like
 	// varyCookie.
 	cacheControl []string
 
-	// queues line up a session's conflicting commits (see queue.go).
-	queues commitQueues
+	// queues line up a session's conflicting commits.
+	queues retry.Queues
 }
 
 // New checks cfg and returns a Manager. Configuration that cannot work (a
@@ -33,19 +34,14 @@ func New(cfg Config) (*Manager, error) {
 		return nil, err
 	}
 	m := &Manager{cfg: s, codec: state.JSON, cacheControl: []string{s.CacheControl}}
-	if s.Store != nil {
-		return m, nil // the cookie holds only an ID: no format
+	if cfg.Store != nil {
+		m.backend, err = newStoreSessions(m)
+	} else {
+		m.backend, err = newCookieSessions(m)
 	}
-	m.sealer, err = s.Format.Bind(state.Params{
-		Secret:     s.Secret,
-		OldSecrets: s.OldSecrets,
-		CookieName: s.Cookie.Name,
-		Lifetime:   s.Lifetime,
-	})
 	if err != nil {
-		return nil, fmt.Errorf("session: setting up the cookie format: %w", err)
+		return nil, err
 	}
-	m.codec = m.sealer
 	return m, nil
 }
 
@@ -62,9 +58,9 @@ func (m *Manager) Handler(next http.Handler) http.Handler {
 		s.parent, _ = r.Context().Value(sessionKey{}).(*Session)
 		r = r.WithContext(context.WithValue(r.Context(), sessionKey{}, s))
 		s.req = r
-		s.w = responseWriter{ResponseWriter: w, s: s}
+		s.w = commitwriter.Writer{ResponseWriter: w, Session: (*committer)(s)}
 		next.ServeHTTP(&s.w, r)
-		s.w.finish()
+		s.w.Finish()
 	})
 }
 

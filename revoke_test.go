@@ -7,6 +7,7 @@ import (
 	"time"
 
 	session "github.com/websession/session"
+	"github.com/websession/session/internal/revocation"
 	"github.com/websession/session/store/memstore"
 )
 
@@ -161,7 +162,7 @@ func TestOldRevocationRecordsStillCount(t *testing.T) {
 	alice := signIn(r, "alice")
 	r.clock.Advance(2 * time.Second)
 	at := r.clock.Now().Unix()
-	key := session.RevocationKeyForTest("alice")
+	key := revocation.Key("alice")
 	if err := rev.Save(t.Context(), key, session.Record{Data: strconv.AppendInt(nil, at, 10), Expires: r.clock.Now().Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}

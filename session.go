@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/websession/session/internal/commitwriter"
+	"github.com/websession/session/internal/state"
 )
 
 // Session is one visitor's session during one request: a dictionary of
@@ -23,7 +26,7 @@ type Session struct {
 	m      *Manager
 	req    *http.Request
 	parent *Session // session of an outer Manager, if any
-	w      responseWriter
+	w      commitwriter.Writer
 
 	mu        sync.Mutex
 	loaded    bool
@@ -51,7 +54,7 @@ type Session struct {
 
 	loadErr error       // a store failure on load: the commit fails closed
 	server  serverState // server-side mode only
-	log     changeLog   // this request's changes, replayed after a conflict
+	log     state.Log   // this request's changes, replayed after a conflict
 
 	// Cookie sessions with Config.Revocations.
 	id       string // state.State.ID: the session's random identifier
@@ -176,18 +179,21 @@ func (s *Session) Set(key string, value any) error {
 	}
 	s.values[key] = raw
 	delete(s.decoded, key)
-	s.record(key, valueChange{raw: raw})
+	s.record(key, state.ValueChange{Raw: raw})
 	s.modified = true
 	return nil
 }
 
-// keyChecker is implemented by a Codec whose format keeps keys of its own
-// in the session dict: CheckKey refuses them for Set.
-type keyChecker interface{ CheckKey(key string) error }
+// record notes a change of key in the change log, if the backend replays.
+func (s *Session) record(key string, ch state.ValueChange) {
+	if s.m.backend.replays() {
+		s.log.Set(key, ch)
+	}
+}
 
 // checkKey refuses, for Set and Update, a key the format keeps for itself.
 func (m *Manager) checkKey(key string) error {
-	if k, ok := m.codec.(keyChecker); ok {
+	if k, ok := m.codec.(state.KeyChecker); ok {
 		return k.CheckKey(key)
 	}
 	return nil
@@ -203,7 +209,7 @@ func (s *Session) Delete(key string) error {
 	if _, ok := s.values[key]; ok {
 		delete(s.values, key)
 		delete(s.decoded, key)
-		s.record(key, valueChange{deleted: true})
+		s.record(key, state.ValueChange{Deleted: true})
 		s.modified = true
 	}
 	return nil
@@ -225,7 +231,7 @@ func (s *Session) Clear() error {
 		clear(s.values)
 		clear(s.decoded)
 		s.flashes = nil
-		s.log.clear()
+		s.log.Clear()
 		s.unbind()
 		s.modified = true
 	}
@@ -342,7 +348,7 @@ func (s *Session) Destroy() error {
 	clear(s.values)
 	clear(s.decoded)
 	s.flashes = nil
-	s.log.clear()
+	s.log.Clear()
 	s.permanent = false
 	s.created = time.Time{} // values set afterwards start a new session
 	s.unbind()

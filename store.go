@@ -109,15 +109,4 @@ var (
 // ValidKey reports whether key has the form the Manager uses for store
 // keys: 64 lowercase hex characters. Stores that map keys onto file names
 // or similar must check it.
-func ValidKey(key string) bool {
-	if len(key) != 64 {
-		return false
-	}
-	for i := 0; i < len(key); i++ {
-		c := key[i]
-		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-			return false
-		}
-	}
-	return true
-}
+func ValidKey(key string) bool { return state.ValidKey(key) }

@@ -3,6 +3,8 @@ package session
 import (
 	"context"
 	"time"
+
+	"github.com/websession/session/internal/state"
 )
 
 // storeContext returns the context of a store call made while the request
@@ -30,5 +32,5 @@ func (m *Manager) commitContext(req context.Context) (context.Context, context.C
 // tokenAge is how long a record keeps the token of a save: longer than
 // any commit of this Manager may take to learn whether its save landed.
 func (m *Manager) tokenAge() time.Duration {
-	return max(minTokenAge, 2*m.cfg.StoreTimeout)
+	return max(state.MinTokenAge, 2*m.cfg.StoreTimeout)
 }

@@ -1,6 +1,10 @@
 package session
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/websession/session/internal/state"
+)
 
 // Update changes the value under key with fn, which gets the current value
 // (ok is false when there is none, or when it cannot be read as a T) and
@@ -43,7 +47,7 @@ func Update[T any](s *Session, key string, fn func(old T, ok bool) T) error {
 	}
 	s.values[key] = raw
 	delete(s.decoded, key)
-	s.record(key, valueChange{update: apply})
+	s.record(key, state.ValueChange{Update: apply})
 	s.modified = true
 	return nil
 }

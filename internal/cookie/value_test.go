@@ -1,13 +1,13 @@
-package session
+package cookie
 
 import (
 	"strings"
 	"testing"
 )
 
-// validCookieValueByByte is the rule validCookieValue implements, one byte
+// validValueByByte is the rule validValue implements, one byte
 // at a time.
-func validCookieValueByByte(v string) bool {
+func validValueByByte(v string) bool {
 	for i := 0; i < len(v); i++ {
 		if b := v[i]; b < 0x20 || b >= 0x7f || b == '"' || b == ';' || b == '\\' {
 			return false
@@ -25,21 +25,21 @@ func TestValidCookieValueEveryByteEveryPosition(t *testing.T) {
 			for b := range 256 {
 				v := []byte(base)
 				v[pos] = byte(b)
-				if got, want := validCookieValue(string(v)), validCookieValueByByte(string(v)); got != want {
-					t.Fatalf("validCookieValue(%q) = %v, want %v", v, got, want)
+				if got, want := validValue(string(v)), validValueByByte(string(v)); got != want {
+					t.Fatalf("validValue(%q) = %v, want %v", v, got, want)
 				}
 			}
 		}
 	}
 }
 
-// FuzzValidCookieValue compares validCookieValue with the byte-by-byte rule.
+// FuzzValidCookieValue compares validValue with the byte-by-byte rule.
 func FuzzValidCookieValue(f *testing.F) {
 	f.Add("abc-_DEF0123456789xyz")
 	f.Add("a;b\x7f\x80\x1f\"\\ ,")
 	f.Fuzz(func(t *testing.T, v string) {
-		if got, want := validCookieValue(v), validCookieValueByByte(v); got != want {
-			t.Fatalf("validCookieValue(%q) = %v, want %v", v, got, want)
+		if got, want := validValue(v), validValueByByte(v); got != want {
+			t.Fatalf("validValue(%q) = %v, want %v", v, got, want)
 		}
 	})
 }

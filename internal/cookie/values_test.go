@@ -1,4 +1,4 @@
-package session
+package cookie
 
 import (
 	"net/http"
@@ -37,7 +37,7 @@ func TestCookieValuesAgreesWithNetHTTP(t *testing.T) {
 		for _, c := range r.CookiesNamed("session") {
 			want = append(want, c.Value)
 		}
-		got := slices.Collect(cookieValues(r, "session"))
+		got := slices.Collect(Values(r, "session"))
 		if !slices.Equal(got, want) {
 			t.Errorf("Cookie: %q\ngot  %q\nwant %q (net/http)", h, got, want)
 		}

@@ -1,4 +1,8 @@
-package session
+// Package commitwriter holds the ResponseWriter a session Manager gives a
+// handler: it commits the session just before the first byte of the
+// response, and lets the Manager replace a response whose session could not
+// be saved.
+package commitwriter
 
 import (
 	"bufio"
@@ -6,26 +10,35 @@ import (
 	"net/http"
 )
 
-// responseWriter commits the session before the first byte of the response:
+// Writer commits the session before the first byte of the response:
 // on the first WriteHeader (other than an informational 1xx; 101 Switching
 // Protocols does commit, as the connection then leaves HTTP), Write, Flush
 // or Hijack. Unwrap lets http.ResponseController reach the writer beneath
 // for deadlines and the like.
-type responseWriter struct {
+type Writer struct {
 	http.ResponseWriter
-	s       *Session
+	Session Committer
 	started bool // the commit ran, the response is underway
 	failed  bool // the commit failed; ErrorHandler wrote the response
 }
 
+// Committer is the session behind a Writer.
+type Committer interface {
+	// Commit saves the session and adds its headers to w's.
+	Commit(w http.ResponseWriter) error
+	// Failed answers the request in place of the handler when Commit
+	// failed (Config.ErrorHandler).
+	Failed(w http.ResponseWriter, err error)
+}
+
 // begin commits the session if this is the response's first byte. It
 // reports whether the caller may go on writing.
-func (w *responseWriter) begin() bool {
+func (w *Writer) begin() bool {
 	if !w.started {
 		w.started = true
-		if err := w.commit(); err != nil {
+		if err := w.Session.Commit(w.ResponseWriter); err != nil {
 			w.failed = true
-			w.s.m.cfg.ErrorHandler(w.ResponseWriter, w.s.req, err)
+			w.Session.Failed(w.ResponseWriter, err)
 		}
 	}
 	return !w.failed
@@ -34,7 +47,7 @@ func (w *responseWriter) begin() bool {
 // WriteHeader commits the session, then writes the status. Informational
 // statuses (1xx) other than 101 Switching Protocols pass through without
 // committing.
-func (w *responseWriter) WriteHeader(code int) {
+func (w *Writer) WriteHeader(code int) {
 	if code >= 100 && code < 200 && code != http.StatusSwitchingProtocols {
 		w.ResponseWriter.WriteHeader(code)
 		return
@@ -46,7 +59,7 @@ func (w *responseWriter) WriteHeader(code int) {
 
 // Write commits the session, then writes p. After a failed commit the
 // handler's output is discarded and Write reports the commit error.
-func (w *responseWriter) Write(p []byte) (int, error) {
+func (w *Writer) Write(p []byte) (int, error) {
 	if !w.begin() {
 		return 0, errResponseReplaced
 	}
@@ -54,12 +67,12 @@ func (w *responseWriter) Write(p []byte) (int, error) {
 }
 
 // Flush commits the session, then flushes the writer beneath.
-func (w *responseWriter) Flush() {
+func (w *Writer) Flush() {
 	_ = w.FlushError()
 }
 
 // FlushError is Flush for http.ResponseController, reporting errors.
-func (w *responseWriter) FlushError() error {
+func (w *Writer) FlushError() error {
 	if !w.begin() {
 		return errResponseReplaced
 	}
@@ -69,7 +82,7 @@ func (w *responseWriter) FlushError() error {
 // Hijack commits the session, then hands over the connection. Headers set
 // by the commit, the session cookie among them, are only sent if the new
 // owner of the connection writes them.
-func (w *responseWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+func (w *Writer) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	if !w.begin() {
 		return nil, nil, errResponseReplaced
 	}
@@ -77,12 +90,12 @@ func (w *responseWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 }
 
 // Unwrap returns the ResponseWriter beneath, for http.ResponseController.
-func (w *responseWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+func (w *Writer) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// finish runs when the handler returns: a handler that wrote nothing still
+// Finish runs when the handler returns: a handler that wrote nothing still
 // gets its session committed, and a failed commit still gets its error
 // response.
-func (w *responseWriter) finish() {
+func (w *Writer) Finish() {
 	w.begin()
 }
 

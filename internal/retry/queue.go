@@ -1,4 +1,4 @@
-package session
+package retry
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 	"sync"
 )
 
-// commitQueues line up, within one process, the commits of one session
+// Queues line up, within one process, the commits of one session
 // that lost a race: a commit whose Update found its key changed waits in
 // its session's queue and then tries again at once, while requests that
 // arrive meanwhile make one attempt before they join the queue. So with
@@ -14,25 +14,25 @@ import (
 // of losing round after round to the others until its time runs out.
 // Sessions share queues by hash; a queue is a semaphore, so a wait ends
 // with the commit's context.
-type commitQueues struct {
+type Queues struct {
 	once sync.Once
 	seed maphash.Seed
-	sems [commitQueueCount]chan struct{}
+	sems [queueCount]chan struct{}
 }
 
-// commitQueueCount is how many queues a Manager has.
-const commitQueueCount = 64
+// queueCount is how many queues a Manager has.
+const queueCount = 64
 
-// acquire waits for the queue of the session stored under key and returns
+// Acquire waits for the queue of the session stored under key and returns
 // the function that leaves it, or ctx's error when ctx ends first.
-func (q *commitQueues) acquire(ctx context.Context, key string) (release func(), err error) {
+func (q *Queues) Acquire(ctx context.Context, key string) (release func(), err error) {
 	q.once.Do(func() {
 		q.seed = maphash.MakeSeed()
 		for i := range q.sems {
 			q.sems[i] = make(chan struct{}, 1)
 		}
 	})
-	sem := q.sems[maphash.String(q.seed, key)%commitQueueCount]
+	sem := q.sems[maphash.String(q.seed, key)%queueCount]
 	select {
 	case sem <- struct{}{}:
 		return func() { <-sem }, nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/websession/session/internal/retry"
 	"github.com/websession/session/internal/state"
 )
 
@@ -44,13 +45,13 @@ type Applier interface {
 // others (a script in the database) follow the rules Merge documents.
 type Change = state.Change
 
-// applyServer commits a loaded session's changes through the store's
+// apply commits a loaded session's changes through the store's
 // Applier: one call whatever other requests do meanwhile, except when an
 // Update read a key that another request changed first; then the update
 // runs again on the newer value, until the commit's time runs out.
-func (s *Session) applyServer(ctx context.Context, a Applier, expires, now time.Time) error {
+func (s *Session) apply(ctx context.Context, a Applier, expires, now time.Time) error {
 	var base map[string][]byte // the values Update functions start from
-	if s.log.hasUpdates() && !s.log.cleared {
+	if s.log.HasUpdates() && !s.log.Cleared {
 		st, err := state.ParseBody(s.server.loaded)
 		if err != nil {
 			return fmt.Errorf("session: reading the loaded record: %w", err)
@@ -98,27 +99,19 @@ func (s *Session) applyServer(ctx context.Context, a Applier, expires, now time.
 		base = st.Values
 		return ErrConflict
 	}
-	var err error
-	for n := 0; ; n++ {
-		if err = try(); !errors.Is(err, ErrConflict) {
-			break
-		}
-		// Lost to another commit: wait for this session's turn, then try
-		// again at once; only conflicts with other processes, or with
-		// requests that have not queued yet, pause before the next try.
+	// Lost to another commit: wait for this session's turn, then try again
+	// at once; only conflicts with other processes, or with requests that
+	// have not queued yet, pause before the next try.
+	wait := func(ctx context.Context, tries int) (err error) {
 		s.m.emit(s.req.Context(), Event{Kind: kindConflictRetried})
-		var werr error
 		if release == nil {
-			release, werr = s.m.queues.acquire(ctx, s.server.key)
-		} else if n > 3 {
-			werr = conflictPause(ctx, n-3)
+			release, err = s.m.queues.Acquire(ctx, s.server.key)
+		} else if tries > 4 {
+			err = retry.Pause(ctx, tries-4)
 		}
-		if werr != nil {
-			err = fmt.Errorf("%w: still losing to other requests when the time ran out (%w)", ErrConflict, werr)
-			break
-		}
+		return err
 	}
-	if err != nil {
+	if err := retry.Conflicts(ctx, try, wait); err != nil {
 		return err
 	}
 	if gone {
@@ -134,57 +127,14 @@ func (s *Session) applyServer(ctx context.Context, a Applier, expires, now time.
 // change1 builds one attempt's Change from the request's change log, with
 // Update functions run on base.
 func (s *Session) change1(base map[string][]byte, expires, now time.Time) (*Change, error) {
-	tok, err := newToken()
+	tok, err := state.NewToken()
 	if err != nil {
 		return nil, err
 	}
-	l := &s.log
-	ch := &Change{
-		Token: tok, Now: now, Expires: expires,
-		TokenAge: s.m.tokenAge(), TokensKept: maxTokens,
-		Clear: l.cleared, FlashesTaken: l.flashesTaken, Flashes: l.flashesAdded,
-	}
+	ch := &Change{Token: tok, Now: now, Expires: expires, TokenAge: s.m.tokenAge(), TokensKept: state.MaxTokens}
 	if s.permChanged {
 		p := s.permanent
 		ch.Permanent = &p
 	}
-	if len(l.values) > 0 {
-		ch.Set = make(map[string][]byte, len(l.values))
-	}
-	for k, v := range l.values {
-		switch {
-		case v.deleted:
-			ch.Delete = append(ch.Delete, k)
-		case v.update != nil:
-			old, ok := base[k]
-			raw, err := v.update(old, ok)
-			if err != nil {
-				return nil, err
-			}
-			ch.Set[k] = raw
-			if !l.cleared {
-				if ch.Expect == nil {
-					ch.Expect = make(map[string][]byte)
-				}
-				ch.Expect[k] = old // nil when missing
-			}
-		default:
-			ch.Set[k] = v.raw
-		}
-	}
-	if len(ch.Expect) > 0 {
-		ch.Recompute = func(cur map[string][]byte) (map[string][]byte, error) {
-			out := make(map[string][]byte, len(ch.Expect))
-			for k := range ch.Expect {
-				old, ok := cur[k]
-				raw, err := l.values[k].update(old, ok)
-				if err != nil {
-					return nil, err
-				}
-				out[k] = raw
-			}
-			return out, nil
-		}
-	}
-	return ch, nil
+	return s.log.Change(ch, base)
 }

@@ -1,4 +1,4 @@
-package session
+package cookie
 
 import (
 	"net/http"
@@ -25,7 +25,7 @@ func FuzzCookieValuesAgreesWithNetHTTP(f *testing.F) {
 		for _, c := range r.CookiesNamed("session") {
 			want = append(want, c.Value)
 		}
-		got := slices.Collect(cookieValues(r, "session"))
+		got := slices.Collect(Values(r, "session"))
 		if !slices.Equal(got, want) {
 			t.Fatalf("Cookie: %q\ngot  %q\nwant %q (net/http)", r.Header["Cookie"], got, want)
 		}

@@ -1,0 +1,194 @@
+// Package cookie reads and writes the session cookie: the values of one
+// name in a request's Cookie headers, the Set-Cookie header with the
+// Manager's options, Vary: Cookie, and the checks of those options that
+// browsers would otherwise fail silently.
+package cookie
+
+import (
+	"errors"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/textproto"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/websession/session/internal/state"
+)
+
+// Options are the session cookie's attributes, with the defaults already
+// applied.
+type Options struct {
+	Name, Path, Domain string
+	Secure, HTTPOnly   bool
+	SameSite           http.SameSite
+	Partitioned        bool
+}
+
+// Header returns the Set-Cookie header value for value. With lifetime > 0
+// the cookie is persistent, expiring lifetime after now; with del it is a
+// deletion.
+func (o *Options) Header(value string, now time.Time, lifetime time.Duration, del bool) string {
+	var b strings.Builder
+	b.Grow(len(o.Name) + len(value) + 128)
+	b.WriteString(o.Name)
+	b.WriteByte('=')
+	b.WriteString(value)
+	b.WriteString("; Path=")
+	b.WriteString(o.Path)
+	if o.Domain != "" {
+		b.WriteString("; Domain=")
+		b.WriteString(o.Domain)
+	}
+	switch {
+	case del:
+		b.WriteString("; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0")
+	case lifetime > 0:
+		b.WriteString("; Expires=")
+		b.WriteString(now.Add(lifetime).UTC().Format(http.TimeFormat))
+		b.WriteString("; Max-Age=")
+		b.WriteString(strconv.FormatInt(int64(lifetime/time.Second), 10))
+	}
+	if o.HTTPOnly {
+		b.WriteString("; HttpOnly")
+	}
+	if o.Secure {
+		b.WriteString("; Secure")
+	}
+	switch o.SameSite {
+	case http.SameSiteLaxMode:
+		b.WriteString("; SameSite=Lax")
+	case http.SameSiteStrictMode:
+		b.WriteString("; SameSite=Strict")
+	case http.SameSiteNoneMode:
+		b.WriteString("; SameSite=None")
+	}
+	if o.Partitioned {
+		b.WriteString("; Partitioned")
+	}
+	return b.String()
+}
+
+// Check refuses options a browser would reject or a header could not
+// carry, saying what to change.
+func (o *Options) Check() error {
+	name := o.Name
+	if !validName(name) {
+		return fmt.Errorf("session: cookie name %q is not a valid cookie name; use letters, digits and !#$%%&'*+-.^_`|~ only", name)
+	}
+	if strings.ContainsAny(o.Path, ";\r\n") || !strings.HasPrefix(o.Path, "/") {
+		return fmt.Errorf("session: cookie path %q must start with / and contain no ';' or line breaks", o.Path)
+	}
+	if strings.ContainsAny(o.Domain, "; \r\n\t") {
+		return fmt.Errorf("session: cookie domain %q contains a character a domain cannot have", o.Domain)
+	}
+	if strings.HasPrefix(name, "__Host-") {
+		if o.Domain != "" {
+			return fmt.Errorf("session: cookie %q has the __Host- prefix, which browsers reject with a Domain; remove Cookie.Domain or rename the cookie", name)
+		}
+		if o.Path != "/" {
+			return fmt.Errorf("session: cookie %q has the __Host- prefix, which requires Path=/; set Cookie.Path to \"/\" or rename the cookie", name)
+		}
+		if !o.Secure {
+			return fmt.Errorf("session: cookie %q has the __Host- prefix, which requires Secure; drop Cookie.Insecure or rename the cookie", name)
+		}
+	}
+	if strings.HasPrefix(name, "__Secure-") && !o.Secure {
+		return fmt.Errorf("session: cookie %q has the __Secure- prefix, which requires Secure; drop Cookie.Insecure or rename the cookie", name)
+	}
+	if o.SameSite == http.SameSiteNoneMode && !o.Secure {
+		return errors.New("session: SameSite=None requires Secure (browsers drop such cookies); drop Cookie.Insecure or choose SameSite Lax or Strict")
+	}
+	if o.Partitioned && !o.Secure {
+		return errors.New("session: a Partitioned cookie requires Secure; drop Cookie.Insecure or Partitioned")
+	}
+	if o.SameSite < http.SameSiteDefaultMode || o.SameSite > http.SameSiteNoneMode {
+		return fmt.Errorf("session: Cookie.SameSite %d is not one of net/http's SameSite modes", o.SameSite)
+	}
+	return nil
+}
+
+// validName reports whether name is a cookie name (an RFC 6265 token).
+func validName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte("()<>@,;:\\\"/[]?={}", c) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// AddVary adds "Cookie" to the Vary header unless it is there already.
+func AddVary(h http.Header) {
+	for _, v := range h.Values("Vary") {
+		for _, f := range strings.Split(v, ",") {
+			f = strings.TrimSpace(f)
+			if f == "*" || strings.EqualFold(f, "Cookie") {
+				return
+			}
+		}
+	}
+	if _, ok := h["Vary"]; !ok {
+		h["Vary"] = varyCookie
+		return
+	}
+	h.Add("Vary", "Cookie")
+}
+
+// varyCookie is the Vary header value shared by all responses that have no
+// Vary of their own. Header values are read, not changed in place, by
+// net/http; Add and Set replace the slice, so sharing it is safe.
+var varyCookie = []string{"Cookie"}
+
+// Values yields the values of the cookies named name in r, in header
+// order, as net/http's Request.CookiesNamed would return them, without
+// allocating a Cookie for each.
+func Values(r *http.Request, name string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for _, line := range r.Header["Cookie"] {
+			for len(line) > 0 {
+				var part string
+				part, line, _ = strings.Cut(line, ";")
+				part = textproto.TrimString(part)
+				n, v, _ := strings.Cut(part, "=")
+				if textproto.TrimString(n) != name {
+					continue
+				}
+				if len(v) > 1 && v[0] == '"' && v[len(v)-1] == '"' {
+					v = v[1 : len(v)-1]
+				}
+				if !validValue(v) {
+					continue
+				}
+				if !yield(v) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// validValue reports whether v may be a cookie value as net/http accepts
+// one: printable ASCII without '"', ';' or '\'. It checks eight bytes at a
+// time.
+func validValue(v string) bool {
+	i := 0
+	for ; i+8 <= len(v); i += 8 {
+		x := uint64(v[i]) | uint64(v[i+1])<<8 | uint64(v[i+2])<<16 | uint64(v[i+3])<<24 |
+			uint64(v[i+4])<<32 | uint64(v[i+5])<<40 | uint64(v[i+6])<<48 | uint64(v[i+7])<<56
+		if x&state.HiBits != 0 || state.HasLess(x, 0x20) || state.HasByte(x, 0x7f) || state.HasByte(x, '"') || state.HasByte(x, ';') || state.HasByte(x, '\\') {
+			return false
+		}
+	}
+	for ; i < len(v); i++ {
+		if b := v[i]; b < 0x20 || b >= 0x7f || b == '"' || b == ';' || b == '\\' {
+			return false
+		}
+	}
+	return true
+}

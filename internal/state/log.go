@@ -1,0 +1,142 @@
+package state
+
+import "time"
+
+// Log is what one request did to a session, key by key, so a server-side
+// commit can send the store only the changes (Change), and one that lost a
+// compare-and-set race can apply the same changes to the newer record
+// instead of overwriting it (Replay). The zero value is empty.
+type Log struct {
+	values       map[string]ValueChange
+	Cleared      bool // Clear or Destroy: every older value and flash goes
+	FlashesTaken int  // loaded flashes shown, oldest first
+	FlashesAdded []Flash
+	User         *UserChange // the last SetUser, Clear or Destroy; nil for none
+}
+
+// ValueChange is one key's change: a new encoding, a deletion, or an
+// update function to run again on the newer value.
+type ValueChange struct {
+	Raw     []byte
+	Deleted bool
+	Update  func(old []byte, ok bool) ([]byte, error)
+}
+
+// UserChange is a SetUser, Clear or Destroy: the binding to apply.
+type UserChange struct {
+	User     string
+	SignedIn time.Time
+	Agent    string
+}
+
+// Set records the change of key.
+func (l *Log) Set(key string, ch ValueChange) {
+	if l.values == nil {
+		l.values = make(map[string]ValueChange)
+	}
+	l.values[key] = ch
+}
+
+// Clear records that every value and flash went.
+func (l *Log) Clear() {
+	clear(l.values)
+	l.Cleared = true
+	l.FlashesAdded = nil
+}
+
+// HasUpdates reports whether an update function changed a key.
+func (l *Log) HasUpdates() bool {
+	for _, ch := range l.values {
+		if ch.Update != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// Replay applies the changes to st, a newer version of the session loaded
+// after a conflict. Keys this request did not touch keep the newer values;
+// keys it set get its values (the later commit wins); updates run again on
+// the newer value. permanent is the session's permanence, applied when
+// permChanged.
+func (l *Log) Replay(st *State, permanent, permChanged bool) error {
+	if st.Values == nil {
+		st.Values = make(map[string][]byte)
+	}
+	if l.Cleared {
+		clear(st.Values)
+		st.Flashes = nil
+	} else {
+		st.Flashes = st.Flashes[min(l.FlashesTaken, len(st.Flashes)):]
+	}
+	st.Flashes = append(st.Flashes, l.FlashesAdded...)
+	for k, ch := range l.values {
+		switch {
+		case ch.Deleted:
+			delete(st.Values, k)
+		case ch.Update != nil:
+			old, ok := st.Values[k]
+			raw, err := ch.Update(old, ok)
+			if err != nil {
+				return err
+			}
+			st.Values[k] = raw
+		default:
+			st.Values[k] = ch.Raw
+		}
+	}
+	if permChanged {
+		st.Permanent = permanent
+	}
+	if l.User != nil {
+		st.User, st.SignedIn, st.Agent = l.User.User, l.User.SignedIn, l.User.Agent
+	}
+	return nil
+}
+
+// Change returns the changes as one Change for a store's Applier, with
+// update functions run on base, the values they start from. ch comes with
+// its Token, Now, Expires, TokenAge, TokensKept and Permanent set; Change
+// fills in the rest.
+func (l *Log) Change(ch *Change, base map[string][]byte) (*Change, error) {
+	ch.Clear, ch.FlashesTaken, ch.Flashes = l.Cleared, l.FlashesTaken, l.FlashesAdded
+	if len(l.values) > 0 {
+		ch.Set = make(map[string][]byte, len(l.values))
+	}
+	for k, v := range l.values {
+		switch {
+		case v.Deleted:
+			ch.Delete = append(ch.Delete, k)
+		case v.Update != nil:
+			old, ok := base[k]
+			raw, err := v.Update(old, ok)
+			if err != nil {
+				return nil, err
+			}
+			ch.Set[k] = raw
+			if !l.Cleared {
+				if ch.Expect == nil {
+					ch.Expect = make(map[string][]byte)
+				}
+				ch.Expect[k] = old // nil when missing
+			}
+		default:
+			ch.Set[k] = v.Raw
+		}
+	}
+	if len(ch.Expect) > 0 {
+		ch.Recompute = func(cur map[string][]byte) (map[string][]byte, error) {
+			out := make(map[string][]byte, len(ch.Expect))
+			for k := range ch.Expect {
+				old, ok := cur[k]
+				raw, err := l.values[k].Update(old, ok)
+				if err != nil {
+					return nil, err
+				}
+				out[k] = raw
+			}
+			return out, nil
+		}
+	}
+	return ch, nil
+}
