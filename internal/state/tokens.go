@@ -2,6 +2,7 @@ package state
 
 import (
 	"bytes"
+	"cmp"
 	"slices"
 	"strconv"
 	"time"
@@ -33,27 +34,51 @@ func (t Tokens) Has(tok string) bool {
 	return bytes.Contains(t, needle)
 }
 
-// tokenEntry is one token of Tokens: its text, `"tok":at`, and its time.
+// tokenEntry is one token of Tokens: where its text, `"tok":at`, starts
+// and ends, and its time. Offsets, not slices, so a buffer of them holds no
+// pointers.
 type tokenEntry struct {
-	text []byte
-	at   int64
+	start, end int
+	at         int64
 }
 
-// entries returns t's tokens. t is well formed: ParseBody and Stamp make
-// no other.
-func (t Tokens) entries(buf []tokenEntry) []tokenEntry {
-	es := buf[:0]
-	for len(t) > 0 {
-		end := bytes.IndexByte(t, ',')
+// entries returns t's tokens and whether they are oldest first. t is well
+// formed: ParseBody and Stamp make no other.
+func (t Tokens) entries(buf []tokenEntry) (es []tokenEntry, sorted bool) {
+	es, sorted = buf[:0], true
+	for start := 0; start < len(t); {
+		end := bytes.IndexByte(t[start:], ',')
 		if end < 0 {
 			end = len(t)
+		} else {
+			end += start
 		}
-		e := t[:end]
-		at, _ := strconv.ParseInt(string(e[bytes.LastIndexByte(e, ':')+1:]), 10, 64)
-		es = append(es, tokenEntry{e, at})
-		t = t[min(end+1, len(t)):]
+		e := t[start:end]
+		at := parseAt(e[bytes.LastIndexByte(e, ':')+1:])
+		if n := len(es); n > 0 && es[n-1].at > at {
+			sorted = false
+		}
+		es = append(es, tokenEntry{start, end, at})
+		start = end + 1
 	}
-	return es
+	return es, sorted
+}
+
+// parseAt reads a token's time: an integer of at most 18 digits, perhaps
+// negative, as ParseBody admits.
+func parseAt(b []byte) int64 {
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
+	var n int64
+	for _, c := range b {
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		return -n
+	}
+	return n
 }
 
 // Stamp returns the tokens with tok added at now, dropping tokens older
@@ -62,40 +87,33 @@ func (t Tokens) entries(buf []tokenEntry) []tokenEntry {
 func (t Tokens) Stamp(tok string, now time.Time, keep time.Duration, maxTokens int) Tokens {
 	maxTokens = max(maxTokens, 1)
 	oldest := now.Add(-keep).Unix()
-	var buf [64]tokenEntry
-	es := t.entries(buf[:])
-	es = slices.DeleteFunc(es, func(e tokenEntry) bool { return e.at < oldest })
-	if !slices.IsSortedFunc(es, func(a, b tokenEntry) int { return cmpAt(a.at, b.at) }) {
+	var buf [80]tokenEntry
+	es, sorted := t.entries(buf[:])
+	if !sorted {
 		// Written in another order (by an earlier version): oldest first
 		// from now on.
-		slices.SortStableFunc(es, func(a, b tokenEntry) int { return cmpAt(a.at, b.at) })
+		slices.SortStableFunc(es, func(a, b tokenEntry) int { return cmp.Compare(a.at, b.at) })
 	}
-	if n := len(es) - (maxTokens - 1); n > 0 {
-		es = es[n:]
-	}
-	size := len(tok) + 24
+	kept := es[:0]
 	for _, e := range es {
-		size += len(e.text) + 1
+		if e.at >= oldest {
+			kept = append(kept, e)
+		}
+	}
+	kept = kept[max(len(kept)-(maxTokens-1), 0):]
+	size := len(tok) + 24
+	for _, e := range kept {
+		size += e.end - e.start + 1
 	}
 	out := make(Tokens, 0, size)
-	for _, e := range es {
-		out = append(out, e.text...)
+	for _, e := range kept {
+		out = append(out, t[e.start:e.end]...)
 		out = append(out, ',')
 	}
 	out = append(out, '"')
 	out = append(out, tok...)
 	out = append(out, '"', ':')
 	return strconv.AppendInt(out, now.Unix(), 10)
-}
-
-func cmpAt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // compactTokens reads a "t" object at the start of b as this version
