@@ -78,9 +78,6 @@ func (w sinkWriter) Write(p []byte) (int, error) {
 	return w.buf.Write(p)
 }
 
-// Write appends p to the sink's text, for a logger of the test's own.
-func (l *LogSink) Write(p []byte) (int, error) { return sinkWriter{l, &l.text}.Write(p) }
-
 // String returns, as text, what was logged since the last Reset.
 func (l *LogSink) String() string {
 	l.mu.Lock()
