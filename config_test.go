@@ -4,41 +4,29 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/websession/session"
+	"github.com/websession/session/internal/testkit"
 	"github.com/websession/session/store/memstore"
 )
 
 // TestStoreNeedsNoSecret: with a Store the cookie holds only a random ID,
 // so a Manager needs no secret, and its sessions work.
 func TestStoreNeedsNoSecret(t *testing.T) {
-	m, err := session.New(session.Config{Store: memstore.New(), Cookie: session.CookieOptions{Insecure: true}})
-	if err != nil {
-		t.Fatalf("New with a Store and no Secret: %v", err)
-	}
-	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s := session.From(r)
-		n, _ := session.Get[int](s, "n")
-		s.Set("n", n+1)
-		fmt.Fprint(w, n+1)
-	}))
-	var cookie string
+	a := testkit.NewApp(t, func(c *session.Config) { c.Secret, c.Store, c.Cookie.Insecure = nil, memstore.New(), true })
+	visit := a.Browser().Get
 	for want := 1; want <= 2; want++ {
-		req := httptest.NewRequest("GET", "/", nil)
-		if cookie != "" {
-			req.Header.Set("Cookie", cookie)
-		}
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		if got := rec.Body.String(); got != fmt.Sprint(want) {
+		resp := visit(func(w http.ResponseWriter, r *http.Request) {
+			s := session.From(r)
+			n, _ := session.Get[int](s, "n")
+			s.Set("n", n+1)
+			fmt.Fprint(w, n+1)
+		})
+		if got := testkit.Text(resp); got != fmt.Sprint(want) {
 			t.Fatalf("request %d: counter %s, want %d", want, got, want)
-		}
-		if c := rec.Result().Cookies(); len(c) == 1 {
-			cookie = c[0].Name + "=" + c[0].Value
 		}
 	}
 }
@@ -135,9 +123,9 @@ func TestNewAcceptsGoodConfig(t *testing.T) {
 }
 
 func TestEmptyCookieNameMeansSession(t *testing.T) {
-	r := newRig(t, func(c *session.Config) { c.Cookie.Name = "" })
-	resp := r.serve(func(w http.ResponseWriter, req *http.Request) { session.From(req).Set("k", 1) })
-	if oneCookie(t, resp, "session") == nil {
+	a := testkit.NewApp(t, func(c *session.Config) { c.Cookie.Name = "" })
+	resp := a.Serve(func(w http.ResponseWriter, req *http.Request) { session.From(req).Set("k", 1) })
+	if testkit.OneCookie(t, resp, "session") == nil {
 		t.Errorf("Set-Cookie %q, want a cookie named session", resp.Header.Values("Set-Cookie"))
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/websession/session"
+	"github.com/websession/session/internal/testkit"
 )
 
 // getUser is a handler that only reads the session.
@@ -19,9 +20,9 @@ func getUser(dst *any) http.HandlerFunc {
 }
 
 func TestSavesWhenModifiedAsBrowserSessionCookie(t *testing.T) {
-	r := newRig(t, nil)
-	resp := r.serve(func(w http.ResponseWriter, req *http.Request) { session.From(req).Set("user", "alice") })
-	c := oneCookie(t, resp, "session")
+	a := testkit.NewApp(t, nil)
+	resp := a.Serve(func(w http.ResponseWriter, req *http.Request) { session.From(req).Set("user", "alice") })
+	c := testkit.OneCookie(t, resp, "session")
 	if c == nil {
 		t.Fatal("a modified session got no cookie")
 	}
@@ -40,10 +41,10 @@ func TestUnmodifiedSessionIsNotRewritten(t *testing.T) {
 		"Flashes, none":         func(s *session.Session) { s.Flashes() },
 	} {
 		t.Run(name, func(t *testing.T) {
-			r := newRig(t, nil)
-			c := r.issue(func(s *session.Session) { s.Set("user", "alice") })
-			r.clock.Advance(time.Minute)
-			resp := r.serve(func(w http.ResponseWriter, req *http.Request) { read(session.From(req)) }, c)
+			a := testkit.NewApp(t, nil)
+			c := a.Issue(func(s *session.Session) { s.Set("user", "alice") })
+			a.Clock.Advance(time.Minute)
+			resp := a.Serve(func(w http.ResponseWriter, req *http.Request) { read(session.From(req)) }, c)
 			if got := resp.Header.Values("Set-Cookie"); len(got) != 0 {
 				t.Errorf("unmodified non-permanent session: Set-Cookie %q, want none", got)
 			}
@@ -64,14 +65,14 @@ func TestPermanentSessionRefreshedOnEveryUse(t *testing.T) {
 		{"configured lifetime", 2 * time.Hour, 2 * time.Hour},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := newRig(t, func(c *session.Config) { c.Lifetime = tc.lifetime })
+			a := testkit.NewApp(t, func(c *session.Config) { c.Lifetime = tc.lifetime })
 			checkExpiry := func(resp *http.Response) *http.Cookie {
 				t.Helper()
-				c := oneCookie(t, resp, "session")
+				c := testkit.OneCookie(t, resp, "session")
 				if c == nil {
 					t.Fatal("permanent session used without a fresh cookie")
 				}
-				if want := r.clock.Now().Add(tc.want); !c.Expires.Equal(want) {
+				if want := a.Clock.Now().Add(tc.want); !c.Expires.Equal(want) {
 					t.Errorf("Expires %v, want now+Lifetime = %v", c.Expires, want)
 				}
 				if c.MaxAge != int(tc.want/time.Second) {
@@ -79,21 +80,21 @@ func TestPermanentSessionRefreshedOnEveryUse(t *testing.T) {
 				}
 				return c
 			}
-			c := checkExpiry(r.serve(func(w http.ResponseWriter, req *http.Request) {
+			c := checkExpiry(a.Serve(func(w http.ResponseWriter, req *http.Request) {
 				s := session.From(req)
 				s.Set("user", "alice")
 				s.SetPermanent(true)
 			}))
 			for range 3 {
-				r.clock.Advance(tc.want / 3)
+				a.Clock.Advance(tc.want / 3)
 				var user any
-				c = checkExpiry(r.serve(getUser(&user), c))
+				c = checkExpiry(a.Serve(getUser(&user), c))
 				if user != "alice" {
 					t.Fatalf("user %v, want alice", user)
 				}
 			}
 			// Untouched requests send nothing, permanent or not.
-			resp := r.serve(func(w http.ResponseWriter, req *http.Request) {}, c)
+			resp := a.Serve(func(w http.ResponseWriter, req *http.Request) {}, c)
 			if got := resp.Header.Values("Set-Cookie"); len(got) != 0 {
 				t.Errorf("untouched permanent session: Set-Cookie %q", got)
 			}
@@ -102,38 +103,38 @@ func TestPermanentSessionRefreshedOnEveryUse(t *testing.T) {
 }
 
 func TestSetPermanentAloneRewritesCookie(t *testing.T) {
-	r := newRig(t, func(c *session.Config) { c.RefreshOnlyWhenModified = true })
-	c := r.issue(func(s *session.Session) { s.Set("user", "alice") })
-	resp := r.serve(func(w http.ResponseWriter, req *http.Request) { session.From(req).SetPermanent(true) }, c)
-	perm := oneCookie(t, resp, "session")
+	a := testkit.NewApp(t, func(c *session.Config) { c.RefreshOnlyWhenModified = true })
+	c := a.Issue(func(s *session.Session) { s.Set("user", "alice") })
+	resp := a.Serve(func(w http.ResponseWriter, req *http.Request) { session.From(req).SetPermanent(true) }, c)
+	perm := testkit.OneCookie(t, resp, "session")
 	if perm == nil || perm.MaxAge <= 0 {
 		t.Fatalf("SetPermanent(true) alone: cookie %v, want a persistent cookie", perm)
 	}
-	resp = r.serve(func(w http.ResponseWriter, req *http.Request) { session.From(req).SetPermanent(false) }, perm)
-	back := oneCookie(t, resp, "session")
+	resp = a.Serve(func(w http.ResponseWriter, req *http.Request) { session.From(req).SetPermanent(false) }, perm)
+	back := testkit.OneCookie(t, resp, "session")
 	if back == nil || back.MaxAge != 0 || !back.Expires.IsZero() {
 		t.Fatalf("SetPermanent(false) alone: cookie %v, want a browser-session cookie", back)
 	}
-	accepted(t, r, back)
+	accepted(t, a, back)
 }
 
 func TestRefreshOnlyWhenModified(t *testing.T) {
-	r := newRig(t, func(c *session.Config) { c.RefreshOnlyWhenModified = true })
-	c := r.issue(func(s *session.Session) {
+	a := testkit.NewApp(t, func(c *session.Config) { c.RefreshOnlyWhenModified = true })
+	c := a.Issue(func(s *session.Session) {
 		s.Set("user", "alice")
 		s.SetPermanent(true)
 	})
-	r.clock.Advance(time.Hour)
+	a.Clock.Advance(time.Hour)
 	var user any
-	resp := r.serve(getUser(&user), c)
+	resp := a.Serve(getUser(&user), c)
 	if user != "alice" {
 		t.Fatalf("user %v", user)
 	}
 	if got := resp.Header.Values("Set-Cookie"); len(got) != 0 {
 		t.Errorf("RefreshOnlyWhenModified, unmodified: Set-Cookie %q, want none", got)
 	}
-	resp = r.serve(func(w http.ResponseWriter, req *http.Request) { session.From(req).Set("n", 1) }, c)
-	if c := oneCookie(t, resp, "session"); c == nil || c.MaxAge <= 0 {
+	resp = a.Serve(func(w http.ResponseWriter, req *http.Request) { session.From(req).Set("n", 1) }, c)
+	if c := testkit.OneCookie(t, resp, "session"); c == nil || c.MaxAge <= 0 {
 		t.Errorf("RefreshOnlyWhenModified, modified: cookie %v, want a permanent cookie", c)
 	}
 }
@@ -145,13 +146,13 @@ func TestEmptiedSessionDeletesCookie(t *testing.T) {
 		"Delete last key": func(s *session.Session) { s.Delete("user") },
 	} {
 		t.Run(name, func(t *testing.T) {
-			r := newRig(t, nil)
-			c := r.issue(func(s *session.Session) {
+			a := testkit.NewApp(t, nil)
+			c := a.Issue(func(s *session.Session) {
 				s.Set("user", "alice")
 				s.SetPermanent(true)
 			})
-			resp := r.serve(func(w http.ResponseWriter, req *http.Request) { empty(session.From(req)) }, c)
-			del := oneCookie(t, resp, "session")
+			resp := a.Serve(func(w http.ResponseWriter, req *http.Request) { empty(session.From(req)) }, c)
+			del := testkit.OneCookie(t, resp, "session")
 			raw := resp.Header.Get("Set-Cookie")
 			if del == nil || del.MaxAge >= 0 || !strings.Contains(raw, "Max-Age=0") || del.Value != "" {
 				t.Fatalf("Set-Cookie %q, want an empty cookie with Max-Age=0", raw)
@@ -165,8 +166,8 @@ func TestEmptiedSessionDeletesCookie(t *testing.T) {
 		})
 	}
 	// A session that had no cookie has nothing to delete.
-	r := newRig(t, nil)
-	resp := r.serve(func(w http.ResponseWriter, req *http.Request) { session.From(req).Destroy() })
+	a := testkit.NewApp(t, nil)
+	resp := a.Serve(func(w http.ResponseWriter, req *http.Request) { session.From(req).Destroy() })
 	if got := resp.Header.Values("Set-Cookie"); len(got) != 0 {
 		t.Errorf("Destroy without a cookie: Set-Cookie %q", got)
 	}
@@ -175,19 +176,19 @@ func TestEmptiedSessionDeletesCookie(t *testing.T) {
 // rejected checks that a request carrying cookieHeader gets an empty new
 // session, a warning in the log, and that neither the response nor the log
 // shows the cookie's value.
-func rejected(t *testing.T, r *rig, cookieHeader, value string) {
+func rejected(t *testing.T, a *testkit.App, cookieHeader, value string) {
 	t.Helper()
-	r.log.Reset()
+	a.Log.Reset()
 	var isNew bool
 	var n int
-	resp := r.serveHeader(func(w http.ResponseWriter, req *http.Request) {
+	resp := a.Get(func(w http.ResponseWriter, req *http.Request) {
 		s := session.From(req)
 		isNew, n = s.IsNew(), s.Len()
-	}, cookieHeader)
+	}, "/", cookieHeader)
 	if !isNew || n != 0 {
 		t.Errorf("IsNew=%v Len=%d, want an empty new session", isNew, n)
 	}
-	log := r.log.String()
+	log := a.Log.String()
 	if !strings.Contains(log, "level=WARN") {
 		t.Errorf("no warning logged for a rejected cookie; log %q", log)
 	}
@@ -203,13 +204,13 @@ func rejected(t *testing.T, r *rig, cookieHeader, value string) {
 }
 
 // accepted checks that c opens to a session holding user=alice.
-func accepted(t *testing.T, r *rig, c *http.Cookie) {
+func accepted(t *testing.T, a *testkit.App, c *http.Cookie) {
 	t.Helper()
-	r.log.Reset()
+	a.Log.Reset()
 	var user any
-	r.serve(getUser(&user), c)
+	a.Serve(getUser(&user), c)
 	if user != "alice" {
-		t.Errorf("valid cookie not accepted (user=%v); log %q", user, r.log.String())
+		t.Errorf("valid cookie not accepted (user=%v); log %q", user, a.Log.String())
 	}
 }
 
@@ -237,31 +238,31 @@ func TestServerEnforcesTimeouts(t *testing.T) {
 	for _, tc := range cases {
 		for _, f := range []session.Format{session.Encrypted, session.Signed} {
 			t.Run(tc.name+"/"+formatName(f), func(t *testing.T) {
-				r := newRig(t, func(c *session.Config) {
+				a := testkit.NewApp(t, func(c *session.Config) {
 					c.Format = f
 					if tc.mod != nil {
 						tc.mod(c)
 					}
 				})
-				c := r.issue(func(s *session.Session) { s.Set("user", "alice") })
+				c := a.Issue(func(s *session.Session) { s.Set("user", "alice") })
 				for i, d := range tc.steps {
-					r.clock.Advance(d)
+					a.Clock.Advance(d)
 					if i == len(tc.steps)-1 {
 						break
 					}
 					var user any
-					resp := r.serve(getUser(&user), c)
+					resp := a.Serve(getUser(&user), c)
 					if user != "alice" {
 						t.Fatalf("step %d: session lost early", i)
 					}
-					if fresh := oneCookie(t, resp, "session"); fresh != nil {
+					if fresh := testkit.OneCookie(t, resp, "session"); fresh != nil {
 						c = fresh
 					}
 				}
 				if tc.ok {
-					accepted(t, r, c)
+					accepted(t, a, c)
 				} else {
-					rejected(t, r, "session="+c.Value, c.Value)
+					rejected(t, a, "session="+c.Value, c.Value)
 				}
 			})
 		}
@@ -272,30 +273,30 @@ func TestServerEnforcesTimeouts(t *testing.T) {
 // start a new session, so AbsoluteTimeout counts from then, not from when
 // the destroyed session was created.
 func TestDestroyThenSetRestartsAbsoluteTimeout(t *testing.T) {
-	r := newRig(t, func(c *session.Config) { c.AbsoluteTimeout = time.Hour })
-	c := r.issue(func(s *session.Session) { s.Set("user", "alice") })
-	r.clock.Advance(50 * time.Minute)
-	resp := r.serve(func(w http.ResponseWriter, req *http.Request) {
+	a := testkit.NewApp(t, func(c *session.Config) { c.AbsoluteTimeout = time.Hour })
+	c := a.Issue(func(s *session.Session) { s.Set("user", "alice") })
+	a.Clock.Advance(50 * time.Minute)
+	resp := a.Serve(func(w http.ResponseWriter, req *http.Request) {
 		s := session.From(req)
 		s.Destroy()
 		s.Set("user", "alice")
 	}, c)
-	if c = oneCookie(t, resp, "session"); c == nil {
+	if c = testkit.OneCookie(t, resp, "session"); c == nil {
 		t.Fatal("Destroy then Set sent no cookie")
 	}
-	r.clock.Advance(20 * time.Minute) // 70 minutes after the first session began, 20 after the new one
-	accepted(t, r, c)
+	a.Clock.Advance(20 * time.Minute) // 70 minutes after the first session began, 20 after the new one
+	accepted(t, a, c)
 }
 
 func TestOversizedSessionRefused(t *testing.T) {
 	var got error
-	r := newRig(t, func(c *session.Config) {
+	a := testkit.NewApp(t, func(c *session.Config) {
 		c.ErrorHandler = func(w http.ResponseWriter, req *http.Request, err error) {
 			got = err
 			w.WriteHeader(http.StatusTeapot)
 		}
 	})
-	resp := r.serve(func(w http.ResponseWriter, req *http.Request) {
+	resp := a.Serve(func(w http.ResponseWriter, req *http.Request) {
 		session.From(req).Set("big", strings.Repeat("x", 5000))
 	})
 	if !errors.Is(got, session.ErrCookieTooLarge) {
@@ -315,8 +316,8 @@ func TestOversizedSessionRefused(t *testing.T) {
 }
 
 func TestOversizedSessionDefaultHandlerKeepsPreviousCookie(t *testing.T) {
-	r := newRig(t, nil)
-	do := r.browse()
+	a := testkit.NewApp(t, nil)
+	do := a.Browser().Get
 	do(func(w http.ResponseWriter, req *http.Request) { session.From(req).Set("user", "alice") })
 	var writeErr error
 	resp := do(func(w http.ResponseWriter, req *http.Request) {
@@ -334,8 +335,8 @@ func TestOversizedSessionDefaultHandlerKeepsPreviousCookie(t *testing.T) {
 	if got := resp.Header.Values("Set-Cookie"); len(got) != 0 {
 		t.Errorf("Set-Cookie %q on a failed commit", got)
 	}
-	if !strings.Contains(r.log.String(), "level=ERROR") {
-		t.Errorf("default ErrorHandler logged nothing at error level: %q", r.log.String())
+	if !strings.Contains(a.Log.String(), "level=ERROR") {
+		t.Errorf("default ErrorHandler logged nothing at error level: %q", a.Log.String())
 	}
 	var user, big any
 	do(func(w http.ResponseWriter, req *http.Request) {
@@ -356,12 +357,12 @@ func TestMaxCookieSizeConfigurable(t *testing.T) {
 	}{{0, true}, {300, false}, {800, true}} {
 		t.Run(strconv.Itoa(tc.limit), func(t *testing.T) {
 			var failed error
-			r := newRig(t, func(c *session.Config) {
+			a := testkit.NewApp(t, func(c *session.Config) {
 				c.MaxCookieSize = tc.limit
 				c.ErrorHandler = func(w http.ResponseWriter, req *http.Request, err error) { failed = err }
 			})
-			resp := r.serve(func(w http.ResponseWriter, req *http.Request) { session.From(req).Set("v", value) })
-			c := oneCookie(t, resp, "session")
+			resp := a.Serve(func(w http.ResponseWriter, req *http.Request) { session.From(req).Set("v", value) })
+			c := testkit.OneCookie(t, resp, "session")
 			if tc.ok && (c == nil || failed != nil) {
 				t.Errorf("limit %d: cookie %v, error %v; want it accepted", tc.limit, c != nil, failed)
 			}
@@ -379,27 +380,27 @@ func TestMaxCookieSizeConfigurable(t *testing.T) {
 }
 
 func TestIncomingCookieOverMaxCookieSizeIsRejected(t *testing.T) {
-	r := newRig(t, nil)
+	a := testkit.NewApp(t, nil)
 	huge := strings.Repeat("A", 5000)
-	rejected(t, r, "session="+huge, huge)
+	rejected(t, a, "session="+huge, huge)
 }
 
 func TestRotatedSecretAcceptedAndReissued(t *testing.T) {
 	for _, f := range []session.Format{session.Encrypted, session.Signed} {
 		t.Run(formatName(f), func(t *testing.T) {
-			before := newRig(t, func(c *session.Config) { c.Format = f; c.Secret = rotatedSecret })
-			old := before.issue(func(s *session.Session) { s.Set("user", "alice") })
+			before := testkit.NewApp(t, func(c *session.Config) { c.Format = f; c.Secret = rotatedSecret })
+			old := before.Issue(func(s *session.Session) { s.Set("user", "alice") })
 
-			during := newRig(t, func(c *session.Config) {
+			during := testkit.NewApp(t, func(c *session.Config) {
 				c.Format = f
 				c.OldSecrets = [][]byte{strangerSecret, rotatedSecret}
 			})
 			var user any
-			resp := during.serve(getUser(&user), old)
+			resp := during.Serve(getUser(&user), old)
 			if user != "alice" {
-				t.Fatalf("cookie made with an OldSecrets key was refused; log %q", during.log.String())
+				t.Fatalf("cookie made with an OldSecrets key was refused; log %q", during.Log.String())
 			}
-			reissued := oneCookie(t, resp, "session")
+			reissued := testkit.OneCookie(t, resp, "session")
 			if reissued == nil {
 				t.Fatal("a read-only request with an old-key cookie must re-issue it under Secret")
 			}
@@ -407,12 +408,12 @@ func TestRotatedSecretAcceptedAndReissued(t *testing.T) {
 				t.Errorf("re-issued cookie became permanent: %v", reissued)
 			}
 
-			after := newRig(t, func(c *session.Config) { c.Format = f })
+			after := testkit.NewApp(t, func(c *session.Config) { c.Format = f })
 			accepted(t, after, reissued)
 			rejected(t, after, "session="+old.Value, old.Value)
 
 			// A cookie already under Secret is not rewritten for nothing.
-			resp = during.serve(getUser(&user), reissued)
+			resp = during.Serve(getUser(&user), reissued)
 			if got := resp.Header.Values("Set-Cookie"); len(got) != 0 {
 				t.Errorf("current-key cookie rewritten: %q", got)
 			}
@@ -421,11 +422,11 @@ func TestRotatedSecretAcceptedAndReissued(t *testing.T) {
 }
 
 func TestAllCookiesWithTheNameAreTried(t *testing.T) {
-	r := newRig(t, nil)
-	valid := r.issue(func(s *session.Session) { s.Set("user", "alice") })
-	stranger := newRig(t, func(c *session.Config) { c.Secret = strangerSecret })
-	foreign := stranger.issue(func(s *session.Session) { s.Set("user", "mallory") })
-	other := r.issue(func(s *session.Session) { s.Set("user", "bob") })
+	a := testkit.NewApp(t, nil)
+	valid := a.Issue(func(s *session.Session) { s.Set("user", "alice") })
+	stranger := testkit.NewApp(t, func(c *session.Config) { c.Secret = strangerSecret })
+	foreign := stranger.Issue(func(s *session.Session) { s.Set("user", "mallory") })
+	other := a.Issue(func(s *session.Session) { s.Set("user", "bob") })
 	for name, header := range map[string]string{
 		"valid first":           "session=" + valid.Value + "; session=garbage",
 		"valid second":          "session=garbage; session=" + valid.Value,
@@ -439,11 +440,11 @@ func TestAllCookiesWithTheNameAreTried(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			var user any
 			var isNew bool
-			r.serveHeader(func(w http.ResponseWriter, req *http.Request) {
+			a.Get(func(w http.ResponseWriter, req *http.Request) {
 				s := session.From(req)
 				user, _ = s.Get("user")
 				isNew = s.IsNew()
-			}, header)
+			}, "/", header)
 			if user != "alice" || isNew {
 				t.Errorf("user=%v IsNew=%v, want the valid cookie's session", user, isNew)
 			}
@@ -486,9 +487,9 @@ func TestCookieAttributes(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r := newRig(t, func(c *session.Config) { c.Cookie = tc.opts })
+			a := testkit.NewApp(t, func(c *session.Config) { c.Cookie = tc.opts })
 			req := httptest.NewRequest("GET", "https://example.test/app/x", nil)
-			resp := r.serveRequest(func(w http.ResponseWriter, req *http.Request) { session.From(req).Set("k", 1) }, req)
+			resp := a.ServeRequest(func(w http.ResponseWriter, req *http.Request) { session.From(req).Set("k", 1) }, req)
 			raw := resp.Header.Get("Set-Cookie")
 			c, err := http.ParseSetCookie(raw)
 			if err != nil {

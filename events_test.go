@@ -14,6 +14,7 @@ import (
 	"github.com/websession/session/internal/state"
 
 	"github.com/websession/session"
+	"github.com/websession/session/internal/testkit"
 	"github.com/websession/session/store/filestore"
 	"github.com/websession/session/store/memstore"
 )
@@ -52,11 +53,11 @@ func kinds(events []session.Event) []string {
 
 func TestEventsOfACookieSession(t *testing.T) {
 	var ev eventLog
-	r := newRig(t, func(c *session.Config) { c.OnEvent = ev.add })
-	do := r.browse()
+	a := testkit.NewApp(t, func(c *session.Config) { c.OnEvent = ev.add })
+	do := a.Browser().Get
 	steps := []struct {
 		name string
-		step step
+		step http.HandlerFunc
 		want []string
 	}{
 		{"read an empty session", func(w http.ResponseWriter, req *http.Request) { session.From(req).Get("x") }, nil},
@@ -82,9 +83,9 @@ func TestEventsOfACookieSession(t *testing.T) {
 
 func TestEventsOfRejectedCookies(t *testing.T) {
 	var ev eventLog
-	r := newRig(t, func(c *session.Config) { c.OnEvent = ev.add })
+	a := testkit.NewApp(t, func(c *session.Config) { c.OnEvent = ev.add })
 	read := func(w http.ResponseWriter, req *http.Request) { session.From(req).Get("x") }
-	r.serveHeader(read, "session=not-a-sealed-cookie")
+	a.Get(read, "/", "session=not-a-sealed-cookie")
 	got := ev.take()
 	if len(got) != 1 || got[0].Kind != "cookie_rejected" || got[0].Reason != "invalid" || got[0].Detail == "" {
 		t.Fatalf("tampered cookie: events %+v, want one cookie_rejected with reason invalid and a detail", got)
@@ -96,8 +97,8 @@ func TestEventsOfRejectedCookies(t *testing.T) {
 		t.Error("the event has no request context")
 	}
 
-	srv := newRig(t, func(c *session.Config) { c.OnEvent = ev.add; c.Store = memstore.New() })
-	srv.serveHeader(read, "session="+strings.Repeat("A", 43))
+	srv := testkit.NewApp(t, func(c *session.Config) { c.OnEvent = ev.add; c.Store = memstore.New() })
+	srv.Get(read, "/", "session="+strings.Repeat("A", 43))
 	got = ev.take()
 	var reasons []string
 	for _, e := range got {
@@ -112,8 +113,8 @@ func TestEventsOfRejectedCookies(t *testing.T) {
 
 func TestEventOfACookieTooLarge(t *testing.T) {
 	var ev eventLog
-	r := newRig(t, func(c *session.Config) { c.OnEvent = ev.add })
-	resp := r.serve(func(w http.ResponseWriter, req *http.Request) {
+	a := testkit.NewApp(t, func(c *session.Config) { c.OnEvent = ev.add })
+	resp := a.Serve(func(w http.ResponseWriter, req *http.Request) {
 		session.From(req).Set("big", strings.Repeat("x", 5000))
 	})
 	if resp.StatusCode != http.StatusInternalServerError {
@@ -127,8 +128,8 @@ func TestEventOfACookieTooLarge(t *testing.T) {
 
 func TestEventsOfStoreCalls(t *testing.T) {
 	var ev eventLog
-	r := newRig(t, func(c *session.Config) { c.OnEvent = ev.add; c.Store = memstore.New() })
-	do := r.browse()
+	a := testkit.NewApp(t, func(c *session.Config) { c.OnEvent = ev.add; c.Store = memstore.New() })
+	do := a.Browser().Get
 	do(func(w http.ResponseWriter, req *http.Request) { session.From(req).Set("x", 1) })
 	got := ev.take()
 	var calls []string
@@ -165,8 +166,8 @@ func TestEventOfAStoreError(t *testing.T) {
 		t.Fatal(err)
 	}
 	var ev eventLog
-	r := newRig(t, func(c *session.Config) { c.OnEvent = ev.add; c.Store = st })
-	do := r.browse()
+	a := testkit.NewApp(t, func(c *session.Config) { c.OnEvent = ev.add; c.Store = st })
+	do := a.Browser().Get
 	do(func(w http.ResponseWriter, req *http.Request) { session.From(req).Set("x", 1) })
 	ev.take()
 	if err := os.RemoveAll(dir); err != nil {
@@ -203,24 +204,20 @@ func TestEventOfAConflictRetried(t *testing.T) {
 
 func testConflictRetried(t *testing.T, renew bool) {
 	var ev eventLog
-	r := newRig(t, func(c *session.Config) { c.OnEvent = ev.add; c.Store = struct{ session.Store }{memstore.New()} })
-	cookie := r.issue(func(s *session.Session) { s.Set("a", 0) })
+	a := testkit.NewApp(t, func(c *session.Config) { c.OnEvent = ev.add; c.Store = struct{ session.Store }{memstore.New()} })
+	cookie := a.Issue(func(s *session.Session) { s.Set("a", 0) })
 	ev.take()
-	resp := r.serve(func(w http.ResponseWriter, req *http.Request) {
+	resp := a.Serve(func(w http.ResponseWriter, req *http.Request) {
 		s := session.From(req)
 		s.Get("a")
-		other := httptest.NewRequest("GET", "https://example.test/", nil)
-		other.AddCookie(cookie)
-		r.m.Handler(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-			session.From(req).Set("b", 2)
-		})).ServeHTTP(httptest.NewRecorder(), other)
+		a.Serve(func(w http.ResponseWriter, req *http.Request) { session.From(req).Set("b", 2) }, cookie)
 		s.Set("a", 1)
 		if renew {
 			s.Renew()
 		}
 	}, cookie)
 	if renew {
-		cookie = oneCookie(t, resp, "session")
+		cookie = testkit.OneCookie(t, resp, "session")
 	}
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("status %d", resp.StatusCode)
@@ -228,14 +225,14 @@ func testConflictRetried(t *testing.T, renew bool) {
 	if got := kinds(ev.take()); !slices.Contains(got, "conflict_retried") {
 		t.Errorf("events %q, want conflict_retried", got)
 	}
-	var a, b int
-	r.serve(func(w http.ResponseWriter, req *http.Request) {
+	var va, vb int
+	a.Serve(func(w http.ResponseWriter, req *http.Request) {
 		s := session.From(req)
-		a, _ = session.Get[int](s, "a")
-		b, _ = session.Get[int](s, "b")
+		va, _ = session.Get[int](s, "a")
+		vb, _ = session.Get[int](s, "b")
 	}, cookie)
-	if a != 1 || b != 2 {
-		t.Errorf("after the conflict a=%d b=%d, want both changes (1, 2)", a, b)
+	if va != 1 || vb != 2 {
+		t.Errorf("after the conflict a=%d b=%d, want both changes (1, 2)", va, vb)
 	}
 }
 
@@ -261,17 +258,17 @@ func (w *frameworkWriter) Written() bool { return w.written }
 func TestCommitAfterAFrameworkWroteIsReported(t *testing.T) {
 	for _, bypass := range []bool{true, false} {
 		var ev eventLog
-		r := newRig(t, func(c *session.Config) { c.OnEvent = ev.add })
+		a := testkit.NewApp(t, func(c *session.Config) { c.OnEvent = ev.add })
 		fw := &frameworkWriter{ResponseWriter: httptest.NewRecorder()}
-		r.m.Handler(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		a.M.Handler(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 			session.From(req).Set("x", 1)
 			if bypass {
 				fw.Write([]byte("answered"))
 			} else {
 				w.Write([]byte("answered"))
 			}
-		})).ServeHTTP(fw, httptest.NewRequest("GET", "https://example.test/", nil))
-		reported := strings.Contains(r.log.String(), "level=ERROR") && strings.Contains(r.log.String(), "ginsession")
+		})).ServeHTTP(fw, testkit.Request("/", ""))
+		reported := strings.Contains(a.Log.String(), "level=ERROR") && strings.Contains(a.Log.String(), "ginsession")
 		lost := slices.Contains(kinds(ev.take()), "change_lost")
 		if reported != bypass || lost != bypass {
 			t.Errorf("answered around the middleware: %v; logged an error: %v, change_lost event: %v", bypass, reported, lost)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/websession/session"
 	"github.com/websession/session/internal/state"
+	"github.com/websession/session/internal/testkit"
 )
 
 // bothFormats are the cookie formats of the root package.
@@ -68,15 +69,15 @@ func TestValuesRoundTrip(t *testing.T) {
 	}
 	for _, f := range bothFormats {
 		t.Run(formatName(f), func(t *testing.T) {
-			r := newRig(t, func(c *session.Config) { c.Format = f })
-			c := r.issue(func(s *session.Session) {
+			a := testkit.NewApp(t, func(c *session.Config) { c.Format = f })
+			c := a.Issue(func(s *session.Session) {
 				for k, v := range values {
 					if err := s.Set(k, v); err != nil {
 						t.Fatal(err)
 					}
 				}
 			})
-			r.serve(func(w http.ResponseWriter, req *http.Request) {
+			a.Serve(func(w http.ResponseWriter, req *http.Request) {
 				s := session.From(req)
 				for k, want := range map[string]any{
 					"int": 42, "neg": -7, "big": 1 << 53, "float": 3.25, "str": values["str"], "empty": "",
@@ -119,14 +120,14 @@ func TestValuesRoundTrip(t *testing.T) {
 }
 
 func TestValueChangedAfterSetIsNotStored(t *testing.T) {
-	r := newRig(t, nil)
-	c := r.issue(func(s *session.Session) {
+	a := testkit.NewApp(t, nil)
+	c := a.Issue(func(s *session.Session) {
 		m := map[string]any{"a": 1}
 		s.Set("m", m)
 		m["a"] = 2
 	})
 	var got any
-	r.serve(func(w http.ResponseWriter, req *http.Request) { got, _ = session.From(req).Get("m") }, c)
+	a.Serve(func(w http.ResponseWriter, req *http.Request) { got, _ = session.From(req).Get("m") }, c)
 	if !reflect.DeepEqual(got, map[string]any{"a": 1}) {
 		t.Errorf("got %v; Set must store the value as it was", got)
 	}
@@ -134,7 +135,7 @@ func TestValueChangedAfterSetIsNotStored(t *testing.T) {
 
 func TestSignedIsReadableEncryptedIsNot(t *testing.T) {
 	const secret = "alice-secret-marker"
-	signed := newRig(t, func(c *session.Config) { c.Format = session.Signed }).issue(func(s *session.Session) { s.Set("user", secret) })
+	signed := testkit.NewApp(t, func(c *session.Config) { c.Format = session.Signed }).Issue(func(s *session.Session) { s.Set("user", secret) })
 	body, _, ok := strings.Cut(signed.Value, ".")
 	if !ok {
 		t.Fatalf("Signed cookie %q has no '.'", signed.Value)
@@ -151,7 +152,7 @@ func TestSignedIsReadableEncryptedIsNot(t *testing.T) {
 	}
 
 	for name, f := range map[string]session.Format{"default": nil, "Encrypted": session.Encrypted} {
-		enc := newRig(t, func(c *session.Config) { c.Format = f }).issue(func(s *session.Session) { s.Set("user", secret) })
+		enc := testkit.NewApp(t, func(c *session.Config) { c.Format = f }).Issue(func(s *session.Session) { s.Set("user", secret) })
 		if strings.Contains(enc.Value, ".") {
 			t.Errorf("%s cookie %q looks like a Signed one", name, enc.Value)
 		}
@@ -193,14 +194,14 @@ func flipBytes(t *testing.T, value string) []string {
 func TestDamagedCookiesGiveEmptySession(t *testing.T) {
 	for _, f := range bothFormats {
 		t.Run(formatName(f), func(t *testing.T) {
-			r := newRig(t, func(c *session.Config) { c.Format = f })
-			c := r.issue(func(s *session.Session) { s.Set("user", "alice") })
+			a := testkit.NewApp(t, func(c *session.Config) { c.Format = f })
+			c := a.Issue(func(s *session.Session) { s.Set("user", "alice") })
 			v := c.Value
-			accepted(t, r, c)
+			accepted(t, a, c)
 
 			t.Run("every byte flipped", func(t *testing.T) {
 				for _, bad := range flipBytes(t, v) {
-					rejected(t, r, "session="+bad, bad)
+					rejected(t, a, "session="+bad, bad)
 				}
 			})
 			t.Run("every character changed", func(t *testing.T) {
@@ -212,32 +213,32 @@ func TestDamagedCookiesGiveEmptySession(t *testing.T) {
 						repl = alphabet[(k+32)%64]
 					}
 					bad := v[:i] + string(repl) + v[i+1:]
-					rejected(t, r, "session="+bad, bad)
+					rejected(t, a, "session="+bad, bad)
 				}
 			})
 			t.Run("truncated at every length", func(t *testing.T) {
 				for n := 1; n < len(v); n++ { // an empty value is what deletion leaves: absent, not an attack
-					rejected(t, r, "session="+v[:n], v[:n])
+					rejected(t, a, "session="+v[:n], v[:n])
 				}
 			})
 			t.Run("extended", func(t *testing.T) {
 				for _, extra := range []string{"A", "AA", "AAAA", ".", "=", "=="} {
-					rejected(t, r, "session="+v+extra, v+extra)
+					rejected(t, a, "session="+v+extra, v+extra)
 				}
 			})
 			t.Run("wrong key", func(t *testing.T) {
-				stranger := newRig(t, func(c *session.Config) { c.Format = f; c.Secret = strangerSecret })
-				foreign := stranger.issue(func(s *session.Session) { s.Set("user", "alice") })
-				rejected(t, r, "session="+foreign.Value, foreign.Value)
+				stranger := testkit.NewApp(t, func(c *session.Config) { c.Format = f; c.Secret = strangerSecret })
+				foreign := stranger.Issue(func(s *session.Session) { s.Set("user", "alice") })
+				rejected(t, a, "session="+foreign.Value, foreign.Value)
 			})
 			t.Run("copied from another cookie name", func(t *testing.T) {
-				other := newRig(t, func(c *session.Config) { c.Format = f; c.Cookie.Name = "prefs" })
-				prefs := other.serve(func(w http.ResponseWriter, req *http.Request) { session.From(req).Set("user", "alice") })
-				pc := oneCookie(t, prefs, "prefs")
+				other := testkit.NewApp(t, func(c *session.Config) { c.Format = f; c.Cookie.Name = "prefs" })
+				prefs := other.Serve(func(w http.ResponseWriter, req *http.Request) { session.From(req).Set("user", "alice") })
+				pc := testkit.OneCookie(t, prefs, "prefs")
 				if pc == nil {
 					t.Fatal("no prefs cookie")
 				}
-				rejected(t, r, "session="+pc.Value, pc.Value)
+				rejected(t, a, "session="+pc.Value, pc.Value)
 				rejected(t, other, "prefs="+v, v)
 			})
 			t.Run("other format", func(t *testing.T) {
@@ -245,9 +246,9 @@ func TestDamagedCookiesGiveEmptySession(t *testing.T) {
 				if f == session.Signed {
 					otherFormat = session.Encrypted
 				}
-				o := newRig(t, func(c *session.Config) { c.Format = otherFormat })
-				oc := o.issue(func(s *session.Session) { s.Set("user", "alice") })
-				rejected(t, r, "session="+oc.Value, oc.Value)
+				o := testkit.NewApp(t, func(c *session.Config) { c.Format = otherFormat })
+				oc := o.Issue(func(s *session.Session) { s.Set("user", "alice") })
+				rejected(t, a, "session="+oc.Value, oc.Value)
 			})
 			t.Run("garbage", func(t *testing.T) {
 				for _, g := range []string{
@@ -257,7 +258,7 @@ func TestDamagedCookiesGiveEmptySession(t *testing.T) {
 					base64.RawURLEncoding.EncodeToString(append([]byte{1}, make([]byte, 80)...)),
 					base64.RawURLEncoding.EncodeToString([]byte(`{"c":1,"i":1,"v":{"user":"alice"}}`)) + "." + strings.Repeat("A", 50),
 				} {
-					rejected(t, r, "session="+g, g)
+					rejected(t, a, "session="+g, g)
 				}
 			})
 		})
@@ -270,10 +271,10 @@ func TestDamagedCookiesGiveEmptySession(t *testing.T) {
 func TestCookieEncodingIsCanonical(t *testing.T) {
 	for _, f := range bothFormats {
 		t.Run(formatName(f), func(t *testing.T) {
-			r := newRig(t, func(c *session.Config) { c.Format = f })
+			a := testkit.NewApp(t, func(c *session.Config) { c.Format = f })
 			// Grow the value until its encoding has unused bits at the end.
 			for n := 0; n < 3; n++ {
-				c := r.issue(func(s *session.Session) { s.Set("user", "alice"+strings.Repeat("x", n)) })
+				c := a.Issue(func(s *session.Session) { s.Set("user", "alice"+strings.Repeat("x", n)) })
 				v := c.Value
 				parts := strings.Split(v, ".")
 				for i, p := range parts {
@@ -292,14 +293,14 @@ func TestCookieEncodingIsCanonical(t *testing.T) {
 					if _, err := base64.RawURLEncoding.DecodeString(ps[i]); err != nil {
 						t.Fatalf("test bug: %v", err)
 					}
-					rejected(t, r, "session="+bad, bad)
+					rejected(t, a, "session="+bad, bad)
 				}
 			}
 		})
 	}
 }
 
-// sealFor makes a cookie the Manager of r would accept, with values given
+// sealFor makes a cookie a Manager of format f would accept, with values given
 // as raw JSON, through the exported Format API.
 func sealFor(t *testing.T, f session.Format, values map[string]string, issued time.Time) string {
 	t.Helper()
@@ -321,13 +322,13 @@ func sealFor(t *testing.T, f session.Format, values map[string]string, issued ti
 func TestNestingDepthBounded(t *testing.T) {
 	for _, f := range bothFormats {
 		t.Run(formatName(f), func(t *testing.T) {
-			r := newRig(t, func(c *session.Config) { c.Format = f })
-			now := r.clock.Now()
+			a := testkit.NewApp(t, func(c *session.Config) { c.Format = f })
+			now := a.Clock.Now()
 
 			ok := sealFor(t, f, map[string]string{"user": `"alice"`, "deep": nested(state.MaxDepth)}, now)
 			var deep any
 			var user any
-			r.serve(func(w http.ResponseWriter, req *http.Request) {
+			a.Serve(func(w http.ResponseWriter, req *http.Request) {
 				s := session.From(req)
 				user, _ = s.Get("user")
 				deep, _ = s.Get("deep")
@@ -337,13 +338,13 @@ func TestNestingDepthBounded(t *testing.T) {
 			}
 
 			tooDeep := sealFor(t, f, map[string]string{"user": `"alice"`, "deep": nested(state.MaxDepth + 1)}, now)
-			rejected(t, r, "session="+tooDeep, tooDeep)
-			if !strings.Contains(r.log.String(), "deeper") {
-				t.Errorf("log %q does not say why the cookie was refused", r.log.String())
+			rejected(t, a, "session="+tooDeep, tooDeep)
+			if !strings.Contains(a.Log.String(), "deeper") {
+				t.Errorf("log %q does not say why the cookie was refused", a.Log.String())
 			}
 
 			malformed := sealFor(t, f, map[string]string{"user": `{"unterminated`}, now)
-			rejected(t, r, "session="+malformed, malformed)
+			rejected(t, a, "session="+malformed, malformed)
 		})
 	}
 }
@@ -352,8 +353,8 @@ func TestNestingDepthBounded(t *testing.T) {
 // not be accepted by Set, or the whole session (the log-in with it) is lost
 // on the next request without any error.
 func TestSetRefusesTooDeepValue(t *testing.T) {
-	r := newRig(t, nil)
-	do := r.browse()
+	a := testkit.NewApp(t, nil)
+	do := a.Browser().Get
 	var setErr error
 	do(func(w http.ResponseWriter, req *http.Request) {
 		s := session.From(req)
@@ -364,7 +365,7 @@ func TestSetRefusesTooDeepValue(t *testing.T) {
 	do(func(w http.ResponseWriter, req *http.Request) { user, _ = session.From(req).Get("user") })
 	if setErr == nil && user != "alice" {
 		t.Errorf("Set of a value nested %d deep succeeded, and the next request lost the whole session (user=%v); log %q",
-			state.MaxDepth+1, user, r.log.String())
+			state.MaxDepth+1, user, a.Log.String())
 	}
 }
 

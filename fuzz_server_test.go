@@ -3,7 +3,6 @@ package session_test
 import (
 	"encoding/base64"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -13,9 +12,6 @@ import (
 	"github.com/websession/session"
 	"github.com/websession/session/store/memstore"
 )
-
-// keySpy records every key a store is asked about.
-type keySpy = testkit.KeySpy
 
 // FuzzValidID checks the gate in front of every store: ValidID accepts
 // exactly the one spelling of 32 bytes in base64url, and the store key of
@@ -49,22 +45,15 @@ func FuzzValidID(f *testing.F) {
 // no panic, the store is asked only about the store keys of well-formed
 // IDs the header carries, and the log never shows a cookie value.
 func FuzzServerCookieHeader(f *testing.F) {
-	spy := &keySpy{Store: memstore.New()}
-	log := &logSink{}
-	m, err := session.New(session.Config{Secret: primarySecret, Store: spy, Logger: newRigLogger(log)})
-	if err != nil {
-		f.Fatal(err)
-	}
-	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	a := testkit.NewStoreApp(f, memstore.New(), nil)
+	h := func(w http.ResponseWriter, r *http.Request) {
 		s := session.From(r)
 		if r.URL.Path == "/set" {
 			s.Set("n", 1)
 		}
 		s.Get("n")
-	}))
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest("GET", "/set", nil))
-	issued := rec.Result().Cookies()[0].Value
+	}
+	issued := a.Get(h, "/set", "").Cookies()[0].Value
 	for _, s := range []string{
 		"session=" + issued, "session=" + issued + "; session=" + issued, "session=x; session=" + issued,
 		"session=" + strings.Repeat("A", 43), "session=" + issued[:42], "session=" + issued + "A", "session=\"" + issued + "\"",
@@ -73,21 +62,20 @@ func FuzzServerCookieHeader(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, header string) {
-		spy.Take()
-		log.Reset()
-		req := httptest.NewRequest("GET", "/", nil)
-		req.Header.Set("Cookie", header)
-		h.ServeHTTP(httptest.NewRecorder(), req)
+		a.Spy.Take()
+		a.Log.Reset()
+		req := testkit.Request("/", header)
+		a.ServeRequest(h, req)
 		allowed := map[string]bool{}
 		for _, c := range req.CookiesNamed("session") {
 			if state.ValidID(c.Value) {
 				allowed[state.StoreKey(c.Value)] = true
 			}
-			if len(c.Value) >= 16 && strings.Contains(log.String(), c.Value) {
-				t.Fatalf("log %q shows a cookie value", log.String())
+			if len(c.Value) >= 16 && strings.Contains(a.Log.String(), c.Value) {
+				t.Fatalf("log %q shows a cookie value", a.Log.String())
 			}
 		}
-		for _, k := range spy.Take() {
+		for _, k := range a.Spy.Take() {
 			if !allowed[k] {
 				t.Fatalf("the store was asked about key %q, not the store key of a well-formed ID in %q", k, header)
 			}

@@ -3,7 +3,6 @@ package session_test
 import (
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
@@ -110,32 +109,26 @@ func FuzzCookieHeader(f *testing.F) {
 	f.Add("session")
 	f.Add("session=\"\"")
 	f.Add("session=;;;session===")
-	log := &logSink{}
-	clock := testkit.ClockAt(fuzzNow)
-	var managers []*session.Manager
+	var apps []*testkit.App
 	for _, format := range bothFormats {
-		m, err := session.New(session.Config{Secret: primarySecret, Format: format, Now: clock.Now, Logger: newRigLogger(log)})
-		if err != nil {
-			f.Fatal(err)
-		}
-		managers = append(managers, m)
+		a := testkit.NewApp(f, func(c *session.Config) { c.Format = format })
+		a.Clock.Set(fuzzNow)
+		apps = append(apps, a)
 	}
 	f.Fuzz(func(t *testing.T, header string) {
-		for _, m := range managers {
-			log.Reset()
-			req := httptest.NewRequest("GET", "/", nil)
-			req.Header.Set("Cookie", header)
-			rec := httptest.NewRecorder()
-			m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, a := range apps {
+			a.Log.Reset()
+			req := testkit.Request("/", header)
+			a.ServeRequest(func(w http.ResponseWriter, r *http.Request) {
 				s := session.From(r)
 				for _, k := range s.Keys() {
 					s.Get(k)
 				}
 				s.Flashes()
-			})).ServeHTTP(rec, req)
+			}, req)
 			for _, c := range req.Cookies() {
-				if len(c.Value) >= 16 && strings.Contains(log.String(), c.Value) {
-					t.Fatalf("log %q shows a cookie value", log.String())
+				if len(c.Value) >= 16 && strings.Contains(a.Log.String(), c.Value) {
+					t.Fatalf("log %q shows a cookie value", a.Log.String())
 				}
 			}
 		}

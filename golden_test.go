@@ -1,16 +1,14 @@
 package session_test
 
 import (
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/websession/session"
 	"github.com/websession/session/flask"
 	"github.com/websession/session/internal/golden"
+	"github.com/websession/session/internal/testkit"
 )
 
 // TestGoldenCookies opens every cookie an earlier version wrote (every
@@ -26,27 +24,18 @@ func TestGoldenCookies(t *testing.T) {
 				for _, s := range c.OpenWith[1:] {
 					old = append(old, []byte(s))
 				}
-				m, err := session.New(session.Config{
-					Secret:     []byte(c.OpenWith[0]),
-					OldSecrets: old,
-					Format:     formats[c.Format],
-					Cookie:     session.CookieOptions{Name: c.CookieName},
-					Now:        func() time.Time { return time.Unix(c.WrittenAt, 0).Add(time.Minute) },
-					Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
+				a := testkit.NewApp(t, func(cfg *session.Config) {
+					cfg.Secret, cfg.OldSecrets, cfg.Format = []byte(c.OpenWith[0]), old, formats[c.Format]
+					cfg.Cookie.Name = c.CookieName
 				})
-				if err != nil {
-					t.Fatal(err)
-				}
-				h := m.Handler(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+				a.Clock.Set(time.Unix(c.WrittenAt, 0).Add(time.Minute))
+				a.Serve(func(_ http.ResponseWriter, r *http.Request) {
 					s := session.From(r)
 					if s.IsNew() {
 						t.Fatal("the cookie did not open: the visitor would be logged out")
 					}
 					golden.Check(t, s, c.Want)
-				}))
-				req := httptest.NewRequest("GET", "https://example.com/", nil)
-				req.AddCookie(&http.Cookie{Name: c.CookieName, Value: c.Cookie})
-				h.ServeHTTP(httptest.NewRecorder(), req)
+				}, &http.Cookie{Name: c.CookieName, Value: c.Cookie})
 			})
 		}
 	}

@@ -5,7 +5,4 @@ import (
 	"log/slog"
 )
 
-// testSecret is a 32-byte key for tests.
-var testSecret = []byte("k3y-for-tests-0123456789-abcdefg")
-
 func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

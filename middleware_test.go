@@ -5,14 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/http/httptrace"
 	"net/textproto"
-	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -26,112 +24,10 @@ import (
 // Secrets for the cookie tests: the current one, one being rotated out, and
 // one the managers under test have never heard of.
 var (
-	primarySecret  = []byte("primary-secret-for-cookie-tests!")
+	primarySecret  = testkit.Secret
 	rotatedSecret  = []byte("rotated-out-secret-for-the-tests")
 	strangerSecret = []byte("a-secret-no-test-manager-trusts.")
 )
-
-// testClock is a Config.Now the tests move by hand; logSink captures what
-// a Manager logs.
-type (
-	testClock = testkit.Clock
-	logSink   = testkit.LogSink
-)
-
-func newTestClock() *testClock { return testkit.NewClock() }
-
-// newRigLogger logs everything, as text, to l.
-func newRigLogger(l *logSink) *slog.Logger {
-	return slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
-
-// rig is a Manager with a settable clock and a captured log.
-type rig struct {
-	t     *testing.T
-	m     *session.Manager
-	clock *testClock
-	log   *logSink
-}
-
-// newRig makes a Manager from a Config with primarySecret, the rig's clock
-// and logger, changed by mod (which may be nil).
-func newRig(t *testing.T, mod func(*session.Config)) *rig {
-	t.Helper()
-	r := &rig{t: t, clock: newTestClock(), log: &logSink{}}
-	cfg := session.Config{
-		Secret: primarySecret,
-		Now:    r.clock.Now,
-		Logger: newRigLogger(r.log),
-	}
-	if mod != nil {
-		mod(&cfg)
-	}
-	m, err := session.New(cfg)
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	r.m = m
-	return r
-}
-
-// serve runs one request carrying cookies through the rig's Manager and h.
-func (r *rig) serve(h http.HandlerFunc, cookies ...*http.Cookie) *http.Response {
-	req := httptest.NewRequest("GET", "https://example.test/", nil)
-	for _, c := range cookies {
-		req.AddCookie(c)
-	}
-	return r.serveRequest(h, req)
-}
-
-// serveHeader runs one request with the raw Cookie header given.
-func (r *rig) serveHeader(h http.HandlerFunc, cookieHeader string) *http.Response {
-	req := httptest.NewRequest("GET", "https://example.test/", nil)
-	req.Header.Set("Cookie", cookieHeader)
-	return r.serveRequest(h, req)
-}
-
-func (r *rig) serveRequest(h http.HandlerFunc, req *http.Request) *http.Response {
-	rec := httptest.NewRecorder()
-	r.m.Handler(h).ServeHTTP(rec, req)
-	return rec.Result()
-}
-
-// issue serves a request whose handler is set and returns the session
-// cookie it got.
-func (r *rig) issue(set func(s *session.Session)) *http.Cookie {
-	r.t.Helper()
-	resp := r.serve(func(w http.ResponseWriter, req *http.Request) { set(session.From(req)) })
-	c := oneCookie(r.t, resp, "session")
-	if c == nil {
-		r.t.Fatal("no session cookie was issued")
-	}
-	return c
-}
-
-// sessionCookies returns the response's Set-Cookie headers for name.
-func sessionCookies(resp *http.Response, name string) []*http.Cookie {
-	var out []*http.Cookie
-	for _, c := range resp.Cookies() {
-		if c.Name == name {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-// oneCookie returns the response's Set-Cookie for name, nil when there is
-// none, and fails the test when there are several.
-func oneCookie(t *testing.T, resp *http.Response, name string) *http.Cookie {
-	t.Helper()
-	cs := sessionCookies(resp, name)
-	if len(cs) > 1 {
-		t.Fatalf("%d Set-Cookie headers for %q, want at most one: %q", len(cs), name, resp.Header.Values("Set-Cookie"))
-	}
-	if len(cs) == 0 {
-		return nil
-	}
-	return cs[0]
-}
 
 // varyCookieCount counts the Cookie entries in the response's Vary headers.
 func varyCookieCount(resp *http.Response) int {
@@ -146,69 +42,11 @@ func varyCookieCount(resp *http.Response) int {
 	return n
 }
 
-// visitor is a browser: a real cookie jar in front of a handler.
-type visitor struct {
-	t   *testing.T
-	jar *cookiejar.Jar
-	u   *url.URL
-	h   http.Handler
-}
-
-func newVisitor(t *testing.T, h http.Handler) *visitor {
-	jar, err := cookiejar.New(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, _ := url.Parse("https://example.test/")
-	return &visitor{t: t, jar: jar, u: u, h: h}
-}
-
-func (v *visitor) get() *http.Response {
-	req := httptest.NewRequest("GET", v.u.String(), nil)
-	for _, c := range v.jar.Cookies(v.u) {
-		req.AddCookie(c)
-	}
-	rec := httptest.NewRecorder()
-	v.h.ServeHTTP(rec, req)
-	resp := rec.Result()
-	v.jar.SetCookies(v.u, resp.Cookies())
-	return resp
-}
-
-// step is a handler for a visitor's next request.
-type step func(w http.ResponseWriter, r *http.Request)
-
-// stepper serves each request with the next step a test queued.
-type stepper struct {
-	mu   sync.Mutex
-	next step
-}
-
-func (s *stepper) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	f := s.next
-	s.mu.Unlock()
-	f(w, r)
-}
-
-// browse returns a visitor of r's Manager and a function that makes its
-// next request with handler f.
-func (r *rig) browse() func(f step) *http.Response {
-	st := &stepper{}
-	v := newVisitor(r.t, r.m.Handler(st))
-	return func(f step) *http.Response {
-		st.mu.Lock()
-		st.next = f
-		st.mu.Unlock()
-		return v.get()
-	}
-}
-
 func TestUntouchedSessionSendsNothingAndDecodesNothing(t *testing.T) {
-	r := newRig(t, nil)
+	a := testkit.NewApp(t, nil)
 	garbage := &http.Cookie{Name: "session", Value: "not-a-valid-cookie-value-at-all"}
 
-	resp := r.serve(func(w http.ResponseWriter, req *http.Request) {
+	resp := a.Serve(func(w http.ResponseWriter, req *http.Request) {
 		session.From(req) // getting the session is not using it
 		io.WriteString(w, "hello")
 	}, garbage)
@@ -218,16 +56,16 @@ func TestUntouchedSessionSendsNothingAndDecodesNothing(t *testing.T) {
 	if got := resp.Header.Values("Vary"); len(got) != 0 {
 		t.Errorf("untouched session: Vary %q, want none", got)
 	}
-	if got := r.log.String(); got != "" {
+	if got := a.Log.String(); got != "" {
 		t.Errorf("untouched session with a garbage cookie logged %q; the cookie must not be opened", got)
 	}
 
 	// The same request, touching the session, opens the cookie and reports it.
-	resp = r.serve(func(w http.ResponseWriter, req *http.Request) {
+	resp = a.Serve(func(w http.ResponseWriter, req *http.Request) {
 		session.From(req).Has("x")
 	}, garbage)
-	if !strings.Contains(r.log.String(), "level=WARN") {
-		t.Errorf("touched session with a garbage cookie logged %q, want a warning", r.log.String())
+	if !strings.Contains(a.Log.String(), "level=WARN") {
+		t.Errorf("touched session with a garbage cookie logged %q, want a warning", a.Log.String())
 	}
 	if varyCookieCount(resp) != 1 {
 		t.Errorf("touched session: Vary %q, want Cookie", resp.Header.Values("Vary"))
@@ -253,8 +91,8 @@ func TestEveryReadAddsVaryButEmptySessionGetsNoCookie(t *testing.T) {
 	}
 	for name, read := range reads {
 		t.Run(name, func(t *testing.T) {
-			r := newRig(t, nil)
-			resp := r.serve(func(w http.ResponseWriter, req *http.Request) { read(session.From(req)) })
+			a := testkit.NewApp(t, nil)
+			resp := a.Serve(func(w http.ResponseWriter, req *http.Request) { read(session.From(req)) })
 			if n := varyCookieCount(resp); n != 1 {
 				t.Errorf("Vary %q, want Cookie once", resp.Header.Values("Vary"))
 			}
@@ -268,8 +106,8 @@ func TestEveryReadAddsVaryButEmptySessionGetsNoCookie(t *testing.T) {
 func TestVaryIsNotDuplicated(t *testing.T) {
 	for _, preset := range []string{"Cookie", "cookie", "Accept-Encoding, Cookie", "*"} {
 		t.Run(preset, func(t *testing.T) {
-			r := newRig(t, nil)
-			resp := r.serve(func(w http.ResponseWriter, req *http.Request) {
+			a := testkit.NewApp(t, nil)
+			resp := a.Serve(func(w http.ResponseWriter, req *http.Request) {
 				w.Header().Set("Vary", preset)
 				session.From(req).Set("k", 1)
 			})
@@ -278,8 +116,8 @@ func TestVaryIsNotDuplicated(t *testing.T) {
 			}
 		})
 	}
-	r := newRig(t, nil)
-	resp := r.serve(func(w http.ResponseWriter, req *http.Request) {
+	a := testkit.NewApp(t, nil)
+	resp := a.Serve(func(w http.ResponseWriter, req *http.Request) {
 		w.Header().Set("Vary", "Accept-Encoding")
 		session.From(req).Get("k")
 	})
@@ -302,15 +140,15 @@ func TestCacheControlOnEveryResponseWithSessionCookie(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r := newRig(t, func(c *session.Config) { c.CacheControl = tc.setting })
+			a := testkit.NewApp(t, func(c *session.Config) { c.CacheControl = tc.setting })
 			set := func(w http.ResponseWriter, req *http.Request) {
 				if tc.handler != "" {
 					w.Header().Set("Cache-Control", tc.handler)
 				}
 				session.From(req).Set("k", 1)
 			}
-			resp := r.serve(set)
-			c := oneCookie(t, resp, "session")
+			resp := a.Serve(set)
+			c := testkit.OneCookie(t, resp, "session")
 			if c == nil {
 				t.Fatal("no cookie")
 			}
@@ -318,7 +156,7 @@ func TestCacheControlOnEveryResponseWithSessionCookie(t *testing.T) {
 				t.Errorf("Cache-Control %q on a response setting the cookie, want %q", got, tc.want)
 			}
 			// The deletion cookie is a Set-Cookie too.
-			resp = r.serve(func(w http.ResponseWriter, req *http.Request) {
+			resp = a.Serve(func(w http.ResponseWriter, req *http.Request) {
 				if tc.handler != "" {
 					w.Header().Set("Cache-Control", tc.handler)
 				}
@@ -333,8 +171,8 @@ func TestCacheControlOnEveryResponseWithSessionCookie(t *testing.T) {
 		})
 	}
 	// A response without Set-Cookie keeps the handler's caching.
-	r := newRig(t, nil)
-	resp := r.serve(func(w http.ResponseWriter, req *http.Request) {
+	a := testkit.NewApp(t, nil)
+	resp := a.Serve(func(w http.ResponseWriter, req *http.Request) {
 		w.Header().Set("Cache-Control", "public, max-age=60")
 		session.From(req).Get("k")
 	})
@@ -356,9 +194,9 @@ func TestCommitBeforeFirstByte(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r := newRig(t, nil)
+			a := testkit.NewApp(t, nil)
 			var after error
-			resp := r.serve(func(w http.ResponseWriter, req *http.Request) {
+			resp := a.Serve(func(w http.ResponseWriter, req *http.Request) {
 				s := session.From(req)
 				s.Set("user", "alice")
 				if tc.start != nil {
@@ -372,7 +210,7 @@ func TestCommitBeforeFirstByte(t *testing.T) {
 			})
 			// httptest.ResponseRecorder snapshots the headers at the first byte,
 			// so a cookie added later would be missing here.
-			if c := oneCookie(t, resp, "session"); c == nil {
+			if c := testkit.OneCookie(t, resp, "session"); c == nil {
 				t.Fatalf("no session cookie in the headers sent; Set-Cookie %q", resp.Header.Values("Set-Cookie"))
 			}
 			if resp.Header.Get("Cache-Control") != "no-store" || varyCookieCount(resp) != 1 {
@@ -397,10 +235,10 @@ func TestChangeAfterCommitIsReportedAndNotSaved(t *testing.T) {
 	}
 	for name, change := range changes {
 		t.Run(name, func(t *testing.T) {
-			r := newRig(t, nil)
-			do := r.browse()
+			a := testkit.NewApp(t, nil)
+			do := a.Browser().Get
 			do(func(w http.ResponseWriter, req *http.Request) { session.From(req).Set("user", "alice") })
-			r.log.Reset()
+			a.Log.Reset()
 			var err error
 			resp := do(func(w http.ResponseWriter, req *http.Request) {
 				s := session.From(req)
@@ -411,8 +249,8 @@ func TestChangeAfterCommitIsReportedAndNotSaved(t *testing.T) {
 			if !errors.Is(err, session.ErrCommitted) {
 				t.Fatalf("%s after the response started returned %v, want ErrCommitted", name, err)
 			}
-			if !strings.Contains(r.log.String(), "level=ERROR") {
-				t.Errorf("log %q, want an error-level line", r.log.String())
+			if !strings.Contains(a.Log.String(), "level=ERROR") {
+				t.Errorf("log %q, want an error-level line", a.Log.String())
 			}
 			if got := resp.Header.Values("Set-Cookie"); len(got) != 0 {
 				t.Errorf("Set-Cookie %q after a late change, want none", got)
@@ -434,18 +272,18 @@ func TestChangeAfterCommitIsReportedAndNotSaved(t *testing.T) {
 }
 
 func TestUseAfterCommitWithoutChangeIsNotAnError(t *testing.T) {
-	r := newRig(t, nil)
-	c := r.issue(func(s *session.Session) { s.Set("user", "alice") })
+	a := testkit.NewApp(t, nil)
+	c := a.Issue(func(s *session.Session) { s.Set("user", "alice") })
 	var got any
-	r.serve(func(w http.ResponseWriter, req *http.Request) {
+	a.Serve(func(w http.ResponseWriter, req *http.Request) {
 		io.WriteString(w, "started")
 		got, _ = session.From(req).Get("user")
 	}, c)
 	if got != "alice" {
 		t.Errorf("reading after the response started gave %v, want alice", got)
 	}
-	if strings.Contains(r.log.String(), "level=ERROR") {
-		t.Errorf("a read after the response started logged an error: %q", r.log.String())
+	if strings.Contains(a.Log.String(), "level=ERROR") {
+		t.Errorf("a read after the response started logged an error: %q", a.Log.String())
 	}
 }
 
@@ -458,10 +296,10 @@ func newPlainServer(t *testing.T, m *session.Manager, h http.HandlerFunc) *httpt
 }
 
 func TestStreamingHandlerGetsCookieAndStreams(t *testing.T) {
-	r := newRig(t, nil)
+	a := testkit.NewApp(t, nil)
 	proceed := make(chan struct{})
 	handlerErr := make(chan error, 1)
-	srv := newPlainServer(t, r.m, func(w http.ResponseWriter, req *http.Request) {
+	srv := newPlainServer(t, a.M, func(w http.ResponseWriter, req *http.Request) {
 		session.From(req).Set("user", "alice")
 		rc := http.NewResponseController(w)
 		io.WriteString(w, "chunk 1\n")
@@ -486,7 +324,7 @@ func TestStreamingHandlerGetsCookieAndStreams(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	if oneCookie(t, resp, "session") == nil {
+	if testkit.OneCookie(t, resp, "session") == nil {
 		t.Errorf("streamed response lacks the session cookie: %q", resp.Header.Values("Set-Cookie"))
 	}
 	br := bufio.NewReader(resp.Body)
@@ -505,9 +343,9 @@ func TestStreamingHandlerGetsCookieAndStreams(t *testing.T) {
 }
 
 func TestHijackThroughResponseController(t *testing.T) {
-	r := newRig(t, nil)
+	a := testkit.NewApp(t, nil)
 	hijackErr := make(chan error, 1)
-	srv := newPlainServer(t, r.m, func(w http.ResponseWriter, req *http.Request) {
+	srv := newPlainServer(t, a.M, func(w http.ResponseWriter, req *http.Request) {
 		session.From(req).Set("user", "alice")
 		conn, brw, err := http.NewResponseController(w).Hijack()
 		hijackErr <- err
@@ -538,15 +376,15 @@ func TestHijackThroughResponseController(t *testing.T) {
 	if string(body) != "hijacked" {
 		t.Errorf("body %q", body)
 	}
-	if oneCookie(t, resp, "session") == nil {
+	if testkit.OneCookie(t, resp, "session") == nil {
 		t.Errorf("Hijack did not commit the session first: headers %v", resp.Header)
 	}
 }
 
 func TestEarlyHintsDoNotCommit(t *testing.T) {
-	r := newRig(t, nil)
+	a := testkit.NewApp(t, nil)
 	setErr := make(chan error, 1)
-	srv := newPlainServer(t, r.m, func(w http.ResponseWriter, req *http.Request) {
+	srv := newPlainServer(t, a.M, func(w http.ResponseWriter, req *http.Request) {
 		w.Header().Set("Link", "</style.css>; rel=preload")
 		w.WriteHeader(http.StatusEarlyHints)
 		w.Header().Del("Link")
@@ -582,19 +420,19 @@ func TestEarlyHintsDoNotCommit(t *testing.T) {
 	if hintHeaders[0].Get("Set-Cookie") != "" {
 		t.Errorf("103 carried Set-Cookie %q", hintHeaders[0].Get("Set-Cookie"))
 	}
-	if resp.StatusCode != 200 || oneCookie(t, resp, "session") == nil {
+	if resp.StatusCode != 200 || testkit.OneCookie(t, resp, "session") == nil {
 		t.Errorf("final response %d, Set-Cookie %q, want 200 with the cookie", resp.StatusCode, resp.Header.Values("Set-Cookie"))
 	}
 }
 
 func TestFromWithoutMiddlewarePanicsWithFix(t *testing.T) {
-	r := newRig(t, nil)
-	other := newRig(t, func(c *session.Config) { c.Cookie.Name = "other" })
+	a := testkit.NewApp(t, nil)
+	other := testkit.NewApp(t, func(c *session.Config) { c.Cookie.Name = "other" })
 	req := httptest.NewRequest("GET", "/", nil)
 	for name, call := range map[string]func(){
 		"From":                       func() { session.From(req) },
-		"Manager.From":               func() { r.m.From(req) },
-		"Manager.From of a stranger": func() { r.serve(func(w http.ResponseWriter, req *http.Request) { other.m.From(req) }) },
+		"Manager.From":               func() { a.M.From(req) },
+		"Manager.From of a stranger": func() { a.Serve(func(w http.ResponseWriter, req *http.Request) { other.M.From(req) }) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			defer func() {
@@ -609,7 +447,7 @@ func TestFromWithoutMiddlewarePanicsWithFix(t *testing.T) {
 }
 
 func TestTwoManagersNested(t *testing.T) {
-	clock := newTestClock()
+	clock := testkit.NewClock()
 	mk := func(name string) *session.Manager {
 		m, err := session.New(session.Config{Secret: primarySecret, Cookie: session.CookieOptions{Name: name}, Now: clock.Now})
 		if err != nil {
@@ -618,9 +456,8 @@ func TestTwoManagersNested(t *testing.T) {
 		return m
 	}
 	outer, inner := mk("prefs"), mk("auth")
-	st := &stepper{}
-	v := newVisitor(t, outer.Handler(inner.Handler(st)))
-	st.next = func(w http.ResponseWriter, r *http.Request) {
+	v := testkit.NewBrowser(t, func(h http.Handler) http.Handler { return outer.Handler(inner.Handler(h)) })
+	resp := v.Get(func(w http.ResponseWriter, r *http.Request) {
 		if session.From(r) != inner.From(r) {
 			t.Error("From must return the innermost Manager's session")
 		}
@@ -629,27 +466,25 @@ func TestTwoManagersNested(t *testing.T) {
 		}
 		outer.From(r).Set("theme", "dark")
 		inner.From(r).Set("user", "alice")
-	}
-	resp := v.get()
-	if oneCookie(t, resp, "prefs") == nil || oneCookie(t, resp, "auth") == nil {
+	})
+	if testkit.OneCookie(t, resp, "prefs") == nil || testkit.OneCookie(t, resp, "auth") == nil {
 		t.Fatalf("Set-Cookie %q, want prefs and auth", resp.Header.Values("Set-Cookie"))
 	}
 	var theme, user, crossTheme, crossUser any
-	st.next = func(w http.ResponseWriter, r *http.Request) {
+	v.Get(func(w http.ResponseWriter, r *http.Request) {
 		theme, _ = outer.From(r).Get("theme")
 		user, _ = inner.From(r).Get("user")
 		crossTheme, _ = inner.From(r).Get("theme")
 		crossUser, _ = outer.From(r).Get("user")
-	}
-	v.get()
+	})
 	if theme != "dark" || user != "alice" || crossTheme != nil || crossUser != nil {
 		t.Errorf("theme=%v user=%v; inner saw theme=%v, outer saw user=%v", theme, user, crossTheme, crossUser)
 	}
 }
 
 func TestConcurrentUseWithinOneRequest(t *testing.T) {
-	r := newRig(t, nil)
-	do := r.browse()
+	a := testkit.NewApp(t, nil)
+	do := a.Browser().Get
 	const n = 16
 	do(func(w http.ResponseWriter, req *http.Request) {
 		s := session.From(req)
@@ -689,8 +524,8 @@ func TestConcurrentUseWithinOneRequest(t *testing.T) {
 }
 
 func TestFlashesAreReadOnce(t *testing.T) {
-	r := newRig(t, nil)
-	do := r.browse()
+	a := testkit.NewApp(t, nil)
+	do := a.Browser().Get
 	do(func(w http.ResponseWriter, req *http.Request) {
 		s := session.From(req)
 		s.Flash("", "Welcome back")
@@ -708,7 +543,7 @@ func TestFlashesAreReadOnce(t *testing.T) {
 	if again != nil {
 		t.Errorf("second Flashes() in the same request = %v, want nil", again)
 	}
-	if c := oneCookie(t, resp, "session"); c == nil || c.MaxAge >= 0 {
+	if c := testkit.OneCookie(t, resp, "session"); c == nil || c.MaxAge >= 0 {
 		t.Errorf("reading the last flashes must delete the now empty session cookie; got %v", c)
 	}
 	var later []session.Flash
@@ -719,15 +554,15 @@ func TestFlashesAreReadOnce(t *testing.T) {
 }
 
 func TestFlashesKeepValues(t *testing.T) {
-	r := newRig(t, nil)
-	do := r.browse()
+	a := testkit.NewApp(t, nil)
+	do := a.Browser().Get
 	do(func(w http.ResponseWriter, req *http.Request) {
 		s := session.From(req)
 		s.Set("user", "alice")
 		s.Flash("info", "saved")
 	})
 	resp := do(func(w http.ResponseWriter, req *http.Request) { session.From(req).Flashes() })
-	if c := oneCookie(t, resp, "session"); c == nil || c.MaxAge != 0 {
+	if c := testkit.OneCookie(t, resp, "session"); c == nil || c.MaxAge != 0 {
 		t.Fatalf("after reading flashes the session must be rewritten, not deleted; got %v", c)
 	}
 	var user any
@@ -743,17 +578,17 @@ func TestFlashesKeepValues(t *testing.T) {
 }
 
 func TestRenewReissuesCookieKeepingData(t *testing.T) {
-	r := newRig(t, nil)
-	c := r.issue(func(s *session.Session) { s.Set("user", "alice") })
+	a := testkit.NewApp(t, nil)
+	c := a.Issue(func(s *session.Session) { s.Set("user", "alice") })
 	var modified bool
-	resp := r.serve(func(w http.ResponseWriter, req *http.Request) {
+	resp := a.Serve(func(w http.ResponseWriter, req *http.Request) {
 		s := session.From(req)
 		if err := s.Renew(); err != nil {
 			t.Error(err)
 		}
 		modified = s.Modified()
 	}, c)
-	renewed := oneCookie(t, resp, "session")
+	renewed := testkit.OneCookie(t, resp, "session")
 	if renewed == nil || renewed.Value == c.Value {
 		t.Fatalf("Renew gave cookie %v, want a new value", renewed)
 	}
@@ -761,15 +596,15 @@ func TestRenewReissuesCookieKeepingData(t *testing.T) {
 		t.Error("Modified() false after Renew")
 	}
 	var user any
-	r.serve(func(w http.ResponseWriter, req *http.Request) { user, _ = session.From(req).Get("user") }, renewed)
+	a.Serve(func(w http.ResponseWriter, req *http.Request) { user, _ = session.From(req).Get("user") }, renewed)
 	if user != "alice" {
 		t.Errorf("after Renew user=%v, want alice", user)
 	}
 }
 
 func TestDestroyEndsSession(t *testing.T) {
-	r := newRig(t, nil)
-	do := r.browse()
+	a := testkit.NewApp(t, nil)
+	do := a.Browser().Get
 	do(func(w http.ResponseWriter, req *http.Request) {
 		s := session.From(req)
 		s.Set("user", "alice")
@@ -780,7 +615,7 @@ func TestDestroyEndsSession(t *testing.T) {
 			t.Error(err)
 		}
 	})
-	c := oneCookie(t, resp, "session")
+	c := testkit.OneCookie(t, resp, "session")
 	if c == nil || c.MaxAge >= 0 || !strings.Contains(resp.Header.Get("Set-Cookie"), "Max-Age=0") {
 		t.Fatalf("Destroy: Set-Cookie %q, want a deletion cookie", resp.Header.Values("Set-Cookie"))
 	}
@@ -796,32 +631,32 @@ func TestDestroyEndsSession(t *testing.T) {
 }
 
 func TestDestroyThenSetStartsFreshSession(t *testing.T) {
-	r := newRig(t, nil)
-	c := r.issue(func(s *session.Session) {
+	a := testkit.NewApp(t, nil)
+	c := a.Issue(func(s *session.Session) {
 		s.Set("user", "alice")
 		s.SetPermanent(true)
 	})
-	resp := r.serve(func(w http.ResponseWriter, req *http.Request) {
+	resp := a.Serve(func(w http.ResponseWriter, req *http.Request) {
 		s := session.From(req)
 		s.Destroy()
 		s.Set("note", "bye")
 	}, c)
-	fresh := oneCookie(t, resp, "session")
+	fresh := testkit.OneCookie(t, resp, "session")
 	if fresh == nil || fresh.MaxAge != 0 {
 		t.Fatalf("Destroy then Set: cookie %v, want a new browser-session cookie", fresh)
 	}
 	var keys []string
-	r.serve(func(w http.ResponseWriter, req *http.Request) { keys = session.From(req).Keys() }, fresh)
+	a.Serve(func(w http.ResponseWriter, req *http.Request) { keys = session.From(req).Keys() }, fresh)
 	if !slices.Equal(keys, []string{"note"}) {
 		t.Errorf("keys %q after Destroy then Set, want only note", keys)
 	}
 }
 
 func TestIsNewModifiedAccessed(t *testing.T) {
-	r := newRig(t, nil)
+	a := testkit.NewApp(t, nil)
 	type flags struct{ accessed, isNew, modified bool }
 	var before, afterRead, afterSet flags
-	c := r.issue(func(s *session.Session) {
+	c := a.Issue(func(s *session.Session) {
 		before = flags{s.Accessed(), false, s.Modified()}
 		afterRead = flags{false, s.IsNew(), s.Modified()}
 		afterRead.accessed = s.Accessed()
@@ -838,7 +673,7 @@ func TestIsNewModifiedAccessed(t *testing.T) {
 		t.Errorf("after Set: %+v", afterSet)
 	}
 	var second flags
-	r.serve(func(w http.ResponseWriter, req *http.Request) {
+	a.Serve(func(w http.ResponseWriter, req *http.Request) {
 		s := session.From(req)
 		second.isNew = s.IsNew()
 		second.accessed, second.modified = s.Accessed(), s.Modified()
@@ -849,8 +684,8 @@ func TestIsNewModifiedAccessed(t *testing.T) {
 }
 
 func TestSetRefusesValuesJSONCannotHold(t *testing.T) {
-	r := newRig(t, nil)
-	resp := r.serve(func(w http.ResponseWriter, req *http.Request) {
+	a := testkit.NewApp(t, nil)
+	resp := a.Serve(func(w http.ResponseWriter, req *http.Request) {
 		s := session.From(req)
 		if err := s.Set("ch", make(chan int)); err == nil || !strings.HasPrefix(err.Error(), "session: ") {
 			t.Errorf("Set(chan) = %v, want a session: error", err)
@@ -867,7 +702,7 @@ func TestSetRefusesValuesJSONCannotHold(t *testing.T) {
 // TestRealBrowserFlow runs a log-in, counter and log-out over a real TLS
 // server with a real client and cookie jar.
 func TestRealBrowserFlow(t *testing.T) {
-	r := newRig(t, nil)
+	a := testkit.NewApp(t, nil)
 	mux := http.NewServeMux()
 	mux.HandleFunc("/login", func(w http.ResponseWriter, req *http.Request) {
 		s := session.From(req)
@@ -884,7 +719,7 @@ func TestRealBrowserFlow(t *testing.T) {
 		fmt.Fprintf(w, "%s %d %d", user, n+1, len(s.Flashes()))
 	})
 	mux.HandleFunc("/logout", func(w http.ResponseWriter, req *http.Request) { session.From(req).Destroy() })
-	srv := httptest.NewTLSServer(r.m.Handler(mux))
+	srv := httptest.NewTLSServer(a.M.Handler(mux))
 	defer srv.Close()
 	client := srv.Client()
 	client.Jar, _ = cookiejar.New(nil)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/websession/session"
+	"github.com/websession/session/internal/testkit"
 )
 
 // TestUnchangedValuesKeepTheirBytes: a request that changes one key writes
@@ -15,7 +16,7 @@ import (
 // change (spacing, key order, 1.50, a \u escape), in a Signed cookie, whose
 // body a test can read.
 func TestUnchangedValuesKeepTheirBytes(t *testing.T) {
-	r := newRig(t, func(c *session.Config) { c.Format = session.Signed })
+	a := testkit.NewApp(t, func(c *session.Config) { c.Format = session.Signed })
 	unchanged := map[string]string{
 		"obj":   `{"b": 1,  "a": [1 ,2]}`,
 		"price": `1.50`,
@@ -26,8 +27,8 @@ func TestUnchangedValuesKeepTheirBytes(t *testing.T) {
 	for k, v := range unchanged {
 		values[k] = v
 	}
-	cookie := sealFor(t, session.Signed, values, r.clock.Now())
-	resp := r.serve(func(w http.ResponseWriter, req *http.Request) {
+	cookie := sealFor(t, session.Signed, values, a.Clock.Now())
+	resp := a.Serve(func(w http.ResponseWriter, req *http.Request) {
 		s := session.From(req)
 		n, _ := session.Get[int](s, "n")
 		if err := s.Set("n", n+1); err != nil {
@@ -37,7 +38,7 @@ func TestUnchangedValuesKeepTheirBytes(t *testing.T) {
 			t.Errorf("price = %v, want 1.5", v)
 		}
 	}, &http.Cookie{Name: "session", Value: cookie})
-	c := oneCookie(t, resp, "session")
+	c := testkit.OneCookie(t, resp, "session")
 	if c == nil {
 		t.Fatal("the writing request set no cookie")
 	}

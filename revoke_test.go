@@ -8,13 +8,14 @@ import (
 
 	session "github.com/websession/session"
 	"github.com/websession/session/internal/revocation"
+	"github.com/websession/session/internal/testkit"
 	"github.com/websession/session/store/memstore"
 )
 
 // ends runs fn on the session of c and returns the response's cookie.
-func ends(t *testing.T, r *rig, c *http.Cookie, fn func(s *session.Session) error) *http.Response {
+func ends(t *testing.T, a *testkit.App, c *http.Cookie, fn func(s *session.Session) error) *http.Response {
 	t.Helper()
-	return r.serve(func(w http.ResponseWriter, req *http.Request) {
+	return a.Serve(func(w http.ResponseWriter, req *http.Request) {
 		if err := fn(session.From(req)); err != nil {
 			t.Fatal(err)
 		}
@@ -35,18 +36,18 @@ func TestLogOutEndsCopiesOfTheCookie(t *testing.T) {
 			{"Clear", (*session.Session).Clear},
 		} {
 			t.Run(format.name+"/"+logout.name, func(t *testing.T) {
-				r := newRig(t, func(c *session.Config) { c.Revocations = memstore.New(); c.Format = format.format })
-				alice := signIn(r, "alice")
+				a := testkit.NewApp(t, func(c *session.Config) { c.Revocations = memstore.New(); c.Format = format.format })
+				alice := signIn(a, "alice")
 				stolen := *alice
-				ends(t, r, alice, logout.fn)
-				if got := userOf(r, &stolen); got != "" {
+				ends(t, a, alice, logout.fn)
+				if got := userOf(a, &stolen); got != "" {
 					t.Fatalf("after %s, a copy of the cookie taken before still opens the session of %q", logout.name, got)
 				}
-				r.clock.Advance(time.Hour)
-				if got := userOf(r, &stolen); got != "" {
+				a.Clock.Advance(time.Hour)
+				if got := userOf(a, &stolen); got != "" {
 					t.Fatalf("an hour after %s, the copy opens the session of %q", logout.name, got)
 				}
-				if again := signIn(r, "alice"); userOf(r, again) != "alice" {
+				if again := signIn(a, "alice"); userOf(a, again) != "alice" {
 					t.Fatal("alice cannot sign in again after logging out")
 				}
 			})
@@ -69,17 +70,17 @@ func TestRenewRetiresTheOldCookieAfterGrace(t *testing.T) {
 		{"SetUserEmpty", func(s *session.Session) error { return s.SetUser("") }, ""},
 	} {
 		t.Run(renew.name, func(t *testing.T) {
-			r := newRig(t, func(c *session.Config) { c.Revocations = memstore.New(); c.RenewGrace = 10 * time.Second })
-			old := signIn(r, "alice")
-			current := oneCookie(t, ends(t, r, old, renew.fn), "session")
+			a := testkit.NewApp(t, func(c *session.Config) { c.Revocations = memstore.New(); c.RenewGrace = 10 * time.Second })
+			old := signIn(a, "alice")
+			current := testkit.OneCookie(t, ends(t, a, old, renew.fn), "session")
 			if current == nil {
 				t.Fatalf("%s sent no new cookie", renew.name)
 			}
-			if got := userOf(r, current); got != renew.user {
+			if got := userOf(a, current); got != renew.user {
 				t.Fatalf("the renewed cookie gives user %q, want %q", got, renew.user)
 			}
-			r.clock.Advance(5 * time.Second) // within RenewGrace
-			resp := r.serve(func(w http.ResponseWriter, req *http.Request) {
+			a.Clock.Advance(5 * time.Second) // within RenewGrace
+			resp := a.Serve(func(w http.ResponseWriter, req *http.Request) {
 				s := session.From(req)
 				if got := s.User(); got != "alice" {
 					t.Errorf("within RenewGrace the old cookie gives user %q, want alice", got)
@@ -89,14 +90,14 @@ func TestRenewRetiresTheOldCookieAfterGrace(t *testing.T) {
 					t.Error("within RenewGrace the old cookie could renew the session")
 				}
 			}, old)
-			if cs := sessionCookies(resp, "session"); len(cs) != 0 {
+			if cs := testkit.Cookies(resp, "session"); len(cs) != 0 {
 				t.Fatalf("a request with the old cookie within RenewGrace sent a cookie: %v", cs)
 			}
-			r.clock.Advance(6 * time.Second) // past RenewGrace
-			if got := userOf(r, old); got != "" {
+			a.Clock.Advance(6 * time.Second) // past RenewGrace
+			if got := userOf(a, old); got != "" {
 				t.Fatalf("after RenewGrace the old cookie still opens the session of %q", got)
 			}
-			if got := userOf(r, current); got != renew.user {
+			if got := userOf(a, current); got != renew.user {
 				t.Fatalf("after RenewGrace the renewed cookie gives user %q, want %q", got, renew.user)
 			}
 		})
@@ -107,30 +108,30 @@ func TestRenewRetiresTheOldCookieAfterGrace(t *testing.T) {
 // session signed in the same second, a moment before, and spare one
 // signed in a moment after: revocation times are not rounded.
 func TestRevocationIsExact(t *testing.T) {
-	r, _ := revocationRig(t)
-	r.clock.Advance(100 * time.Nanosecond) // a second starts: all below happens within it
-	before := signIn(r, "alice")
-	r.clock.Advance(time.Millisecond)
-	if _, err := r.m.DestroyUser(t.Context(), "alice"); err != nil {
+	a, _ := revocationApp(t)
+	a.Clock.Advance(100 * time.Nanosecond) // a second starts: all below happens within it
+	before := signIn(a, "alice")
+	a.Clock.Advance(time.Millisecond)
+	if _, err := a.M.DestroyUser(t.Context(), "alice"); err != nil {
 		t.Fatal(err)
 	}
-	r.clock.Advance(time.Millisecond)
-	after := signIn(r, "alice")
-	if got := userOf(r, before); got != "" {
+	a.Clock.Advance(time.Millisecond)
+	after := signIn(a, "alice")
+	if got := userOf(a, before); got != "" {
 		t.Fatal("a session signed in a millisecond before DestroyUser, in the same second, survived it")
 	}
-	if got := userOf(r, after); got != "alice" {
+	if got := userOf(a, after); got != "alice" {
 		t.Fatal("a session signed in a millisecond after DestroyUser was ended by it")
 	}
 
-	other := signIn(r, "alice")
-	r.clock.Advance(time.Millisecond)
-	resp := ends(t, r, after, func(s *session.Session) error { _, err := s.DestroyOthers(); return err })
-	current := oneCookie(t, resp, "session")
-	if got := userOf(r, other); got != "" {
+	other := signIn(a, "alice")
+	a.Clock.Advance(time.Millisecond)
+	resp := ends(t, a, after, func(s *session.Session) error { _, err := s.DestroyOthers(); return err })
+	current := testkit.OneCookie(t, resp, "session")
+	if got := userOf(a, other); got != "" {
 		t.Fatal("a session signed in a millisecond before DestroyOthers, in the same second, survived it")
 	}
-	if current == nil || userOf(r, current) != "alice" {
+	if current == nil || userOf(a, current) != "alice" {
 		t.Fatal("DestroyOthers ended the session that called it")
 	}
 }
@@ -139,17 +140,17 @@ func TestRevocationIsExact(t *testing.T) {
 // cannot be recorded is not reported as done: the request gets a 500 and
 // no cookie, and the signed-in cookie is unchanged.
 func TestLogOutFailsClosedWhenRevocationsIsDown(t *testing.T) {
-	r, rev := revocationRig(t)
-	alice := signIn(r, "alice")
-	resp := r.serve(func(w http.ResponseWriter, req *http.Request) {
+	a, rev := revocationApp(t)
+	alice := signIn(a, "alice")
+	resp := a.Serve(func(w http.ResponseWriter, req *http.Request) {
 		s := session.From(req)
 		s.User()
 		rev.Fail.Store(true) // after the load, before the commit
 		s.Destroy()
 	}, alice)
 	rev.Fail.Store(false)
-	if resp.StatusCode != http.StatusInternalServerError || len(sessionCookies(resp, "session")) != 0 {
-		t.Fatalf("a log-out that could not be recorded: status %d, cookies %v; want 500 and none", resp.StatusCode, sessionCookies(resp, "session"))
+	if resp.StatusCode != http.StatusInternalServerError || len(testkit.Cookies(resp, "session")) != 0 {
+		t.Fatalf("a log-out that could not be recorded: status %d, cookies %v; want 500 and none", resp.StatusCode, testkit.Cookies(resp, "session"))
 	}
 }
 
@@ -158,18 +159,18 @@ func TestLogOutFailsClosedWhenRevocationsIsDown(t *testing.T) {
 // decimal digits) still ends the sessions signed in before it.
 func TestOldRevocationRecordsStillCount(t *testing.T) {
 	rev := memstore.New()
-	r := newRig(t, func(c *session.Config) { c.Revocations = rev })
-	alice := signIn(r, "alice")
-	r.clock.Advance(2 * time.Second)
-	at := r.clock.Now().Unix()
+	a := testkit.NewApp(t, func(c *session.Config) { c.Revocations = rev })
+	alice := signIn(a, "alice")
+	a.Clock.Advance(2 * time.Second)
+	at := a.Clock.Now().Unix()
 	key := revocation.Key("alice")
-	if err := rev.Save(t.Context(), key, session.Record{Data: strconv.AppendInt(nil, at, 10), Expires: r.clock.Now().Add(time.Hour)}); err != nil {
+	if err := rev.Save(t.Context(), key, session.Record{Data: strconv.AppendInt(nil, at, 10), Expires: a.Clock.Now().Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
-	if got := userOf(r, alice); got != "" {
+	if got := userOf(a, alice); got != "" {
 		t.Fatal("an old-format revocation record did not end a session signed in before it")
 	}
-	if again := signIn(r, "alice"); userOf(r, again) != "alice" {
+	if again := signIn(a, "alice"); userOf(a, again) != "alice" {
 		t.Fatal("an old-format revocation record ended a session signed in after it")
 	}
 }

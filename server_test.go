@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -19,32 +18,11 @@ import (
 	"github.com/websession/session/store/memstore"
 )
 
-// countingStore wraps a real store and counts the calls that reach it.
-type countingStore = testkit.CountingStore
-
-// serverApp is a Manager on a memstore with handlers for the tests below.
-type serverApp struct {
-	t     *testing.T
-	store *countingStore
-	mem   *memstore.Store
-	m     *session.Manager
-	h     http.Handler
-	now   time.Time
-}
-
-func newServerApp(t *testing.T, mod func(*session.Config)) *serverApp {
-	t.Helper()
-	a := &serverApp{t: t, mem: memstore.New(), now: time.Now().Truncate(time.Second)} // the store keeps real time
-	a.store = &countingStore{Store: a.mem}
-	cfg := session.Config{Secret: testSecret, Store: a.store, Now: func() time.Time { return a.now }, Logger: discardLogger()}
-	if mod != nil {
-		mod(&cfg)
-	}
-	m, err := session.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.m = m
+// serverSite is the application of the server-side tests, run on a
+// memstore (which keeps real time) by testkit.NewStoreApp: /set?k=v sets
+// values, /get?k=name writes one, /renew, /destroy, and /permanent makes
+// the session permanent with p=yes.
+var serverSite = func() http.HandlerFunc {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/set", func(w http.ResponseWriter, r *http.Request) {
 		s := session.From(r)
@@ -63,106 +41,88 @@ func newServerApp(t *testing.T, mod func(*session.Config)) *serverApp {
 		s.SetPermanent(true)
 		s.Set("p", "yes")
 	})
-	a.h = m.Handler(mux)
-	return a
-}
+	return mux.ServeHTTP
+}()
 
-// do serves one request carrying cookie (name=value or "") and returns the
-// response and the session cookie it set, if any.
-func (a *serverApp) do(path, cookie string) (*httptest.ResponseRecorder, *http.Cookie) {
-	req := httptest.NewRequest("GET", path, nil)
-	if cookie != "" {
-		req.Header.Set("Cookie", cookie)
-	}
-	rec := httptest.NewRecorder()
-	a.h.ServeHTTP(rec, req)
-	for _, c := range rec.Result().Cookies() {
-		if c.Name == "session" {
-			return rec, c
-		}
-	}
-	return rec, nil
-}
-
-func (a *serverApp) records() int {
+// records counts the records in the memstore beneath a.
+func records(a *testkit.App) int {
 	n := 0
-	a.mem.Iterate(context.Background(), func(string, session.Record) error { n++; return nil })
+	a.Store.Store.(*memstore.Store).Iterate(context.Background(), func(string, session.Record) error { n++; return nil })
 	return n
 }
 
 func TestServerCookieHoldsOnlyID(t *testing.T) {
-	a := newServerApp(t, nil)
-	_, c := a.do("/set?name=Alice", "")
+	a := testkit.NewStoreApp(t, memstore.New(), nil)
+	c := testkit.OneCookie(t, a.Get(serverSite, "/set?name=Alice", ""), "session")
 	if c == nil {
 		t.Fatal("no cookie after a write")
 	}
 	if !state.ValidID(c.Value) || strings.Contains(c.Value, "Alice") {
 		t.Fatalf("cookie value is not a bare session ID: %q", c.Value)
 	}
-	rec, err := a.mem.Load(context.Background(), state.StoreKey(c.Value))
+	rec, err := a.Store.Store.Load(context.Background(), state.StoreKey(c.Value))
 	if err != nil {
 		t.Fatalf("record not stored under SHA-256 of the ID: %v", err)
 	}
 	if strings.Contains(string(rec.Data), c.Value) {
 		t.Fatal("the raw ID appears in the stored record")
 	}
-	if _, err := a.mem.Load(context.Background(), c.Value); err == nil {
+	if _, err := a.Store.Store.Load(context.Background(), c.Value); err == nil {
 		t.Fatal("the store holds something under the raw ID")
 	}
-	res, _ := a.do("/get?k=name", "session="+c.Value)
-	if got := res.Body.String(); got != "Alice" {
+	if got := testkit.Text(a.Get(serverSite, "/get?k=name", "session="+c.Value)); got != "Alice" {
 		t.Fatalf("read back %q, want Alice", got)
 	}
 }
 
 func TestServerUnknownIDNotAdopted(t *testing.T) {
-	a := newServerApp(t, nil)
+	a := testkit.NewStoreApp(t, memstore.New(), nil)
 	planted := strings.Repeat("A", 43)
 	if !state.ValidID(planted) {
 		t.Fatal("test ID should be well-formed")
 	}
-	if _, c := a.do("/get?k=x", "session="+planted); c != nil || a.records() != 0 {
-		t.Fatalf("a read-only request with an unknown ID created a record or cookie (%d records)", a.records())
+	if c := testkit.OneCookie(t, a.Get(serverSite, "/get?k=x", "session="+planted), "session"); c != nil || records(a) != 0 {
+		t.Fatalf("a read-only request with an unknown ID created a record or cookie (%d records)", records(a))
 	}
-	_, c := a.do("/set?x=1", "session="+planted)
+	c := testkit.OneCookie(t, a.Get(serverSite, "/set?x=1", "session="+planted), "session")
 	if c == nil || c.Value == planted {
 		t.Fatal("an ID the server never issued was adopted")
 	}
-	if _, err := a.mem.Load(context.Background(), state.StoreKey(planted)); !errors.Is(err, session.ErrNotFound) {
+	if _, err := a.Store.Store.Load(context.Background(), state.StoreKey(planted)); !errors.Is(err, session.ErrNotFound) {
 		t.Fatal("data was written under the planted ID")
 	}
 }
 
 func TestServerMalformedIDNeverReachesStore(t *testing.T) {
-	a := newServerApp(t, nil)
+	a := testkit.NewStoreApp(t, memstore.New(), nil)
 	for _, v := range []string{"../../etc/passwd", "x", strings.Repeat("A", 42), strings.Repeat("A", 44),
 		"'OR'1'='1'--" + strings.Repeat("A", 31), strings.Repeat("A", 42) + "B", strings.Repeat("%00", 15), strings.Repeat("A", 1<<16)} {
-		a.do("/get?k=x", "session="+v)
+		a.Get(serverSite, "/get?k=x", "session="+v)
 	}
-	if n := a.store.Loads.Load(); n != 0 {
+	if n := a.Store.Loads.Load(); n != 0 {
 		t.Fatalf("%d malformed IDs reached the store", n)
 	}
 }
 
 func TestServerRenewMovesData(t *testing.T) {
-	a := newServerApp(t, func(c *session.Config) { c.RenewGrace = -1 })
-	_, c1 := a.do("/set?name=Alice", "")
-	created := recordCreated(t, a.mem, c1.Value)
-	a.now = a.now.Add(time.Hour)
-	_, c2 := a.do("/renew", "session="+c1.Value)
+	a := testkit.NewStoreApp(t, memstore.New(), func(c *session.Config) { c.RenewGrace = -1 })
+	c1 := testkit.OneCookie(t, a.Get(serverSite, "/set?name=Alice", ""), "session")
+	created := recordCreated(t, a.Store.Store, c1.Value)
+	a.Clock.Advance(time.Hour)
+	c2 := testkit.OneCookie(t, a.Get(serverSite, "/renew", "session="+c1.Value), "session")
 	if c2 == nil || c2.Value == c1.Value {
 		t.Fatal("Renew did not issue a new ID")
 	}
-	if res, _ := a.do("/get?k=name", "session="+c2.Value); res.Body.String() != "Alice" {
-		t.Fatalf("data did not move to the new ID: %q", res.Body.String())
+	if body := testkit.Text(a.Get(serverSite, "/get?k=name", "session="+c2.Value)); body != "Alice" {
+		t.Fatalf("data did not move to the new ID: %q", body)
 	}
-	if res, _ := a.do("/get?k=name", "session="+c1.Value); res.Body.String() != "" {
+	if body := testkit.Text(a.Get(serverSite, "/get?k=name", "session="+c1.Value)); body != "" {
 		t.Fatal("the old ID still gives the session after Renew")
 	}
-	if a.records() != 1 {
-		t.Fatalf("%d records after Renew, want 1 (old one deleted)", a.records())
+	if records(a) != 1 {
+		t.Fatalf("%d records after Renew, want 1 (old one deleted)", records(a))
 	}
-	if got := recordCreated(t, a.mem, c2.Value); got != created {
+	if got := recordCreated(t, a.Store.Store, c2.Value); got != created {
 		t.Fatalf("created-at changed on Renew: %d, want %d", got, created)
 	}
 }
@@ -183,45 +143,45 @@ func recordCreated(t *testing.T, st session.Store, id string) int64 {
 }
 
 func TestServerDestroyDeletesRecordAndCookie(t *testing.T) {
-	a := newServerApp(t, nil)
-	_, c := a.do("/set?name=Alice", "")
-	_, del := a.do("/destroy", "session="+c.Value)
+	a := testkit.NewStoreApp(t, memstore.New(), nil)
+	c := testkit.OneCookie(t, a.Get(serverSite, "/set?name=Alice", ""), "session")
+	del := testkit.OneCookie(t, a.Get(serverSite, "/destroy", "session="+c.Value), "session")
 	if del == nil || del.MaxAge >= 0 {
 		t.Fatalf("Destroy did not send a deletion cookie: %+v", del)
 	}
-	if a.records() != 0 {
+	if records(a) != 0 {
 		t.Fatal("Destroy left the record in the store")
 	}
-	if res, _ := a.do("/get?k=name", "session="+c.Value); res.Body.String() != "" {
+	if body := testkit.Text(a.Get(serverSite, "/get?k=name", "session="+c.Value)); body != "" {
 		t.Fatal("a destroyed session's cookie still works")
 	}
 }
 
 func TestServerReadOnlyRefreshTouchesWithoutRewriting(t *testing.T) {
-	a := newServerApp(t, nil)
-	_, c := a.do("/permanent", "")
-	saves := a.store.Saves.Load()
-	rec1, _ := a.mem.Load(context.Background(), state.StoreKey(c.Value))
+	a := testkit.NewStoreApp(t, memstore.New(), nil)
+	c := testkit.OneCookie(t, a.Get(serverSite, "/permanent", ""), "session")
+	saves := a.Store.Saves.Load()
+	rec1, _ := a.Store.Store.Load(context.Background(), state.StoreKey(c.Value))
 
 	// Within the throttle window: one read, no write.
-	a.now = a.now.Add(10 * time.Second)
-	if _, c2 := a.do("/get?k=p", "session="+c.Value); c2 != nil {
+	a.Clock.Advance(10 * time.Second)
+	if c2 := testkit.OneCookie(t, a.Get(serverSite, "/get?k=p", "session="+c.Value), "session"); c2 != nil {
 		t.Fatal("a refresh inside the throttle window re-sent the cookie")
 	}
-	if a.store.Touches.Load() != 0 || a.store.Saves.Load() != saves {
+	if a.Store.Touches.Load() != 0 || a.Store.Saves.Load() != saves {
 		t.Fatal("a read-only request inside the throttle window wrote to the store")
 	}
 
 	// Later: the expiry is extended by Touch, the data is not rewritten.
-	a.now = a.now.Add(time.Hour)
-	_, c3 := a.do("/get?k=p", "session="+c.Value)
-	if a.store.Touches.Load() != 1 || a.store.Saves.Load() != saves {
-		t.Fatalf("refresh: %d touches, %d saves; want 1 touch and no save", a.store.Touches.Load(), a.store.Saves.Load()-saves)
+	a.Clock.Advance(time.Hour)
+	c3 := testkit.OneCookie(t, a.Get(serverSite, "/get?k=p", "session="+c.Value), "session")
+	if a.Store.Touches.Load() != 1 || a.Store.Saves.Load() != saves {
+		t.Fatalf("refresh: %d touches, %d saves; want 1 touch and no save", a.Store.Touches.Load(), a.Store.Saves.Load()-saves)
 	}
 	if c3 == nil || c3.MaxAge <= 0 {
 		t.Fatal("a refreshed permanent session did not get a fresh persistent cookie")
 	}
-	rec2, _ := a.mem.Load(context.Background(), state.StoreKey(c.Value))
+	rec2, _ := a.Store.Store.Load(context.Background(), state.StoreKey(c.Value))
 	if rec2.Version != rec1.Version || !rec2.Expires.After(rec1.Expires) {
 		t.Fatalf("Touch changed the version (%d→%d) or did not extend expiry", rec1.Version, rec2.Version)
 	}
@@ -233,53 +193,53 @@ func TestServerReadOnlyRefreshTouchesWithoutRewriting(t *testing.T) {
 // even though the Manager's own clock has not moved.
 func TestServerExpiryEnforcedByStore(t *testing.T) {
 	const idle = time.Second // memstore keeps real time, so the test waits this long
-	a := newServerApp(t, func(c *session.Config) { c.IdleTimeout = idle })
-	a.now = time.Now()
-	a.h = a.m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	a := testkit.NewStoreApp(t, memstore.New(), func(c *session.Config) { c.IdleTimeout = idle })
+	a.Clock.Set(time.Now())
+	site := func(w http.ResponseWriter, r *http.Request) {
 		s := session.From(r)
 		if v := r.URL.Query().Get("name"); v != "" {
 			s.Set("name", v)
 		}
 		name, _ := session.Get[string](s, "name")
 		fmt.Fprintf(w, "name=%s new=%t", name, s.IsNew())
-	}))
-	_, c := a.do("/?name=Alice", "")
+	}
+	c := testkit.OneCookie(t, a.Get(site, "/?name=Alice", ""), "session")
 	key := state.StoreKey(c.Value)
-	rec, err := a.mem.Load(context.Background(), key)
-	if want := a.now.Add(idle); err != nil || !rec.Expires.Equal(want) {
+	rec, err := a.Store.Store.Load(context.Background(), key)
+	if want := a.Clock.Now().Add(idle); err != nil || !rec.Expires.Equal(want) {
 		t.Fatalf("record expires %v (%v), want %v (IdleTimeout)", rec.Expires, err, want)
 	}
-	if res, _ := a.do("/", "session="+c.Value); res.Body.String() != "name=Alice new=false" {
-		t.Fatalf("before IdleTimeout the cookie gives %q, want the session", res.Body.String())
+	if body := testkit.Text(a.Get(site, "/", "session="+c.Value)); body != "name=Alice new=false" {
+		t.Fatalf("before IdleTimeout the cookie gives %q, want the session", body)
 	}
 
-	time.Sleep(time.Until(a.now.Add(idle)) + 200*time.Millisecond)
-	if _, err := a.mem.Load(context.Background(), key); !errors.Is(err, session.ErrNotFound) {
+	time.Sleep(time.Until(a.Clock.Now().Add(idle)) + 200*time.Millisecond)
+	if _, err := a.Store.Store.Load(context.Background(), key); !errors.Is(err, session.ErrNotFound) {
 		t.Fatalf("after IdleTimeout the store still returns the record (%v), want ErrNotFound", err)
 	}
-	if res, _ := a.do("/", "session="+c.Value); res.Body.String() != "name= new=true" {
-		t.Fatalf("after IdleTimeout the old cookie gives %q, want an empty new session", res.Body.String())
+	if body := testkit.Text(a.Get(site, "/", "session="+c.Value)); body != "name= new=true" {
+		t.Fatalf("after IdleTimeout the old cookie gives %q, want an empty new session", body)
 	}
 }
 
 func TestServerFailsClosed(t *testing.T) {
-	a := newServerApp(t, nil)
-	_, c := a.do("/set?name=Alice", "")
-	before, _ := a.mem.Load(context.Background(), state.StoreKey(c.Value))
+	a := testkit.NewStoreApp(t, memstore.New(), nil)
+	c := testkit.OneCookie(t, a.Get(serverSite, "/set?name=Alice", ""), "session")
+	before, _ := a.Store.Store.Load(context.Background(), state.StoreKey(c.Value))
 
-	a.store.Fail.Store(true)
+	a.Store.Fail.Store(true)
 	for _, path := range []string{"/get?k=name", "/set?name=Mallory", "/destroy"} {
-		res, set := a.do(path, "session="+c.Value)
-		if res.Code != http.StatusInternalServerError || set != nil {
-			t.Fatalf("%s with the store down: status %d, cookie %v; want 500 and no cookie", path, res.Code, set)
+		res := a.Get(serverSite, path, "session="+c.Value)
+		if set := testkit.OneCookie(t, res, "session"); res.StatusCode != http.StatusInternalServerError || set != nil {
+			t.Fatalf("%s with the store down: status %d, cookie %v; want 500 and no cookie", path, res.StatusCode, set)
 		}
 	}
-	a.store.Fail.Store(false)
-	after, _ := a.mem.Load(context.Background(), state.StoreKey(c.Value))
+	a.Store.Fail.Store(false)
+	after, _ := a.Store.Store.Load(context.Background(), state.StoreKey(c.Value))
 	if after.Version != before.Version || string(after.Data) != string(before.Data) {
 		t.Fatal("the stored record changed while the store was failing")
 	}
-	if res, _ := a.do("/get?k=name", "session="+c.Value); res.Body.String() != "Alice" {
+	if body := testkit.Text(a.Get(serverSite, "/get?k=name", "session="+c.Value)); body != "Alice" {
 		t.Fatal("the session was lost after the store came back")
 	}
 }
@@ -289,36 +249,38 @@ func TestServerFailsClosed(t *testing.T) {
 // it gets a 500 and no cookie, and the stored record is unchanged; once the
 // store is back, the Touch extends the expiry.
 func TestServerTouchFailureFailsClosed(t *testing.T) {
-	a := newServerApp(t, nil)
-	_, c := a.do("/permanent", "")
+	a := testkit.NewStoreApp(t, memstore.New(), nil)
+	c := testkit.OneCookie(t, a.Get(serverSite, "/permanent", ""), "session")
 	key := state.StoreKey(c.Value)
-	before, _ := a.mem.Load(context.Background(), key)
+	before, _ := a.Store.Store.Load(context.Background(), key)
 	// The store goes down after the session is loaded, before the Touch.
-	a.h = a.m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	site := func(w http.ResponseWriter, r *http.Request) {
 		p, _ := session.Get[string](session.From(r), "p")
-		a.store.Fail.Store(r.URL.Query().Has("down"))
+		a.Store.Fail.Store(r.URL.Query().Has("down"))
 		io.WriteString(w, p)
-	}))
-	a.now = a.now.Add(time.Hour) // past the refresh throttle: a Touch is due
+	}
+	a.Clock.Advance(time.Hour) // past the refresh throttle: a Touch is due
 
-	res, set := a.do("/?down", "session="+c.Value)
-	a.store.Fail.Store(false)
-	if a.store.Touches.Load() != 1 {
-		t.Fatalf("%d touches, want 1: the test did not reach the Touch", a.store.Touches.Load())
+	res := a.Get(site, "/?down", "session="+c.Value)
+	set := testkit.OneCookie(t, res, "session")
+	a.Store.Fail.Store(false)
+	if a.Store.Touches.Load() != 1 {
+		t.Fatalf("%d touches, want 1: the test did not reach the Touch", a.Store.Touches.Load())
 	}
-	if res.Code != http.StatusInternalServerError || set != nil {
-		t.Fatalf("Touch failing: status %d, cookie %v; want 500 and no cookie", res.Code, set)
+	if res.StatusCode != http.StatusInternalServerError || set != nil {
+		t.Fatalf("Touch failing: status %d, cookie %v; want 500 and no cookie", res.StatusCode, set)
 	}
-	after, _ := a.mem.Load(context.Background(), key)
+	after, _ := a.Store.Store.Load(context.Background(), key)
 	if !after.Expires.Equal(before.Expires) || after.Version != before.Version || string(after.Data) != string(before.Data) {
 		t.Fatal("the stored record changed while Touch was failing")
 	}
 
-	res, set = a.do("/", "session="+c.Value)
-	if res.Code != http.StatusOK || res.Body.String() != "yes" || set == nil || set.MaxAge <= 0 {
-		t.Fatalf("after the store came back: status %d, body %q, cookie %v; want 200, yes and a persistent cookie", res.Code, res.Body.String(), set)
+	res = a.Get(site, "/", "session="+c.Value)
+	set, body := testkit.OneCookie(t, res, "session"), testkit.Text(res)
+	if res.StatusCode != http.StatusOK || body != "yes" || set == nil || set.MaxAge <= 0 {
+		t.Fatalf("after the store came back: status %d, body %q, cookie %v; want 200, yes and a persistent cookie", res.StatusCode, body, set)
 	}
-	if rec, _ := a.mem.Load(context.Background(), key); !rec.Expires.After(before.Expires) || rec.Version != before.Version {
+	if rec, _ := a.Store.Store.Load(context.Background(), key); !rec.Expires.After(before.Expires) || rec.Version != before.Version {
 		t.Fatalf("after the store came back the record expires %v (was %v), version %d (was %d); want a later expiry, same version", rec.Expires, before.Expires, rec.Version, before.Version)
 	}
 }

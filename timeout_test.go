@@ -3,12 +3,12 @@ package session_test
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/websession/session/internal/state"
+	"github.com/websession/session/internal/testkit"
 
 	session "github.com/websession/session"
 	"github.com/websession/session/store/memstore"
@@ -52,20 +52,20 @@ func (h *hungStore) Delete(ctx context.Context, key string) error {
 	return h.Store.Delete(ctx, key)
 }
 
-// serveBounded serves req through h and fails the test if the response
-// does not come while the store is still hung (within a minute: the bound
-// under test is far shorter, and the test asserts no duration beyond it).
-func serveBounded(t *testing.T, h http.Handler, req *http.Request) *httptest.ResponseRecorder {
+// serveBounded runs serve and fails the test if the response does not
+// come while the store is still hung (within a minute: the bound under test
+// is far shorter, and the test asserts no duration beyond it).
+func serveBounded(t *testing.T, serve func() *http.Response) *http.Response {
 	t.Helper()
-	rec := httptest.NewRecorder()
+	var resp *http.Response
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		h.ServeHTTP(rec, req)
+		resp = serve()
 	}()
 	select {
 	case <-done:
-		return rec
+		return resp
 	case <-time.After(time.Minute):
 		t.Fatal("the request is still waiting for a hung store")
 		return nil
@@ -93,20 +93,17 @@ func TestHungStoreCostsABoundedTime(t *testing.T) {
 			if tc.deadline {
 				timeout = time.Hour // the request's deadline must win
 			}
-			m, err := session.New(session.Config{Secret: testSecret, Store: st, StoreTimeout: timeout, Logger: discardLogger()})
-			if err != nil {
-				t.Fatal(err)
-			}
-			h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			a := testkit.NewApp(t, func(c *session.Config) { c.Store, c.StoreTimeout = st, timeout })
+			h := func(w http.ResponseWriter, r *http.Request) {
 				s := session.From(r)
 				if tc.when == "commit" && r.URL.Query().Get("n") == "2" {
 					s.Len()
 					st.hung.Store(true)
 				}
 				s.Set("n", r.URL.Query().Get("n"))
-			}))
-			first := serveBounded(t, h, httptest.NewRequest("GET", "/?n=1", nil))
-			cookie := first.Result().Cookies()[0]
+			}
+			first := serveBounded(t, func() *http.Response { return a.Get(h, "/?n=1", "") })
+			cookie := first.Cookies()[0]
 			key := state.StoreKey(cookie.Value)
 			before, err := st.Store.Load(t.Context(), key)
 			if err != nil {
@@ -116,17 +113,17 @@ func TestHungStoreCostsABoundedTime(t *testing.T) {
 			if tc.when == "load" {
 				st.hung.Store(true)
 			}
-			req := httptest.NewRequest("GET", "/?n=2", nil)
+			req := testkit.Request("/?n=2", "")
 			req.AddCookie(cookie)
 			if tc.deadline {
 				ctx, cancel := context.WithTimeout(req.Context(), 50*time.Millisecond)
 				defer cancel()
 				req = req.WithContext(ctx)
 			}
-			rec := serveBounded(t, h, req)
+			resp := serveBounded(t, func() *http.Response { return a.ServeRequest(h, req) })
 			st.hung.Store(false)
-			if rec.Code != http.StatusInternalServerError || rec.Header().Get("Set-Cookie") != "" {
-				t.Fatalf("with the store hung: status %d, Set-Cookie %q; want 500 and no cookie", rec.Code, rec.Header().Get("Set-Cookie"))
+			if resp.StatusCode != http.StatusInternalServerError || resp.Header.Get("Set-Cookie") != "" {
+				t.Fatalf("with the store hung: status %d, Set-Cookie %q; want 500 and no cookie", resp.StatusCode, resp.Header.Get("Set-Cookie"))
 			}
 			if st.noDeadline.Load() {
 				t.Fatal("a store call was made without a deadline")
@@ -144,20 +141,15 @@ func TestHungStoreCostsABoundedTime(t *testing.T) {
 // the change is saved.
 func TestCommitOutlivesTheVisitor(t *testing.T) {
 	mem := memstore.New()
-	m, err := session.New(session.Config{Secret: testSecret, Store: mem, Logger: discardLogger()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := testkit.NewApp(t, func(c *session.Config) { c.Store = mem })
 	ctx, cancel := context.WithCancel(context.Background())
-	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	resp := a.ServeRequest(func(w http.ResponseWriter, r *http.Request) {
 		session.From(r).Set("cart", "tea")
 		cancel() // the visitor closes the tab before the response starts
-	}))
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil).WithContext(ctx))
-	cookies := rec.Result().Cookies()
-	if rec.Code != http.StatusOK || len(cookies) != 1 {
-		t.Fatalf("status %d, %d cookies; want the commit to finish", rec.Code, len(cookies))
+	}, testkit.Request("/", "").WithContext(ctx))
+	cookies := resp.Cookies()
+	if resp.StatusCode != http.StatusOK || len(cookies) != 1 {
+		t.Fatalf("status %d, %d cookies; want the commit to finish", resp.StatusCode, len(cookies))
 	}
 	got, err := mem.Load(context.Background(), state.StoreKey(cookies[0].Value))
 	if err != nil || len(got.Data) == 0 {
@@ -170,11 +162,8 @@ func TestCommitOutlivesTheVisitor(t *testing.T) {
 // log-out.
 func TestHungRevocationsCostsABoundedTime(t *testing.T) {
 	rev := &hungStore{Store: memstore.New()}
-	m, err := session.New(session.Config{Secret: testSecret, Revocations: rev, StoreTimeout: 50 * time.Millisecond, Logger: discardLogger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	a := testkit.NewApp(t, func(c *session.Config) { c.Revocations, c.StoreTimeout = rev, 50*time.Millisecond })
+	h := func(w http.ResponseWriter, r *http.Request) {
 		s := session.From(r)
 		switch r.URL.Path {
 		case "/login":
@@ -186,16 +175,16 @@ func TestHungRevocationsCostsABoundedTime(t *testing.T) {
 		default:
 			s.User()
 		}
-	}))
-	login := serveBounded(t, h, httptest.NewRequest("GET", "/login", nil))
-	cookie := login.Result().Cookies()[0]
+	}
+	login := serveBounded(t, func() *http.Response { return a.Get(h, "/login", "") })
+	cookie := login.Cookies()[0]
 	for _, path := range []string{"/logout", "/"} {
 		rev.hung.Store(path == "/")
-		req := httptest.NewRequest("GET", path, nil)
+		req := testkit.Request(path, "")
 		req.AddCookie(cookie)
-		rec := serveBounded(t, h, req)
-		if rec.Code != http.StatusInternalServerError || rec.Header().Get("Set-Cookie") != "" {
-			t.Fatalf("GET %s with Revocations hung: status %d, Set-Cookie %q; want 500 and no cookie", path, rec.Code, rec.Header().Get("Set-Cookie"))
+		resp := serveBounded(t, func() *http.Response { return a.ServeRequest(h, req) })
+		if resp.StatusCode != http.StatusInternalServerError || resp.Header.Get("Set-Cookie") != "" {
+			t.Fatalf("GET %s with Revocations hung: status %d, Set-Cookie %q; want 500 and no cookie", path, resp.StatusCode, resp.Header.Get("Set-Cookie"))
 		}
 	}
 	if rev.noDeadline.Load() {

@@ -11,39 +11,40 @@ import (
 	"time"
 
 	"github.com/websession/session/internal/state"
+	"github.com/websession/session/internal/testkit"
 
 	session "github.com/websession/session"
 	"github.com/websession/session/flask"
 	"github.com/websession/session/store/memstore"
 )
 
-func userOf(r *rig, c *http.Cookie) string {
+func userOf(a *testkit.App, c *http.Cookie) string {
 	var user string
-	r.serve(func(w http.ResponseWriter, req *http.Request) { user = session.From(req).User() }, c)
+	a.Serve(func(w http.ResponseWriter, req *http.Request) { user = session.From(req).User() }, c)
 	return user
 }
 
 func TestSetUserBindsAndClearUnbinds(t *testing.T) {
-	r := newRig(t, nil)
-	c := r.issue(func(s *session.Session) {
+	a := testkit.NewApp(t, nil)
+	c := a.Issue(func(s *session.Session) {
 		s.Set("cart", []int{1})
 		if err := s.SetUser("alice"); err != nil {
 			t.Fatal(err)
 		}
 	})
-	if got := userOf(r, c); got != "alice" {
+	if got := userOf(a, c); got != "alice" {
 		t.Fatalf("User() on the next request = %q, want alice", got)
 	}
-	resp := r.serve(func(w http.ResponseWriter, req *http.Request) { session.From(req).Clear() }, c)
-	if cs := sessionCookies(resp, "session"); len(cs) != 1 || cs[0].MaxAge >= 0 {
+	resp := a.Serve(func(w http.ResponseWriter, req *http.Request) { session.From(req).Clear() }, c)
+	if cs := testkit.Cookies(resp, "session"); len(cs) != 1 || cs[0].MaxAge >= 0 {
 		t.Fatalf("Clear of a signed-in session with one value should delete the cookie (log-out), got %v", cs)
 	}
 }
 
 func TestSetUserRefusesBadNames(t *testing.T) {
-	r := newRig(t, nil)
+	a := testkit.NewApp(t, nil)
 	for _, name := range []string{strings.Repeat("x", state.MaxUserSize+1), "bad\xff"} {
-		r.serve(func(w http.ResponseWriter, req *http.Request) {
+		a.Serve(func(w http.ResponseWriter, req *http.Request) {
 			if err := session.From(req).SetUser(name); err == nil {
 				t.Errorf("SetUser(%q) accepted", name)
 			}
@@ -52,24 +53,24 @@ func TestSetUserRefusesBadNames(t *testing.T) {
 }
 
 func TestSetUserRenewsServerSideID(t *testing.T) {
-	a := newServerApp(t, nil)
-	_, c1 := a.do("/set?cart=1", "")
-	resp := a.serveFunc(func(s *session.Session) { s.SetUser("alice") }, c1.Value)
-	c2 := oneCookie(t, resp, "session")
+	a := testkit.NewStoreApp(t, memstore.New(), nil)
+	c1 := testkit.OneCookie(t, a.Get(serverSite, "/set?cart=1", ""), "session")
+	resp := a.Serve(func(w http.ResponseWriter, req *http.Request) { session.From(req).SetUser("alice") }, c1)
+	c2 := testkit.OneCookie(t, resp, "session")
 	if c2 == nil || c2.Value == c1.Value {
 		t.Fatal("SetUser did not give the session a new ID (fixation defence)")
 	}
 }
 
-// revocationRig is a cookie-session rig whose Revocations store counts its
-// reads.
-func revocationRig(t *testing.T) (*rig, *countingStore) {
-	rev := &countingStore{Store: memstore.New()}
-	return newRig(t, func(c *session.Config) { c.Revocations = rev }), rev
+// revocationApp is an App of cookie sessions whose Revocations store
+// counts its reads.
+func revocationApp(t *testing.T) (*testkit.App, *testkit.CountingStore) {
+	rev := &testkit.CountingStore{Store: memstore.New()}
+	return testkit.NewApp(t, func(c *session.Config) { c.Revocations = rev }), rev
 }
 
-func signIn(r *rig, user string) *http.Cookie {
-	return r.issue(func(s *session.Session) {
+func signIn(a *testkit.App, user string) *http.Cookie {
+	return a.Issue(func(s *session.Session) {
 		s.Set("cart", []int{1, 2})
 		s.SetUser(user)
 	})
@@ -78,27 +79,27 @@ func signIn(r *rig, user string) *http.Cookie {
 func TestDestroyUserRevokesCookieSessions(t *testing.T) {
 	for _, format := range cookieFormats() {
 		t.Run(format.name, func(t *testing.T) {
-			rev := &countingStore{Store: memstore.New()}
-			r := newRig(t, func(c *session.Config) { c.Revocations = rev; c.Format = format.format })
-			laptop, phone, bob := signIn(r, "alice"), signIn(r, "alice"), signIn(r, "bob")
-			r.clock.Advance(time.Second)
+			rev := &testkit.CountingStore{Store: memstore.New()}
+			a := testkit.NewApp(t, func(c *session.Config) { c.Revocations = rev; c.Format = format.format })
+			laptop, phone, bob := signIn(a, "alice"), signIn(a, "alice"), signIn(a, "bob")
+			a.Clock.Advance(time.Second)
 
-			if _, err := r.m.DestroyUser(t.Context(), "alice"); err != nil {
+			if _, err := a.M.DestroyUser(t.Context(), "alice"); err != nil {
 				t.Fatal(err)
 			}
 			for _, c := range []*http.Cookie{laptop, phone} {
-				if got := userOf(r, c); got != "" {
+				if got := userOf(a, c); got != "" {
 					t.Fatal("a cookie of alice signed in before DestroyUser still gives her session")
 				}
 			}
-			if !strings.Contains(r.log.String(), "revoked") {
+			if !strings.Contains(a.Log.String(), "revoked") {
 				t.Error("no security event logged for a revoked cookie")
 			}
-			if got := userOf(r, bob); got != "bob" {
+			if got := userOf(a, bob); got != "bob" {
 				t.Fatal("DestroyUser of alice ended bob's session")
 			}
-			again := signIn(r, "alice")
-			if got := userOf(r, again); got != "alice" {
+			again := signIn(a, "alice")
+			if got := userOf(a, again); got != "alice" {
 				t.Fatal("alice cannot sign in again after DestroyUser")
 			}
 		})
@@ -106,40 +107,40 @@ func TestDestroyUserRevokesCookieSessions(t *testing.T) {
 }
 
 func TestDestroyOthersKeepsTheCurrentCookieSession(t *testing.T) {
-	r, _ := revocationRig(t)
-	laptop, phone := signIn(r, "alice"), signIn(r, "alice")
-	r.clock.Advance(time.Second)
-	resp := r.serve(func(w http.ResponseWriter, req *http.Request) {
+	a, _ := revocationApp(t)
+	laptop, phone := signIn(a, "alice"), signIn(a, "alice")
+	a.Clock.Advance(time.Second)
+	resp := a.Serve(func(w http.ResponseWriter, req *http.Request) {
 		if _, err := session.From(req).DestroyOthers(); err != nil {
 			t.Fatal(err)
 		}
 	}, phone)
-	phone = oneCookie(t, resp, "session")
+	phone = testkit.OneCookie(t, resp, "session")
 	if phone == nil {
 		t.Fatal("DestroyOthers did not reissue the current cookie")
 	}
-	r.clock.Advance(time.Second)
-	if got := userOf(r, phone); got != "alice" {
+	a.Clock.Advance(time.Second)
+	if got := userOf(a, phone); got != "alice" {
 		t.Fatal("DestroyOthers ended the session that called it")
 	}
-	if got := userOf(r, laptop); got != "" {
+	if got := userOf(a, laptop); got != "" {
 		t.Fatal("DestroyOthers left another cookie session of the user valid")
 	}
 }
 
 func TestRevocationCostsOneReadPerSignedInRequest(t *testing.T) {
-	r, rev := revocationRig(t)
-	anon := r.issue(func(s *session.Session) { s.Set("cart", 1) })
-	alice := signIn(r, "alice")
+	a, rev := revocationApp(t)
+	anon := a.Issue(func(s *session.Session) { s.Set("cart", 1) })
+	alice := signIn(a, "alice")
 	rev.Loads.Store(0)
 	for range 5 {
-		userOf(r, anon)
+		userOf(a, anon)
 	}
 	if n := rev.Loads.Load(); n != 0 {
 		t.Fatalf("anonymous requests read the revocation store %d times, want 0", n)
 	}
 	for range 5 {
-		userOf(r, alice)
+		userOf(a, alice)
 	}
 	if n := rev.Loads.Load(); n != 5 {
 		t.Fatalf("5 signed-in requests read the revocation store %d times, want 5", n)
@@ -147,11 +148,11 @@ func TestRevocationCostsOneReadPerSignedInRequest(t *testing.T) {
 }
 
 func TestRevocationStoreOutageFailsClosed(t *testing.T) {
-	r, rev := revocationRig(t)
-	alice := signIn(r, "alice")
+	a, rev := revocationApp(t)
+	alice := signIn(a, "alice")
 	rev.Fail.Store(true)
 	var sawUser bool
-	resp := r.serve(func(w http.ResponseWriter, req *http.Request) {
+	resp := a.Serve(func(w http.ResponseWriter, req *http.Request) {
 		sawUser = session.From(req).User() != ""
 		w.Write([]byte("page"))
 	}, alice)
@@ -161,20 +162,20 @@ func TestRevocationStoreOutageFailsClosed(t *testing.T) {
 	if resp.StatusCode != http.StatusInternalServerError {
 		t.Fatalf("status %d with the revocation store down, want 500", resp.StatusCode)
 	}
-	if len(sessionCookies(resp, "session")) != 0 {
+	if len(testkit.Cookies(resp, "session")) != 0 {
 		t.Fatal("a cookie was sent while the revocation store was down")
 	}
 }
 
 func TestUserFunctionsSayWhatIsMissing(t *testing.T) {
-	r := newRig(t, nil)
-	if _, err := r.m.DestroyUser(t.Context(), "alice"); !errors.Is(err, session.ErrNotSupported) || !strings.Contains(err.Error(), "Revocations") {
+	a := testkit.NewApp(t, nil)
+	if _, err := a.M.DestroyUser(t.Context(), "alice"); !errors.Is(err, session.ErrNotSupported) || !strings.Contains(err.Error(), "Revocations") {
 		t.Fatalf("DestroyUser on cookie sessions without Revocations: %v", err)
 	}
-	if _, err := r.m.Sessions(t.Context(), "alice"); !errors.Is(err, session.ErrNotSupported) {
+	if _, err := a.M.Sessions(t.Context(), "alice"); !errors.Is(err, session.ErrNotSupported) {
 		t.Fatalf("Sessions on cookie sessions: %v", err)
 	}
-	r.serve(func(w http.ResponseWriter, req *http.Request) {
+	a.Serve(func(w http.ResponseWriter, req *http.Request) {
 		if _, err := session.From(req).DestroyOthers(); err == nil || !strings.Contains(err.Error(), "SetUser") {
 			t.Errorf("DestroyOthers on an anonymous session: %v", err)
 		}
@@ -182,7 +183,7 @@ func TestUserFunctionsSayWhatIsMissing(t *testing.T) {
 }
 
 func TestAgentSummaries(t *testing.T) {
-	a := newServerApp(t, nil)
+	a := testkit.NewStoreApp(t, memstore.New(), nil)
 	for ua, want := range map[string]string{
 		"Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0":                                                      "Firefox on Linux",
 		"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36 Edg/130.0.0": "Edge on Windows",
@@ -193,9 +194,9 @@ func TestAgentSummaries(t *testing.T) {
 		strings.Repeat("<script>", 1000): "Other client",
 	} {
 		req := newRequestWithAgent(ua)
-		resp := a.serveRequestFunc(func(s *session.Session) { s.SetUser("alice") }, req)
-		c := oneCookie(t, resp, "session")
-		rec, err := a.mem.Load(t.Context(), state.StoreKey(c.Value))
+		resp := a.ServeRequest(func(w http.ResponseWriter, req *http.Request) { session.From(req).SetUser("alice") }, req)
+		c := testkit.OneCookie(t, resp, "session")
+		rec, err := a.Store.Store.Load(t.Context(), state.StoreKey(c.Value))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -226,31 +227,15 @@ func newRequestWithAgent(ua string) *http.Request {
 	return req
 }
 
-// serveFunc runs fn on the session of a request carrying the session ID id
-// ("" for none).
-func (a *serverApp) serveFunc(fn func(s *session.Session), id string) *http.Response {
-	req := httptest.NewRequest("GET", "/", nil)
-	if id != "" {
-		req.AddCookie(&http.Cookie{Name: "session", Value: id})
-	}
-	return a.serveRequestFunc(fn, req)
-}
-
-func (a *serverApp) serveRequestFunc(fn func(s *session.Session), req *http.Request) *http.Response {
-	rec := httptest.NewRecorder()
-	a.m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fn(session.From(r)) })).ServeHTTP(rec, req)
-	return rec.Result()
-}
-
 func TestSessionsListsTheMostRecentlyUsedFirst(t *testing.T) {
-	r := newRig(t, func(c *session.Config) { c.Store = memstore.New() })
+	a := testkit.NewApp(t, func(c *session.Config) { c.Store = memstore.New() })
 	var handles []string
 	for range 3 {
-		c := r.issue(func(s *session.Session) { s.SetUser("alice") })
+		c := a.Issue(func(s *session.Session) { s.SetUser("alice") })
 		handles = append(handles, state.StoreKey(c.Value))
-		r.clock.Advance(time.Minute)
+		a.Clock.Advance(time.Minute)
 	}
-	infos, err := r.m.Sessions(t.Context(), "alice")
+	infos, err := a.M.Sessions(t.Context(), "alice")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,7 +264,7 @@ func TestFreshFollowsTheSignIn(t *testing.T) {
 	}
 	for _, tg := range targets {
 		t.Run(tg.name, func(t *testing.T) {
-			r := newRig(t, tg.mod)
+			a := testkit.NewApp(t, tg.mod)
 			fresh := func(ua string, fn func(s *session.Session), c ...*http.Cookie) (bool, *http.Response) {
 				req := httptest.NewRequest("GET", "https://example.test/", nil)
 				req.Header.Set("User-Agent", ua)
@@ -287,7 +272,7 @@ func TestFreshFollowsTheSignIn(t *testing.T) {
 					req.AddCookie(c)
 				}
 				var got bool
-				resp := r.serveRequest(func(w http.ResponseWriter, req *http.Request) {
+				resp := a.ServeRequest(func(w http.ResponseWriter, req *http.Request) {
 					s := session.From(req)
 					if fn != nil {
 						fn(s)
@@ -305,7 +290,7 @@ func TestFreshFollowsTheSignIn(t *testing.T) {
 			if !got {
 				t.Fatal("not fresh right after SetUser")
 			}
-			c := sessionCookies(resp, "session")[0]
+			c := testkit.Cookies(resp, "session")[0]
 			if got, _ := fresh("Browser/1", nil, c); !got {
 				t.Error("not fresh on the next request of the same browser")
 			}

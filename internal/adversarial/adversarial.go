@@ -7,11 +7,9 @@ import (
 	"crypto/sha1"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -24,6 +22,7 @@ import (
 	"time"
 
 	"github.com/websession/session/internal/state"
+	"github.com/websession/session/internal/testkit"
 
 	"github.com/websession/session"
 	"github.com/websession/session/flask"
@@ -86,66 +85,60 @@ func (s suite) storeTargets() []advTarget {
 // targets returns the formats and the stores.
 func (s suite) targets() []advTarget { return append(s.formatTargets(), s.storeTargets()...) }
 
-// advApp is a Manager on one target, with a test clock, a captured JSON
-// log, the errors its ErrorHandler saw and, for a store, a spy on the keys
-// that reach the store and a switch that makes the store fail.
-type advApp struct {
-	t      *testing.T
-	m      *session.Manager
-	h      http.Handler
-	clock  *testClock
-	log    *logSink
-	spy    *keySpy        // server-side only
-	faults *countingStore // server-side only: counts calls, fails on demand
+// site is the application under attack, on a testkit.App of one target:
+// ?set=NAME logs NAME in, ?perm makes the session permanent, ?renew renews
+// it, ?destroy ends it; every request reads the user and writes it as the
+// body. It keeps the errors its ErrorHandler and the session methods gave,
+// and how the handler last saw the session.
+type site struct {
+	*testkit.App
+	t *testing.T
 
 	mu    sync.Mutex
-	errs  []error // from ErrorHandler and from session methods
+	errs  []error
 	isNew bool
 	n     int
 }
 
 // advOptions adjusts a test's Manager.
 type advOptions struct {
-	cfg  func(*session.Config)
-	wrap func(session.Store, *testClock) session.Store // between the spy and the real store
+	cfg     func(*session.Config)
+	clocked bool // a store's expiry follows the App's clock (clockedStore)
 }
 
-func newAdvApp(t *testing.T, tg advTarget, o advOptions) *advApp {
+func newSite(t *testing.T, tg advTarget, o advOptions) *site {
 	t.Helper()
-	a := &advApp{t: t, clock: newTestClock(), log: &logSink{}}
-	cfg := session.Config{
-		Secret: primarySecret,
-		Now:    a.clock.Now,
-		Logger: slog.New(slog.NewJSONHandler(a.log, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+	a := &site{t: t}
+	edit := func(c *session.Config) {
+		c.ErrorHandler = func(w http.ResponseWriter, r *http.Request, err error) {
 			a.addErr(err)
 			http.Error(w, "internal error", http.StatusInternalServerError)
-		},
+		}
+		if tg.format != nil {
+			c.Format = tg.format.format
+		}
+		if o.cfg != nil {
+			o.cfg(c)
+		}
 	}
 	if tg.format != nil {
-		cfg.Format = tg.format.format
-	} else {
-		st := tg.store(t)
-		if o.wrap != nil {
-			st = o.wrap(st, a.clock)
-		}
-		a.faults = &countingStore{Store: st}
-		a.spy = &keySpy{Store: a.faults}
-		cfg.Store = a.spy
+		a.App = testkit.NewApp(t, edit)
+		return a
 	}
-	if o.cfg != nil {
-		o.cfg(&cfg)
+	st := tg.store(t)
+	var clocked *clockedStore
+	if o.clocked {
+		clocked = &clockedStore{Store: st}
+		st = clocked
 	}
-	m, err := session.New(cfg)
-	if err != nil {
-		t.Fatalf("New: %v", err)
+	a.App = testkit.NewStoreApp(t, st, edit)
+	if clocked != nil {
+		clocked.now = a.Clock.Now
 	}
-	a.m = m
-	a.h = m.Handler(http.HandlerFunc(a.serveHTTP))
 	return a
 }
 
-func (a *advApp) addErr(err error) {
+func (a *site) addErr(err error) {
 	if err != nil {
 		a.mu.Lock()
 		a.errs = append(a.errs, err)
@@ -153,10 +146,7 @@ func (a *advApp) addErr(err error) {
 	}
 }
 
-// serveHTTP is the application: ?set=NAME logs NAME in, ?perm makes the
-// session permanent, ?renew renews it, ?destroy ends it; every request
-// reads the user and writes it as the body.
-func (a *advApp) serveHTTP(w http.ResponseWriter, r *http.Request) {
+func (a *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s := session.From(r)
 	q := r.URL.Query()
 	if v := q.Get("set"); v != "" {
@@ -192,24 +182,34 @@ type advResult struct {
 
 // serve sends one request to target (a path and query) with the given
 // Cookie header ("" for none); edit, if not nil, changes the request.
-func (a *advApp) serve(target, cookieHeader string, edit func(*http.Request)) advResult {
+func (a *site) serve(target, cookieHeader string, edit func(*http.Request)) advResult {
 	a.t.Helper()
-	req := httptest.NewRequest("GET", "https://example.test"+target, nil)
-	if cookieHeader != "" {
-		req.Header["Cookie"] = []string{cookieHeader}
-	}
+	req := testkit.Request(target, cookieHeader)
 	if edit != nil {
 		edit(req)
 	}
-	a.log.Reset()
+	return a.observe(func() *http.Response { return a.ServeRequest(a.ServeHTTP, req) })
+}
+
+// visit sends b's next request to target.
+func (a *site) visit(b *testkit.Browser, target string) advResult {
+	a.t.Helper()
+	return a.observe(func() *http.Response { return b.Visit(target, a.ServeHTTP) })
+}
+
+// observe runs one request and returns what it showed.
+func (a *site) observe(send func() *http.Response) advResult {
+	a.t.Helper()
+	a.Log.Reset()
 	a.mu.Lock()
 	a.isNew, a.n = false, -1
 	a.mu.Unlock()
-	rec := httptest.NewRecorder()
-	a.h.ServeHTTP(rec, req)
-	res := rec.Result()
-	body, _ := io.ReadAll(res.Body)
-	out := advResult{status: res.StatusCode, header: res.Header, body: string(body), logs: parseLog(a.t, a.log.String())}
+	res := send()
+	logs, err := a.Log.Entries()
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	out := advResult{status: res.StatusCode, header: res.Header, body: testkit.Text(res), logs: logs}
 	a.mu.Lock()
 	out.isNew, out.n = a.isNew, a.n
 	a.mu.Unlock()
@@ -222,26 +222,13 @@ func (a *advApp) serve(target, cookieHeader string, edit func(*http.Request)) ad
 }
 
 // issue logs user in on a fresh session and returns the cookie value.
-func (a *advApp) issue(user string) string {
+func (a *site) issue(user string) string {
 	a.t.Helper()
 	res := a.serve("/?set="+url.QueryEscape(user), "", nil)
 	if res.status != http.StatusOK || res.cookie == nil {
 		a.t.Fatalf("log-in: status %d, cookie %v, errors %v", res.status, res.cookie, a.errs)
 	}
 	return res.cookie.Value
-}
-
-func parseLog(t *testing.T, text string) []map[string]any {
-	t.Helper()
-	var out []map[string]any
-	for line := range strings.Lines(text) {
-		var rec map[string]any
-		if err := json.Unmarshal([]byte(line), &rec); err != nil {
-			t.Fatalf("log line %q is not JSON: %v", line, err)
-		}
-		out = append(out, rec)
-	}
-	return out
 }
 
 // rejections returns the reasons of the "cookie rejected" security events
@@ -256,28 +243,6 @@ func rejections(logs []map[string]any) []string {
 	return out
 }
 
-// jar is one visitor's cookie, kept across requests as a browser would.
-type jar struct {
-	a     *advApp
-	value string
-}
-
-func (j *jar) do(target string) advResult {
-	j.a.t.Helper()
-	h := ""
-	if j.value != "" {
-		h = "session=" + j.value
-	}
-	res := j.a.serve(target, h, nil)
-	if c := res.cookie; c != nil {
-		j.value = c.Value
-		if c.MaxAge < 0 {
-			j.value = ""
-		}
-	}
-	return res
-}
-
 // testEveryBitFlipAndTruncationIsRejectedAlike flips every bit of every
 // byte of a valid session cookie, one at a time, and cuts it at every
 // length. Each damaged cookie gets the response a visitor without a session
@@ -289,7 +254,7 @@ func (j *jar) do(target string) advResult {
 func testEveryBitFlipAndTruncationIsRejectedAlike(t *testing.T, s suite) {
 	for _, tg := range s.targets() {
 		t.Run(tg.name, func(t *testing.T) {
-			a := newAdvApp(t, tg, advOptions{})
+			a := newSite(t, tg, advOptions{})
 			v := a.issue("alice")
 			if res := a.serve("/", "session="+v, nil); res.body != "alice" {
 				t.Fatalf("the valid cookie was not accepted: %q", res.body)
@@ -365,13 +330,13 @@ func mint(t *testing.T, f session.Format, cookieName, user string, issued time.T
 // name is accepted; Flask's format, like Flask, does not bind the name.
 func testCookieForAnotherNameOrPurposeIsRejected(t *testing.T, s suite) {
 	var id string
-	server := newAdvApp(t, memstoreTarget, advOptions{})
+	server := newSite(t, memstoreTarget, advOptions{})
 	id = server.issue("alice")
 
 	for _, dst := range s.formatTargets() {
 		t.Run(dst.name, func(t *testing.T) {
-			a := newAdvApp(t, dst, advOptions{})
-			now := a.clock.Now()
+			a := newSite(t, dst, advOptions{})
+			now := a.Clock.Now()
 			for _, src := range advFormats {
 				for _, name := range []string{"session", "admin"} {
 					v := mint(t, src.format, name, "alice", now)
@@ -392,7 +357,7 @@ func testCookieForAnotherNameOrPurposeIsRejected(t *testing.T, s suite) {
 			}
 			others := map[string]string{"server-side session ID": id}
 			for purpose, salt := range map[string]string{"itsdangerous default": "", "password reset": "password-reset", "Flask's salt, other key derivation": flask.Salt} {
-				opts := itsdangerous.SerializerOptions{Salt: salt, Now: a.clock.Now}
+				opts := itsdangerous.SerializerOptions{Salt: salt, Now: a.Clock.Now}
 				if salt == flask.Salt {
 					opts.KeyDerivation, opts.Digest = itsdangerous.DjangoConcat, sha1.New
 				}
@@ -415,12 +380,12 @@ func testCookieForAnotherNameOrPurposeIsRejected(t *testing.T, s suite) {
 	}
 	t.Run("server-side", func(t *testing.T) {
 		for _, src := range advFormats {
-			v := mint(t, src.format, "session", "alice", server.clock.Now())
-			server.spy.Take()
+			v := mint(t, src.format, "session", "alice", server.Clock.Now())
+			server.Spy.Take()
 			if res := server.serve("/", "session="+v, nil); res.body != "" || !res.isNew || len(rejections(res.logs)) != 1 {
 				t.Errorf("%s cookie accepted as a session ID, or not logged: body %q, log %v", src.name, res.body, res.logs)
 			}
-			if keys := server.spy.Take(); len(keys) != 0 {
+			if keys := server.Spy.Take(); len(keys) != 0 {
 				t.Errorf("%s cookie reached the store as %d lookups", src.name, len(keys))
 			}
 		}
@@ -433,8 +398,8 @@ func testCookieForAnotherNameOrPurposeIsRejected(t *testing.T, s suite) {
 func testExpiredAndFutureDatedCookiesAreRejected(t *testing.T, s suite) {
 	for _, tg := range s.formatTargets() {
 		t.Run(tg.name, func(t *testing.T) {
-			a := newAdvApp(t, tg, advOptions{cfg: func(c *session.Config) { c.Lifetime = time.Hour }})
-			now := a.clock.Now()
+			a := newSite(t, tg, advOptions{cfg: func(c *session.Config) { c.Lifetime = time.Hour }})
+			now := a.Clock.Now()
 			for _, tc := range []struct {
 				name   string
 				issued time.Time
@@ -469,25 +434,23 @@ func testExpiredAndFutureDatedCookiesAreRejected(t *testing.T, s suite) {
 func testIdleAndAbsoluteLimitsHoldUnderARequestEveryMinute(t *testing.T, s suite) {
 	for _, tg := range s.targets() {
 		t.Run(tg.name, func(t *testing.T) {
-			a := newAdvApp(t, tg, advOptions{
-				cfg: func(c *session.Config) { c.IdleTimeout, c.AbsoluteTimeout = 30*time.Minute, 2*time.Hour },
-				wrap: func(st session.Store, clock *testClock) session.Store {
-					return clockedStore{Store: st, now: clock.Now}
-				},
+			a := newSite(t, tg, advOptions{
+				cfg:     func(c *session.Config) { c.IdleTimeout, c.AbsoluteTimeout = 30*time.Minute, 2*time.Hour },
+				clocked: true,
 			})
-			v := &jar{a: a}
-			v.do("/?set=alice")
+			v := a.Browser()
+			a.visit(v, "/?set=alice")
 			for minute := 1; minute < 120; minute++ {
-				a.clock.Advance(time.Minute)
-				if res := v.do("/"); res.body != "alice" {
+				a.Clock.Advance(time.Minute)
+				if res := a.visit(v, "/"); res.body != "alice" {
 					t.Fatalf("minute %d of a busy session: lost (%v)", minute, rejections(res.logs))
 				}
 			}
 			// At minute 120 exactly, cookies are still accepted and records
 			// have just expired (a store's Expires is exclusive); either is
 			// right.
-			a.clock.Advance(2 * time.Minute)
-			res := v.do("/")
+			a.Clock.Advance(2 * time.Minute)
+			res := a.visit(v, "/")
 			switch {
 			case tg.format != nil && !tg.format.created:
 				t.Logf("%s: the cookie carries no creation time, so AbsoluteTimeout cannot apply (documented); after 121 minutes the body is %q", tg.name, res.body)
@@ -495,14 +458,14 @@ func testIdleAndAbsoluteLimitsHoldUnderARequestEveryMinute(t *testing.T, s suite
 				t.Fatalf("minute 121: the session outlived AbsoluteTimeout (body %q)", res.body)
 			}
 
-			v = &jar{a: a}
-			v.do("/?set=bob")
+			v = a.Browser()
+			a.visit(v, "/?set=bob")
 			for _, step := range []struct {
 				pause time.Duration
 				ok    bool
 			}{{time.Minute, true}, {time.Minute, true}, {29 * time.Minute, true}, {time.Minute, true}, {31 * time.Minute, false}} {
-				a.clock.Advance(step.pause)
-				res := v.do("/")
+				a.Clock.Advance(step.pause)
+				res := a.visit(v, "/")
 				if got := res.body == "bob"; got != step.ok {
 					t.Fatalf("after a pause of %v: session kept=%v, want %v (%v)", step.pause, got, step.ok, rejections(res.logs))
 				}
@@ -651,15 +614,15 @@ func testFailingRandomSourceGivesAnErrorNotAWeakID(t *testing.T, s suite) {
 	}
 	for _, tg := range targets {
 		t.Run(tg.name, func(t *testing.T) {
-			a := newAdvApp(t, tg, advOptions{})
+			a := newSite(t, tg, advOptions{})
 			old := a.issue("alice") // while the random source works, so connections are open
 			for _, fails := range []int{0, 5} {
 				rand.Reader = &failingReader{n: fails}
 				t.Cleanup(func() { rand.Reader = cryptoReader })
 				for _, req := range []struct{ target, cookie string }{{"/?set=bob", ""}, {"/?renew", "session=" + old}} {
 					a.errs = nil
-					if a.spy != nil {
-						a.spy.Take()
+					if a.Spy != nil {
+						a.Spy.Take()
 					}
 					res := a.serve(req.target, req.cookie, nil)
 					if res.status != http.StatusInternalServerError || res.cookie != nil || len(res.header.Values("Set-Cookie")) != 0 {
@@ -669,8 +632,8 @@ func testFailingRandomSourceGivesAnErrorNotAWeakID(t *testing.T, s suite) {
 					if len(a.errs) != 1 || !strings.Contains(a.errs[0].Error(), "random") {
 						t.Fatalf("%s: ErrorHandler got %v, want one error about the random source", req.target, a.errs)
 					}
-					if a.spy != nil {
-						for _, k := range a.spy.Take() {
+					if a.Spy != nil {
+						for _, k := range a.Spy.Take() {
 							if k != state.StoreKey(old) {
 								t.Fatalf("%s: the store was reached with a new key while no random ID could be made", req.target)
 							}
@@ -747,7 +710,7 @@ func testOversizedCookiesCostBoundedWork(t *testing.T, s suite) {
 	for _, tg := range s.targets() {
 		t.Run(tg.name, func(t *testing.T) {
 			opens := &openLog{}
-			a := newAdvApp(t, tg, advOptions{cfg: func(c *session.Config) {
+			a := newSite(t, tg, advOptions{cfg: func(c *session.Config) {
 				if c.Format != nil {
 					c.Format = countingFormat{Format: c.Format, opens: opens}
 				}
@@ -759,8 +722,8 @@ func testOversizedCookiesCostBoundedWork(t *testing.T, s suite) {
 				"session=" + big(1<<20),
 				strings.Repeat("session="+big(5000)+"; ", 200),
 			} {
-				if a.spy != nil {
-					a.spy.Take()
+				if a.Spy != nil {
+					a.Spy.Take()
 				}
 				res := a.serve("/", h, nil)
 				if res.status != http.StatusOK || !res.isNew || len(rejections(res.logs)) == 0 {
@@ -769,16 +732,17 @@ func testOversizedCookiesCostBoundedWork(t *testing.T, s suite) {
 				if n := opens.take(); len(n) != 0 {
 					t.Errorf("a %d-byte Cookie header: the Sealer opened values of %v bytes", len(h), n)
 				}
-				if a.spy != nil {
-					if keys := a.spy.Take(); len(keys) != 0 {
+				if a.Spy != nil {
+					if keys := a.Spy.Take(); len(keys) != 0 {
 						t.Errorf("a %d-byte Cookie header reached the store %d times", len(h), len(keys))
 					}
 				}
 			}
-			cost := func(h string) uint64 {
+			h := a.M.Handler(a)
+			cost := func(cookie string) uint64 {
 				req := httptest.NewRequest("GET", "/", nil)
-				req.Header["Cookie"] = []string{h}
-				return allocated(func() { a.h.ServeHTTP(httptest.NewRecorder(), req) })
+				req.Header["Cookie"] = []string{cookie}
+				return allocated(func() { h.ServeHTTP(httptest.NewRecorder(), req) })
 			}
 			small, huge := cost("session="+big(100)), cost("session="+big(1<<20))
 			t.Logf("bytes allocated by a request with a 100-byte forged cookie: %d; with a 1 MiB one: %d", small, huge)
@@ -803,8 +767,8 @@ func testZlibBombAndDeepJSONInValidCookieAreRefusedWithinBounds(t *testing.T, s 
 	const depth = 100_000
 	for _, tg := range s.formatTargets() {
 		t.Run(tg.name, func(t *testing.T) {
-			a := newAdvApp(t, tg, advOptions{cfg: func(c *session.Config) { c.MaxCookieSize = 1 << 20 }})
-			now := a.clock.Now()
+			a := newSite(t, tg, advOptions{cfg: func(c *session.Config) { c.MaxCookieSize = 1 << 20 }})
+			now := a.Clock.Now()
 			payloads := map[string]string{}
 			if tg.format.name == "Flask" {
 				signer, err := itsdangerous.NewTimestampSigner([][]byte{primarySecret},
@@ -851,20 +815,20 @@ func testZlibBombAndDeepJSONInValidCookieAreRefusedWithinBounds(t *testing.T, s 
 	}
 	for _, tg := range s.storeTargets() {
 		t.Run(tg.name, func(t *testing.T) {
-			a := newAdvApp(t, tg, advOptions{})
+			a := newSite(t, tg, advOptions{})
 			var raw [32]byte
 			rand.Read(raw[:])
 			id := base64.RawURLEncoding.EncodeToString(raw[:])
-			now := a.clock.Now().Unix()
+			now := a.Clock.Now().Unix()
 			body := fmt.Sprintf(`{"c":%d,"i":%d,"v":{"deep":%s}}`, now, now, deepArray(depth))
-			if err := a.faults.Store.Save(context.Background(), state.StoreKey(id), session.Record{Data: []byte(body), Expires: time.Now().Add(time.Hour)}); err != nil {
+			if err := a.Store.Store.Save(context.Background(), state.StoreKey(id), session.Record{Data: []byte(body), Expires: time.Now().Add(time.Hour)}); err != nil {
 				t.Fatal(err)
 			}
 			res := a.serve("/", "session="+id, nil)
 			if res.status != http.StatusOK || !res.isNew || res.n != 0 {
 				t.Fatalf("a 10^5-deep stored record: status %d, IsNew %v, Len %d; want an empty new session", res.status, res.isNew, res.n)
 			}
-			if !strings.Contains(a.log.String(), "cannot be decoded") {
+			if !strings.Contains(a.Log.String(), "cannot be decoded") {
 				t.Errorf("the undecodable record was not logged: %v", res.logs)
 			}
 		})
@@ -898,17 +862,17 @@ func testMalformedCookieHeadersNeverPanicNorPickTheAttackersCookie(t *testing.T,
 	}
 	for _, tg := range s.targets() {
 		t.Run(tg.name, func(t *testing.T) {
-			a := newAdvApp(t, tg, advOptions{})
+			a := newSite(t, tg, advOptions{})
 			for _, h := range malformed {
-				if a.spy != nil {
-					a.spy.Take()
+				if a.Spy != nil {
+					a.Spy.Take()
 				}
 				res := a.serve("/", h, nil)
 				if res.status != http.StatusOK || !res.isNew || res.n != 0 || res.body != "" || res.cookie != nil {
 					t.Errorf("Cookie %.40q (%d bytes): status %d, IsNew %v, Len %d, cookie %v", h, len(h), res.status, res.isNew, res.n, res.cookie)
 				}
-				if a.spy != nil {
-					if n := len(a.spy.Take()); n > 10 {
+				if a.Spy != nil {
+					if n := len(a.Spy.Take()); n > 10 {
 						t.Errorf("Cookie %.40q (%d bytes): %d store lookups for one request", h, len(h), n)
 					}
 				}
@@ -963,10 +927,10 @@ func testMalformedCookieHeadersNeverPanicNorPickTheAttackersCookie(t *testing.T,
 func testSessionIDIsTakenFromTheCookieOnly(t *testing.T, s suite) {
 	for _, tg := range s.targets() {
 		t.Run(tg.name, func(t *testing.T) {
-			a := newAdvApp(t, tg, advOptions{})
+			a := newSite(t, tg, advOptions{})
 			v := a.issue("alice")
-			if a.spy != nil {
-				a.spy.Take()
+			if a.Spy != nil {
+				a.Spy.Take()
 			}
 			q := url.QueryEscape(v)
 			for _, tc := range []struct {
@@ -1001,8 +965,8 @@ func testSessionIDIsTakenFromTheCookieOnly(t *testing.T, s suite) {
 				if res.body != "" || !res.isNew {
 					t.Errorf("%s: the session was taken from it (body %q)", tc.name, res.body)
 				}
-				if a.spy != nil {
-					if keys := a.spy.Take(); len(keys) != 0 {
+				if a.Spy != nil {
+					if keys := a.Spy.Take(); len(keys) != 0 {
 						t.Errorf("%s: %d store lookups", tc.name, len(keys))
 					}
 				}
@@ -1019,7 +983,7 @@ func testSessionIDIsTakenFromTheCookieOnly(t *testing.T, s suite) {
 func testHostileIDsNeverReachAStore(t *testing.T, s suite) {
 	for _, tg := range s.storeTargets() {
 		t.Run(tg.name, func(t *testing.T) {
-			a := newAdvApp(t, tg, advOptions{})
+			a := newSite(t, tg, advOptions{})
 			id := a.issue("alice")
 			valid43 := strings.Repeat("A", 43)
 			hostile := []string{
@@ -1031,18 +995,18 @@ func testHostileIDsNeverReachAStore(t *testing.T, s suite) {
 				strings.Repeat("A", 1<<20), valid43[:42], valid43 + "A", valid43[:42] + "B", strings.Repeat("é", 22),
 				state.StoreKey(id), strings.ToUpper(state.StoreKey(id)), id[:42], id + id,
 			}
-			a.spy.Take()
+			a.Spy.Take()
 			for _, h := range hostile {
 				res := a.serve("/", "", func(r *http.Request) { r.Header["Cookie"] = []string{"session=" + h} })
 				if res.status != http.StatusOK || !res.isNew {
 					t.Errorf("ID %.40q: status %d, IsNew %v", h, res.status, res.isNew)
 				}
-				if keys := a.spy.Take(); len(keys) != 0 {
+				if keys := a.Spy.Take(); len(keys) != 0 {
 					t.Errorf("ID %.40q reached the store as %q", h, keys)
 				}
 			}
 			a.serve("/", "session="+id, nil)
-			if keys := a.spy.Take(); len(keys) == 0 || keys[0] != state.StoreKey(id) {
+			if keys := a.Spy.Take(); len(keys) == 0 || keys[0] != state.StoreKey(id) {
 				t.Errorf("a real ID reached the store as %q, want its store key %q first", keys, state.StoreKey(id))
 			}
 		})
@@ -1058,7 +1022,7 @@ func testHostileIDsNeverReachAStore(t *testing.T, s suite) {
 func testNoSecretInLogsOrErrors(t *testing.T, s suite) {
 	for _, tg := range s.targets() {
 		t.Run(tg.name, func(t *testing.T) {
-			a := newAdvApp(t, tg, advOptions{cfg: func(c *session.Config) {
+			a := newSite(t, tg, advOptions{cfg: func(c *session.Config) {
 				c.OldSecrets = [][]byte{rotatedSecret}
 				c.IdleTimeout = time.Hour
 			}})
@@ -1066,7 +1030,7 @@ func testNoSecretInLogsOrErrors(t *testing.T, s suite) {
 			var secrets []string
 			send := func(target, cookie string) advResult {
 				res := a.serve(target, cookie, nil)
-				transcript.WriteString(a.log.String())
+				transcript.WriteString(a.Log.String())
 				transcript.WriteString(res.body)
 				if c := res.cookie; c != nil && c.Value != "" {
 					secrets = append(secrets, c.Value)
@@ -1086,18 +1050,18 @@ func testNoSecretInLogsOrErrors(t *testing.T, s suite) {
 			send("/", "session="+c+c)
 			send("/", "session="+strings.Repeat(c, 200))
 			if tg.format != nil {
-				send("/", "session="+mint(t, tg.format.format, "session", "alice", a.clock.Now().Add(-48*time.Hour)))
-				send("/", "session="+mint(t, tg.format.format, "admin", "alice", a.clock.Now()))
+				send("/", "session="+mint(t, tg.format.format, "session", "alice", a.Clock.Now().Add(-48*time.Hour)))
+				send("/", "session="+mint(t, tg.format.format, "admin", "alice", a.Clock.Now()))
 				send("/?set="+strings.Repeat("x", 5000), "session="+c) // too large for a cookie: ErrorHandler
 			} else {
 				send("/", "session="+strings.Repeat("A", 43))
-				a.faults.Fail.Store(true)
+				a.Store.Fail.Store(true)
 				send("/", "session="+c)
 				send("/?set=bob", "session="+c)
 				send("/?set=bob", "")
-				a.faults.Fail.Store(false)
+				a.Store.Fail.Store(false)
 			}
-			a.clock.Advance(2 * time.Hour)
+			a.Clock.Advance(2 * time.Hour)
 			send("/", "session="+c) // idle too long
 			send("/?destroy", "session="+c)
 			send("/", "session="+c)

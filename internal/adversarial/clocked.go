@@ -15,7 +15,7 @@ type clockedStore struct {
 	now func() time.Time
 }
 
-func (c clockedStore) Load(ctx context.Context, key string) (session.Record, error) {
+func (c *clockedStore) Load(ctx context.Context, key string) (session.Record, error) {
 	rec, err := c.Store.Load(ctx, key)
 	if err == nil && !c.now().Before(rec.Expires) {
 		return session.Record{}, session.ErrNotFound
@@ -23,7 +23,7 @@ func (c clockedStore) Load(ctx context.Context, key string) (session.Record, err
 	return rec, err
 }
 
-func (c clockedStore) Touch(ctx context.Context, key string, exp time.Time) error {
+func (c *clockedStore) Touch(ctx context.Context, key string, exp time.Time) error {
 	if _, err := c.Load(ctx, key); err != nil {
 		return err
 	}

@@ -1,13 +1,17 @@
-// Package testkit holds the test doubles the project's tests share: a
-// clock a test moves by hand, a log sink, and store wrappers that record
-// the keys a store is asked about and count (or fail) its calls. The
-// stores beneath are always real.
+// Package testkit holds what the project's tests share: App, a Manager
+// with a request harness around it; a clock a test moves by hand; a log
+// sink; and store wrappers that record the keys a store is asked about and
+// count (or fail) its calls. The stores beneath are always real.
 package testkit
 
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -43,30 +47,65 @@ func (c *Clock) Advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// LogSink captures what a Manager logs.
+// Set moves the clock to t.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
+
+// LogSink captures what a Manager logs, as text and as JSON lines.
 type LogSink struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu         sync.Mutex
+	text, json bytes.Buffer
 }
 
-func (l *LogSink) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
+// Logger returns a logger that writes every record, debug level and up, to
+// the sink.
+func (l *LogSink) Logger() *slog.Logger {
+	opts := &slog.HandlerOptions{Level: slog.LevelDebug}
+	return slog.New(slog.NewMultiHandler(slog.NewTextHandler(sinkWriter{l, &l.text}, opts), slog.NewJSONHandler(sinkWriter{l, &l.json}, opts)))
 }
 
-// String returns what was logged since the last Reset.
+type sinkWriter struct {
+	l   *LogSink
+	buf *bytes.Buffer
+}
+
+func (w sinkWriter) Write(p []byte) (int, error) {
+	w.l.mu.Lock()
+	defer w.l.mu.Unlock()
+	return w.buf.Write(p)
+}
+
+// String returns, as text, what was logged since the last Reset.
 func (l *LogSink) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.buf.String()
+	return l.text.String()
+}
+
+// Entries returns what was logged since the last Reset, a map per record.
+func (l *LogSink) Entries() ([]map[string]any, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []map[string]any
+	for line := range strings.Lines(l.json.String()) {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			return nil, fmt.Errorf("log line %q is not JSON: %w", line, err)
+		}
+		out = append(out, rec)
+	}
+	return out, nil
 }
 
 // Reset forgets what was logged.
 func (l *LogSink) Reset() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.buf.Reset()
+	l.text.Reset()
+	l.json.Reset()
 }
 
 // KeySpy is a Store that records every key it is asked about before
@@ -92,21 +131,25 @@ func (s *KeySpy) Take() []string {
 	return k
 }
 
+// Load records key and passes the call on.
 func (s *KeySpy) Load(ctx context.Context, key string) (session.Record, error) {
 	s.saw(key)
 	return s.Store.Load(ctx, key)
 }
 
+// Save records key and passes the call on.
 func (s *KeySpy) Save(ctx context.Context, key string, rec session.Record) error {
 	s.saw(key)
 	return s.Store.Save(ctx, key, rec)
 }
 
+// Delete records key and passes the call on.
 func (s *KeySpy) Delete(ctx context.Context, key string) error {
 	s.saw(key)
 	return s.Store.Delete(ctx, key)
 }
 
+// Touch records key and passes the call on.
 func (s *KeySpy) Touch(ctx context.Context, key string, exp time.Time) error {
 	s.saw(key)
 	if t, ok := s.Store.(session.Toucher); ok {
@@ -126,6 +169,7 @@ type CountingStore struct {
 	Fail                           atomic.Bool
 }
 
+// Load counts the call and passes it on, or fails it while Fail is set.
 func (c *CountingStore) Load(ctx context.Context, key string) (session.Record, error) {
 	c.Loads.Add(1)
 	if c.Fail.Load() {
@@ -134,6 +178,7 @@ func (c *CountingStore) Load(ctx context.Context, key string) (session.Record, e
 	return c.Store.Load(ctx, key)
 }
 
+// Save counts the call and passes it on, or fails it while Fail is set.
 func (c *CountingStore) Save(ctx context.Context, key string, rec session.Record) error {
 	c.Saves.Add(1)
 	if c.Fail.Load() {
@@ -142,6 +187,7 @@ func (c *CountingStore) Save(ctx context.Context, key string, rec session.Record
 	return c.Store.Save(ctx, key, rec)
 }
 
+// Delete counts the call and passes it on, or fails it while Fail is set.
 func (c *CountingStore) Delete(ctx context.Context, key string) error {
 	c.Deletes.Add(1)
 	if c.Fail.Load() {
@@ -150,6 +196,7 @@ func (c *CountingStore) Delete(ctx context.Context, key string) error {
 	return c.Store.Delete(ctx, key)
 }
 
+// Touch counts the call and passes it on, or fails it while Fail is set.
 func (c *CountingStore) Touch(ctx context.Context, key string, exp time.Time) error {
 	c.Touches.Add(1)
 	if c.Fail.Load() {
