@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	session "github.com/websession/session"
 	"github.com/websession/session/sessiontest"
@@ -70,7 +71,7 @@ func TestConcurrentRequestsOnFailingStore(t *testing.T) {
 	}
 	sessiontest.RunConcurrentRequests(t, func(t *testing.T) session.Store {
 		f := failingStores[name]
-		f.Store = newMutant(bugs{})
+		f.Store = newMutant(bugs{}, time.Now)
 		return &f
 	})
 }
