@@ -61,7 +61,7 @@ func (s *Store) Iterate(ctx context.Context, fn func(key string, rec session.Rec
 		if err != nil {
 			return err
 		}
-		if !live(rec, time.Now()) {
+		if !live(rec, s.now()) {
 			return nil
 		}
 		return fn(name, rec)
@@ -115,7 +115,7 @@ func (s *Store) DeleteExpired(ctx context.Context) (int, error) {
 // sweepRecord removes key's file if its record is expired or corrupt, and
 // reports whether it did.
 func (s *Store) sweepRecord(ctx context.Context, key string) (bool, error) {
-	if rec, exists, err := s.read(key); err != nil || !exists || live(rec, time.Now()) {
+	if rec, exists, err := s.read(key); err != nil || !exists || live(rec, s.now()) {
 		return false, err
 	}
 	unlock, err := s.lock(ctx, key)
@@ -125,7 +125,7 @@ func (s *Store) sweepRecord(ctx context.Context, key string) (bool, error) {
 	defer unlock()
 	// Check again under the lock: a writer may have saved it since.
 	rec, exists, err := s.read(key)
-	if err != nil || !exists || live(rec, time.Now()) {
+	if err != nil || !exists || live(rec, s.now()) {
 		return false, err
 	}
 	if err := s.remove(key); err != nil {

@@ -15,7 +15,7 @@ func (s *Store) DeleteExpired(ctx context.Context) (int, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.dropExpired(time.Now()), nil
+	return s.dropExpired(s.now()), nil
 }
 
 // Run calls DeleteExpired every interval until ctx is done, then returns
