@@ -11,6 +11,7 @@ import (
 	"time"
 
 	session "github.com/websession/session"
+	"github.com/websession/session/internal/sweep"
 )
 
 // StaleTempAge is how old a temporary file must be before DeleteExpired
@@ -159,19 +160,7 @@ func (s *Store) sweepTemp(name string) error {
 //
 // An interval <= 0 selects ten minutes.
 func (s *Store) Run(ctx context.Context, interval time.Duration) error {
-	if interval <= 0 {
-		interval = 10 * time.Minute
-	}
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-tick.C:
-			if _, err := s.DeleteExpired(ctx); err != nil && ctx.Err() == nil {
-				s.log.Warn("filestore: sweep failed", "err", err)
-			}
-		}
-	}
+	return sweep.Run(ctx, interval, 10*time.Minute, s.DeleteExpired, func(err error) {
+		s.log.Warn("filestore: sweep failed", "err", err)
+	})
 }
