@@ -64,6 +64,15 @@ func (c clock) life(t *testing.T, st session.Store) time.Duration {
 	return min(max(probeFactor*slowest, minLife), shortLife)
 }
 
+// sleep lets d pass on the clock: it moves a test clock by d, or sleeps.
+func (c clock) sleep(d time.Duration) {
+	if c.fake != nil {
+		c.fake.Advance(d)
+		return
+	}
+	time.Sleep(d)
+}
+
 // waitPast returns once the records that expire at expires have expired
 // for st. sentinel is the key of one of them that the caller uses no
 // more. On a test clock it moves the clock expiryMargin past expires. In

@@ -131,3 +131,11 @@ func TestConcurrentRequestsFailPromptly(t *testing.T) {
 		})
 	}
 }
+
+// TestConcurrentRequestsWithClock runs the clocked suite on a correct
+// store that reads the suite's clock.
+func TestConcurrentRequestsWithClock(t *testing.T) {
+	sessiontest.RunConcurrentRequestsWithClock(t, func(t *testing.T, now func() time.Time) session.Store {
+		return newMutant(bugs{}, now)
+	})
+}

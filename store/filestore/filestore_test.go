@@ -286,8 +286,8 @@ func TestStoresShareADirectory(t *testing.T) {
 }
 
 func TestConcurrentRequests(t *testing.T) {
-	sessiontest.RunConcurrentRequests(t, func(t *testing.T) session.Store {
-		st, _ := newStore(t)
+	sessiontest.RunConcurrentRequestsWithClock(t, func(t *testing.T, now func() time.Time) session.Store {
+		st, _ := newStore(t, filestore.WithNow(now))
 		return st
 	})
 }

@@ -136,7 +136,9 @@ func TestRunSweepsUntilCancelled(t *testing.T) {
 }
 
 func TestConcurrentRequests(t *testing.T) {
-	sessiontest.RunConcurrentRequests(t, func(t *testing.T) session.Store { return memstore.New() })
+	sessiontest.RunConcurrentRequestsWithClock(t, func(t *testing.T, now func() time.Time) session.Store {
+		return memstore.New(memstore.WithNow(now))
+	})
 }
 
 func TestUserSessions(t *testing.T) {

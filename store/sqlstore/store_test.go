@@ -131,7 +131,9 @@ func TestConformanceMySQLClientFoundRows(t *testing.T) {
 
 func TestConcurrentRequests(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, db *sql.DB) {
-		sessiontest.RunConcurrentRequests(t, func(t *testing.T) session.Store { return newStore(t, db) })
+		sessiontest.RunConcurrentRequestsWithClock(t, func(t *testing.T, now func() time.Time) session.Store {
+			return newStore(t, db, sqlstore.WithNow(now))
+		})
 	})
 }
 
