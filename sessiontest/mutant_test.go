@@ -36,13 +36,15 @@ type bugs struct {
 // mutantStore is a simple correct store unless told to make mistakes.
 type mutantStore struct {
 	bugs
+	now   func() time.Time
 	mu    sync.Mutex
 	recs  map[string]session.Record
 	users map[string]map[string]bool // user -> keys bound to it
 }
 
-func newMutant(b bugs) *mutantStore {
-	return &mutantStore{bugs: b, recs: make(map[string]session.Record), users: make(map[string]map[string]bool)}
+// newMutant returns a mutantStore that reads the time from now.
+func newMutant(b bugs, now func() time.Time) *mutantStore {
+	return &mutantStore{bugs: b, now: now, recs: make(map[string]session.Record), users: make(map[string]map[string]bool)}
 }
 
 // index moves key from the index of user from to that of user to. Call
@@ -93,7 +95,7 @@ func (m *mutantStore) copyData(b []byte) []byte {
 }
 
 func (m *mutantStore) live(rec session.Record) bool {
-	return m.returnExpired || time.Now().Before(rec.Expires)
+	return m.returnExpired || m.now().Before(rec.Expires)
 }
 
 func (m *mutantStore) Load(ctx context.Context, key string) (session.Record, error) {
@@ -207,7 +209,7 @@ func (m *mutantStore) DeleteExpired(ctx context.Context) (int, error) {
 	defer m.mu.Unlock()
 	n := 0
 	for k, rec := range m.recs {
-		if m.sweepDeletesAll || !time.Now().Before(rec.Expires) {
+		if m.sweepDeletesAll || !m.now().Before(rec.Expires) {
 			m.remove(k)
 			n++
 		}

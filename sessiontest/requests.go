@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/websession/session/internal/state"
+	"github.com/websession/session/internal/testkit"
 
 	"github.com/websession/session"
 )
@@ -49,7 +50,32 @@ const concurrentRequests = 50
 //   - DuplicateSave: a save delivered to the store twice, as a client
 //     library that timed out sends it again, is applied once, also when
 //     another request's save lands between the two copies.
+//
+// RenewGrace and RenewedAwayIDCannotTakeOver each sleep once, 2.5 seconds,
+// to see the window end; RunConcurrentRequestsWithClock does not.
 func RunConcurrentRequests(t *testing.T, newStore func(t *testing.T) session.Store) {
+	runConcurrentRequests(t, newStore, func(t *testing.T) (session.Store, clock) { return newStore(t), clock{} })
+}
+
+// RunConcurrentRequestsWithClock is RunConcurrentRequests for a store that
+// reads the time from a function its test sets, as RunStoreWithClock
+// describes. RenewGrace and RenewedAwayIDCannotTakeOver give their store
+// and their Manager (Config.Now) one clock, which stands still until they
+// move it past the end of RenewGrace instead of sleeping. The other
+// subtests run on stores whose now is time.Now.
+func RunConcurrentRequestsWithClock(t *testing.T, newStore func(t *testing.T, now func() time.Time) session.Store) {
+	runConcurrentRequests(t,
+		func(t *testing.T) session.Store { return newStore(t, time.Now) },
+		func(t *testing.T) (session.Store, clock) {
+			c := clock{fake: testkit.NewClock()}
+			return newStore(t, c.fake.Now), c
+		})
+}
+
+// runConcurrentRequests runs the checks on the stores newStore returns,
+// and the checks that wait for RenewGrace to end on those newClocked
+// returns, each with the clock it reads.
+func runConcurrentRequests(t *testing.T, newStore func(t *testing.T) session.Store, newClocked func(t *testing.T) (session.Store, clock)) {
 	t.Run("DistinctKeys", func(t *testing.T) {
 		c := newClientApp(t, newStore(t), nil)
 		c.get("/set?k=start")
@@ -104,8 +130,8 @@ func RunConcurrentRequests(t *testing.T, newStore func(t *testing.T) session.Sto
 			}
 		})
 	}
-	t.Run("RenewGrace", func(t *testing.T) { testRenewGrace(t, newStore(t)) })
-	t.Run("RenewedAwayIDCannotTakeOver", func(t *testing.T) { testRenewedAwayIDCannotTakeOver(t, newStore(t)) })
+	t.Run("RenewGrace", func(t *testing.T) { testRenewGrace(t, newClocked) })
+	t.Run("RenewedAwayIDCannotTakeOver", func(t *testing.T) { testRenewedAwayIDCannotTakeOver(t, newClocked) })
 	t.Run("DuplicateSave", func(t *testing.T) { testDuplicateSave(t, newStore) })
 }
 
@@ -113,8 +139,9 @@ func RunConcurrentRequests(t *testing.T, newStore func(t *testing.T) session.Sto
 // user kept, one renewed at log-in, each with a request in flight that
 // loaded it before the renewal and one that arrives with the old cookie
 // after it.
-func testRenewGrace(t *testing.T, st session.Store) {
+func testRenewGrace(t *testing.T, newClocked func(t *testing.T) (session.Store, clock)) {
 	const grace = 2 * time.Second
+	st, clk := newClocked(t)
 	type visitor struct {
 		c              *clientApp
 		oldID          string
@@ -123,7 +150,7 @@ func testRenewGrace(t *testing.T, st session.Store) {
 	}
 	start := func(t *testing.T, setup string) *visitor {
 		v := &visitor{loaded: make(chan struct{}), renewd: make(chan struct{})}
-		v.c = newClientAppGrace(t, st, grace, func(path string) {
+		v.c = newClientAppGrace(t, st, clk, grace, func(path string) {
 			close(v.loaded)
 			waitOrEnd(t, v.renewd)
 		})
@@ -182,7 +209,7 @@ func testRenewGrace(t *testing.T, st session.Store) {
 		t.Fatalf("the signed-in session has user %q, want bob", got)
 	}
 
-	time.Sleep(grace + 500*time.Millisecond)
+	clk.sleep(grace + 500*time.Millisecond)
 	for _, v := range []*visitor{same, login} {
 		if n := v.c.getWithCookie("/len", v.oldID); n != "0" {
 			t.Fatalf("after RenewGrace the old ID still gives a session of %s keys", n)
@@ -208,18 +235,24 @@ type clientApp struct {
 // increments "n" with Update, /count prints it, /destroy and /renew, and
 // /slow, which loads the session, calls hook, then sets "late".
 func newClientApp(t *testing.T, st session.Store, hook func(path string)) *clientApp {
-	return newClientAppGrace(t, st, -1, hook)
+	return newClientAppGrace(t, st, clock{}, -1, hook)
 }
 
-// newClientAppGrace is newClientApp with the given Config.RenewGrace. It
-// also serves /login?u=U, which binds the session to U, and /user.
-func newClientAppGrace(t *testing.T, st session.Store, grace time.Duration, hook func(path string)) *clientApp {
+// newClientAppGrace is newClientApp with the given Config.RenewGrace, on
+// the clock the store reads. It also serves /login?u=U, which binds the
+// session to U, and /user.
+func newClientAppGrace(t *testing.T, st session.Store, c clock, grace time.Duration, hook func(path string)) *clientApp {
+	var now func() time.Time // the default, time.Now
+	if c.fake != nil {
+		now = c.fake.Now
+	}
 	m, err := session.New(session.Config{
 		Secret:     []byte("sessiontest concurrency secret 0123456789"),
 		Store:      st,
 		Cookie:     session.CookieOptions{Insecure: true},
 		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
 		RenewGrace: grace,
+		Now:        now,
 	})
 	if err != nil {
 		t.Fatal(err)

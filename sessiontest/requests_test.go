@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	session "github.com/websession/session"
 	"github.com/websession/session/sessiontest"
@@ -70,7 +71,7 @@ func TestConcurrentRequestsOnFailingStore(t *testing.T) {
 	}
 	sessiontest.RunConcurrentRequests(t, func(t *testing.T) session.Store {
 		f := failingStores[name]
-		f.Store = newMutant(bugs{})
+		f.Store = newMutant(bugs{}, time.Now)
 		return &f
 	})
 }
@@ -129,4 +130,12 @@ func TestConcurrentRequestsFailPromptly(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestConcurrentRequestsWithClock runs the clocked suite on a correct
+// store that reads the suite's clock.
+func TestConcurrentRequestsWithClock(t *testing.T) {
+	sessiontest.RunConcurrentRequestsWithClock(t, func(t *testing.T, now func() time.Time) session.Store {
+		return newMutant(bugs{}, now)
+	})
 }

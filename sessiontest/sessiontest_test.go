@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	session "github.com/websession/session"
 	"github.com/websession/session/sessiontest"
@@ -15,6 +16,10 @@ import (
 // mutantEnv names the mutant that TestMutant runs the suite against, in the
 // child processes TestSuiteCatchesBrokenStores starts.
 const mutantEnv = "SESSIONTEST_MUTANT"
+
+// clockEnv, when "true", makes TestMutant run RunStoreWithClock, with the
+// mutant reading the suite's clock, instead of RunStore.
+const clockEnv = "SESSIONTEST_CLOCK"
 
 // mutants maps a mutant's name to its bugs and to the subtests of RunStore
 // that must catch them.
@@ -48,13 +53,17 @@ func TestMutant(t *testing.T) {
 		t.Skip("helper process of TestSuiteCatchesBrokenStores")
 	}
 	b := mutants[name].bugs
-	sessiontest.RunStore(t, func(t *testing.T) session.Store { return newMutant(b) })
+	if os.Getenv(clockEnv) == "true" {
+		sessiontest.RunStoreWithClock(t, func(t *testing.T, now func() time.Time) session.Store { return newMutant(b, now) })
+		return
+	}
+	sessiontest.RunStore(t, func(t *testing.T) session.Store { return newMutant(b, time.Now) })
 }
 
-// TestSuiteCatchesBrokenStores checks that RunStore passes a correct store
-// and that, for each kind of broken store, the subtests meant to catch the
-// bug fail. Each store runs in a child process; they all run at once, as
-// they mostly sleep.
+// TestSuiteCatchesBrokenStores checks that RunStore and RunStoreWithClock
+// pass a correct store and that, for each kind of broken store, the
+// subtests meant to catch the bug fail. Each store runs in a child process
+// per suite; they all run at once, as those of RunStore mostly sleep.
 func TestSuiteCatchesBrokenStores(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a test process per broken store")
@@ -63,51 +72,56 @@ func TestSuiteCatchesBrokenStores(t *testing.T) {
 		out []byte
 		err error
 	}
-	results := make(map[string]result)
+	suites := map[string]string{"RunStore": "false", "RunStoreWithClock": "true"} // suite -> clockEnv
+	results := make(map[string]result)                                            // by suite + "/" + mutant
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	for name, m := range mutants {
-		// Run only the subtests that must fail, so few children sleep
-		// through the Expiry subtest.
-		run := "^TestMutant$"
-		if len(m.caughtBy) > 0 {
-			var top []string
-			for _, sub := range m.caughtBy {
-				top = append(top, regexp.QuoteMeta(strings.Split(sub, "/")[0]))
+	for suite, clocked := range suites {
+		for name, m := range mutants {
+			// Run only the subtests that must fail, so few children sleep
+			// through the Expiry subtest.
+			run := "^TestMutant$"
+			if len(m.caughtBy) > 0 {
+				var top []string
+				for _, sub := range m.caughtBy {
+					top = append(top, regexp.QuoteMeta(strings.Split(sub, "/")[0]))
+				}
+				run += "/^(" + strings.Join(top, "|") + ")$"
 			}
-			run += "/^(" + strings.Join(top, "|") + ")$"
+			cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run="+run, "-test.count=1", "-test.v")
+			cmd.Env = append(os.Environ(), mutantEnv+"="+name, clockEnv+"="+clocked)
+			wg.Go(func() {
+				out, err := cmd.CombinedOutput()
+				mu.Lock()
+				results[suite+"/"+name] = result{out, err}
+				mu.Unlock()
+			})
 		}
-		cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run="+run, "-test.count=1", "-test.v")
-		cmd.Env = append(os.Environ(), mutantEnv+"="+name)
-		wg.Go(func() {
-			out, err := cmd.CombinedOutput()
-			mu.Lock()
-			results[name] = result{out, err}
-			mu.Unlock()
-		})
 	}
 	wg.Wait()
 
-	for name, m := range mutants {
-		t.Run(name, func(t *testing.T) {
-			out, err := string(results[name].out), results[name].err
-			if len(m.caughtBy) == 0 {
-				if err != nil || !strings.Contains(out, "--- PASS: TestMutant ") {
-					t.Fatalf("the suite does not pass a correct store: %v\n%s", err, out)
+	for suite := range suites {
+		for name, m := range mutants {
+			t.Run(suite+"/"+name, func(t *testing.T) {
+				out, err := string(results[suite+"/"+name].out), results[suite+"/"+name].err
+				if len(m.caughtBy) == 0 {
+					if err != nil || !strings.Contains(out, "--- PASS: TestMutant ") {
+						t.Fatalf("the suite does not pass a correct store: %v\n%s", err, out)
+					}
+					return
 				}
-				return
-			}
-			if err == nil {
-				t.Fatalf("the suite passes a store with bug %s:\n%s", name, out)
-			}
-			for _, sub := range m.caughtBy {
-				if !strings.Contains(out, "--- FAIL: TestMutant/"+sub+" ") {
-					t.Errorf("subtest %s did not catch bug %s", sub, name)
+				if err == nil {
+					t.Fatalf("the suite passes a store with bug %s:\n%s", name, out)
 				}
-			}
-			if t.Failed() {
-				t.Logf("output:\n%s", out)
-			}
-		})
+				for _, sub := range m.caughtBy {
+					if !strings.Contains(out, "--- FAIL: TestMutant/"+sub+" ") {
+						t.Errorf("subtest %s did not catch bug %s", sub, name)
+					}
+				}
+				if t.Failed() {
+					t.Logf("output:\n%s", out)
+				}
+			})
+		}
 	}
 }

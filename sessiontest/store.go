@@ -9,6 +9,7 @@ import (
 	"time"
 
 	session "github.com/websession/session"
+	"github.com/websession/session/internal/testkit"
 )
 
 // expiryPrecision is how far the Expires returned by Load may be from the
@@ -65,54 +66,91 @@ const expiryPrecision = time.Millisecond
 //     as it lives. DeleteUser deletes the user's live records but keep
 //     and reports how many.
 //
-// The Expiry and UserExpiry subtests each sleep once, about 2.8 seconds;
-// records they wait out live 2.5 seconds.
+// The Expiry and UserExpiry subtests each wait once for records to
+// expire. RunStore waits in real time: the records live 40 times as long
+// as a Save, Load and Delete take, at least 0.5 and at most 2.5 seconds,
+// and the subtests then wait until Load no longer returns one of them, for
+// at most 0.3 seconds past its Expires (for a store whose clock runs
+// behind). A store that decides expiry with a clock its test can set
+// should run RunStoreWithClock instead, which does not wait.
 func RunStore(t *testing.T, newStore func(t *testing.T) session.Store) {
+	t.Helper()
+	runStore(t, func(t *testing.T) (session.Store, clock) { return newStore(t), clock{} })
+}
+
+// RunStoreWithClock is RunStore for a store that reads the time from a
+// function its test sets, as memstore.WithNow, filestore.WithNow and
+// sqlstore.WithNow do. newStore returns a fresh store, as for RunStore,
+// that decides which records have expired by now alone. now starts at the
+// current time, to the second, and stands still unless the suite moves
+// it: the Expiry and UserExpiry subtests move it past the Expires of the
+// records they wait out instead of sleeping. Every subtest has a clock of
+// its own.
+//
+// Use it only for a store whose every expiry decision reads now: one that
+// asks a database or Redis for the time must run RunStore.
+func RunStoreWithClock(t *testing.T, newStore func(t *testing.T, now func() time.Time) session.Store) {
+	t.Helper()
+	runStore(t, func(t *testing.T) (session.Store, clock) {
+		c := clock{fake: testkit.NewClock()}
+		return newStore(t, c.fake.Now), c
+	})
+}
+
+// runStore runs the suite on the stores newStore returns, each with the
+// clock it reads.
+func runStore(t *testing.T, newStore func(t *testing.T) (session.Store, clock)) {
 	t.Helper()
 	tests := []struct {
 		name string
-		run  func(t *testing.T, st session.Store)
+		run  func(t *testing.T, st session.Store, c clock)
 	}{
-		{"LoadMissing", testLoadMissing},
-		{"SaveNewThenLoad", testSaveNewThenLoad},
-		{"SaveLoadedVersion", testSaveLoadedVersion},
-		{"SaveStaleVersion", testSaveStaleVersion},
-		{"SaveNewOverLive", testSaveNewOverLive},
-		{"SaveVersionOnMissing", testSaveVersionOnMissing},
-		{"SaveAlreadyExpired", testSaveAlreadyExpired},
-		{"Delete", testDelete},
-		{"DeleteMissing", testDeleteMissing},
-		{"OpaqueData", testOpaqueData},
-		{"DataIsCopied", testDataIsCopied},
-		{"KeysIsolated", testKeysIsolated},
-		{"ApplyMissing", testApplyMissing},
-		{"ApplyDuplicate", testApplyDuplicate},
-		{"ApplyConcurrentKeys", testApplyConcurrentKeys},
-		{"ApplyExpect", testApplyExpect},
-		{"HostileKeys", testHostileKeys},
-		{"ConcurrentCAS", testConcurrentCAS},
-		{"ConcurrentKeys", testConcurrentKeys},
-		{"CancelledContext", testCancelledContext},
-		{"Touch", testTouch},
-		{"Iterate", testIterate},
-		{"IterateStops", testIterateStops},
-		{"DeleteExpiredKeepsLive", testDeleteExpiredKeepsLive},
-		{"UserLoad", testUserLoad},
-		{"UserRecords", testUserRecords},
-		{"UserMove", testUserMove},
-		{"UserDelete", testUserDelete},
-		{"DeleteUserKeep", testDeleteUserKeep},
-		{"DeleteUserAll", testDeleteUserAll},
-		{"UserNames", testUserNames},
-		{"UserConcurrentSaves", testUserConcurrentSaves},
+		{"LoadMissing", anyClock(testLoadMissing)},
+		{"SaveNewThenLoad", anyClock(testSaveNewThenLoad)},
+		{"SaveLoadedVersion", anyClock(testSaveLoadedVersion)},
+		{"SaveStaleVersion", anyClock(testSaveStaleVersion)},
+		{"SaveNewOverLive", anyClock(testSaveNewOverLive)},
+		{"SaveVersionOnMissing", anyClock(testSaveVersionOnMissing)},
+		{"SaveAlreadyExpired", anyClock(testSaveAlreadyExpired)},
+		{"Delete", anyClock(testDelete)},
+		{"DeleteMissing", anyClock(testDeleteMissing)},
+		{"OpaqueData", anyClock(testOpaqueData)},
+		{"DataIsCopied", anyClock(testDataIsCopied)},
+		{"KeysIsolated", anyClock(testKeysIsolated)},
+		{"ApplyMissing", anyClock(testApplyMissing)},
+		{"ApplyDuplicate", anyClock(testApplyDuplicate)},
+		{"ApplyConcurrentKeys", anyClock(testApplyConcurrentKeys)},
+		{"ApplyExpect", anyClock(testApplyExpect)},
+		{"HostileKeys", anyClock(testHostileKeys)},
+		{"ConcurrentCAS", anyClock(testConcurrentCAS)},
+		{"ConcurrentKeys", anyClock(testConcurrentKeys)},
+		{"CancelledContext", anyClock(testCancelledContext)},
+		{"Touch", anyClock(testTouch)},
+		{"Iterate", anyClock(testIterate)},
+		{"IterateStops", anyClock(testIterateStops)},
+		{"DeleteExpiredKeepsLive", anyClock(testDeleteExpiredKeepsLive)},
+		{"UserLoad", anyClock(testUserLoad)},
+		{"UserRecords", anyClock(testUserRecords)},
+		{"UserMove", anyClock(testUserMove)},
+		{"UserDelete", anyClock(testUserDelete)},
+		{"DeleteUserKeep", anyClock(testDeleteUserKeep)},
+		{"DeleteUserAll", anyClock(testDeleteUserAll)},
+		{"UserNames", anyClock(testUserNames)},
+		{"UserConcurrentSaves", anyClock(testUserConcurrentSaves)},
 		{"UserExpiry", testUserExpiry},
 		{"Expiry", testExpiry},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			tc.run(t, newStore(t))
+			st, c := newStore(t)
+			tc.run(t, st, c)
 		})
 	}
+}
+
+// anyClock adapts a subtest that waits for nothing to the suite's table.
+func anyClock(run func(t *testing.T, st session.Store)) func(t *testing.T, st session.Store, c clock) {
+	return func(t *testing.T, st session.Store, _ clock) { run(t, st) }
 }
 
 // record returns a record with the given data that expires in an hour.

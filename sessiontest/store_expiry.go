@@ -8,24 +8,15 @@ import (
 	session "github.com/websession/session"
 )
 
-// shortLife is the lifetime of the records the expiry subtests wait out.
-// It leaves time to set up and check the records while they are live, even
-// on a slow database under -race. expiryMargin is how long past Expires the
-// subtests wait, for stores whose clock runs slightly behind.
-const (
-	shortLife    = 2500 * time.Millisecond
-	expiryMargin = 300 * time.Millisecond
-)
-
-// testExpiry checks what happens when records expire. It sleeps once, so
-// it sets up every case in one store, waits, then checks each case in a
-// subtest of its own.
-func testExpiry(t *testing.T, st session.Store) {
+// testExpiry checks what happens when records expire. It waits once (see
+// clock), so it sets up every case in one store, waits, then checks each
+// case in a subtest of its own.
+func testExpiry(t *testing.T, st session.Store, c clock) {
 	tt, canTouch := st.(session.Toucher)
 	it, canIterate := st.(session.Iterator)
 	sw, canSweep := st.(session.Sweeper)
 
-	expires := time.Now().Add(shortLife).Round(0)
+	expires := c.now().Add(c.life(t, st)).Round(0)
 	expired := 0 // records that will be expired and not saved again
 	short := func(data string) (string, session.Record) {
 		expired++
@@ -37,6 +28,7 @@ func testExpiry(t *testing.T, st session.Store) {
 		return key, rec
 	}
 	loaded, _ := short("expires, then loaded")
+	sentinel, _ := short("expires, then loaded until it is gone")
 	resaved, _ := short("expires, then saved again")
 	swept1, _ := short("expires, then swept")
 	swept2, _ := short("expires, then swept too")
@@ -45,7 +37,7 @@ func testExpiry(t *testing.T, st session.Store) {
 	mustSave(t, st, live, liveRec)
 
 	var touched, touchedLater string
-	later := time.Now().Add(time.Hour).Round(0)
+	later := c.now().Add(time.Hour).Round(0)
 	if canTouch {
 		touched, _ = short("expires, then touched")
 		touchedLater, _ = short("touched before it expires")
@@ -60,7 +52,7 @@ func testExpiry(t *testing.T, st session.Store) {
 	}
 	expired-- // resaved
 
-	time.Sleep(time.Until(expires.Add(expiryMargin)))
+	c.waitPast(t, st, expires, sentinel)
 
 	t.Run("LoadExpired", func(t *testing.T) {
 		wantNotFound(t, st, loaded, "of an expired record")

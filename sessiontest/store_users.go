@@ -329,13 +329,13 @@ func testUserConcurrentSaves(t *testing.T, st session.Store) {
 }
 
 // testUserExpiry checks that expired records leave the index while the
-// records a user keeps alive stay in it. Like testExpiry it sleeps once,
+// records a user keeps alive stay in it. Like testExpiry it waits once,
 // so it sets up every case, waits, then checks each in a subtest.
-func testUserExpiry(t *testing.T, st session.Store) {
+func testUserExpiry(t *testing.T, st session.Store, c clock) {
 	ix := capability[session.UserIndex](t, st, "UserIndex")
 	tt, canTouch := st.(session.Toucher)
 
-	expires := time.Now().Add(shortLife).Round(0)
+	expires := c.now().Add(c.life(t, st)).Round(0)
 	short := func(user, data string) string {
 		key := Key(t)
 		rec := userRecord(data, user, 0)
@@ -361,7 +361,7 @@ func testUserExpiry(t *testing.T, st session.Store) {
 	if canTouch {
 		touched = short("dora", "touched")
 		touchedRec = mustLoad(t, st, touched)
-		touchedRec.Expires = time.Now().Add(time.Hour).Round(0)
+		touchedRec.Expires = c.now().Add(time.Hour).Round(0)
 		switch err := tt.Touch(t.Context(), touched, touchedRec.Expires); {
 		case errors.Is(err, session.ErrNotSupported):
 			canTouch = false
@@ -370,7 +370,10 @@ func testUserExpiry(t *testing.T, st session.Store) {
 		}
 	}
 
-	time.Sleep(time.Until(expires.Add(expiryMargin)))
+	// An anonymous record, bound to no user the subtests list.
+	sentinel := short("", "expires, then loaded until it is gone")
+
+	c.waitPast(t, st, expires, sentinel)
 
 	t.Run("UserRecordsSkipsExpired", func(t *testing.T) {
 		wantUserRecords(t, ix, "erin", map[string]session.Record{long: longRec})

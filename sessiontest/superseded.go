@@ -17,9 +17,10 @@ import (
 // ID (a planted or stolen cookie) could renew the session away from the
 // browser that holds the new ID, and be the only one left signed in when
 // the window ends.
-func testRenewedAwayIDCannotTakeOver(t *testing.T, st session.Store) {
+func testRenewedAwayIDCannotTakeOver(t *testing.T, newClocked func(t *testing.T) (session.Store, clock)) {
 	const grace = 2 * time.Second
-	c := newClientAppGrace(t, st, grace, nil)
+	st, clk := newClocked(t)
+	c := newClientAppGrace(t, st, clk, grace, nil)
 	c.get("/login?u=alice")
 	old := c.cookie()
 	c.get("/renew") // a periodic renewal, same user: the old ID forwards
@@ -39,7 +40,7 @@ func testRenewedAwayIDCannotTakeOver(t *testing.T, st session.Store) {
 	if got := c.getWithCookie("/user", victim); got != "alice" {
 		t.Fatalf("after requests with the renewed-away ID tried to renew and re-bind, the current ID gives user %q, want alice", got)
 	}
-	time.Sleep(grace + 500*time.Millisecond)
+	clk.sleep(grace + 500*time.Millisecond)
 	if got := c.getWithCookie("/user", victim); got != "alice" {
 		t.Fatalf("after RenewGrace the current ID gives user %q, want alice: the renewed-away ID ended it", got)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	session "github.com/websession/session"
 )
@@ -27,7 +26,7 @@ func (s *Store) Apply(ctx context.Context, key string, ch *session.Change) (sess
 	if err != nil {
 		return session.Record{}, err
 	}
-	now := time.Now()
+	now := s.now()
 	if !live(cur, now) {
 		return session.Record{}, session.ErrNotFound
 	}

@@ -21,6 +21,7 @@ import (
 type Store struct {
 	dir   string
 	log   *slog.Logger
+	now   func() time.Time
 	locks [stripes]chan struct{}
 }
 
@@ -57,7 +58,7 @@ func New(dir string, opts ...Option) (*Store, error) {
 	if perm := fi.Mode().Perm(); perm&0o077 != 0 && runtime.GOOS != "windows" {
 		return nil, fmt.Errorf("filestore: directory %s has mode %#o, so other users may read sessions; run chmod 700 on it or use a dedicated directory", abs, perm)
 	}
-	s := &Store{dir: abs, log: slog.Default()}
+	s := &Store{dir: abs, log: slog.Default(), now: time.Now}
 	for i := range s.locks {
 		s.locks[i] = make(chan struct{}, 1)
 	}
@@ -94,7 +95,7 @@ func (s *Store) Load(ctx context.Context, key string) (session.Record, error) {
 	if err != nil {
 		return session.Record{}, err
 	}
-	if !live(rec, time.Now()) {
+	if !live(rec, s.now()) {
 		return session.Record{}, session.ErrNotFound
 	}
 	return rec, nil
@@ -122,7 +123,7 @@ func (s *Store) Save(ctx context.Context, key string, rec session.Record) error 
 	if err != nil {
 		return err
 	}
-	now := time.Now()
+	now := s.now()
 	var version uint64
 	if live(cur, now) {
 		version = cur.Version
@@ -186,7 +187,7 @@ func (s *Store) Touch(ctx context.Context, key string, expires time.Time) error 
 	if err != nil {
 		return err
 	}
-	if !live(rec, time.Now()) {
+	if !live(rec, s.now()) {
 		return session.ErrNotFound
 	}
 	rec.Expires = expires

@@ -27,8 +27,8 @@ func newStore(t *testing.T, opts ...filestore.Option) (*filestore.Store, string)
 }
 
 func TestConformance(t *testing.T) {
-	sessiontest.RunStore(t, func(t *testing.T) session.Store {
-		st, _ := newStore(t)
+	sessiontest.RunStoreWithClock(t, func(t *testing.T, now func() time.Time) session.Store {
+		st, _ := newStore(t, filestore.WithNow(now))
 		return st
 	})
 }
@@ -286,8 +286,8 @@ func TestStoresShareADirectory(t *testing.T) {
 }
 
 func TestConcurrentRequests(t *testing.T) {
-	sessiontest.RunConcurrentRequests(t, func(t *testing.T) session.Store {
-		st, _ := newStore(t)
+	sessiontest.RunConcurrentRequestsWithClock(t, func(t *testing.T, now func() time.Time) session.Store {
+		st, _ := newStore(t, filestore.WithNow(now))
 		return st
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	session "github.com/websession/session"
+	"github.com/websession/session/internal/sweep"
 )
 
 // StaleTempAge is how old a temporary file must be before DeleteExpired
@@ -61,7 +62,7 @@ func (s *Store) Iterate(ctx context.Context, fn func(key string, rec session.Rec
 		if err != nil {
 			return err
 		}
-		if !live(rec, time.Now()) {
+		if !live(rec, s.now()) {
 			return nil
 		}
 		return fn(name, rec)
@@ -115,7 +116,7 @@ func (s *Store) DeleteExpired(ctx context.Context) (int, error) {
 // sweepRecord removes key's file if its record is expired or corrupt, and
 // reports whether it did.
 func (s *Store) sweepRecord(ctx context.Context, key string) (bool, error) {
-	if rec, exists, err := s.read(key); err != nil || !exists || live(rec, time.Now()) {
+	if rec, exists, err := s.read(key); err != nil || !exists || live(rec, s.now()) {
 		return false, err
 	}
 	unlock, err := s.lock(ctx, key)
@@ -125,7 +126,7 @@ func (s *Store) sweepRecord(ctx context.Context, key string) (bool, error) {
 	defer unlock()
 	// Check again under the lock: a writer may have saved it since.
 	rec, exists, err := s.read(key)
-	if err != nil || !exists || live(rec, time.Now()) {
+	if err != nil || !exists || live(rec, s.now()) {
 		return false, err
 	}
 	if err := s.remove(key); err != nil {
@@ -159,19 +160,7 @@ func (s *Store) sweepTemp(name string) error {
 //
 // An interval <= 0 selects ten minutes.
 func (s *Store) Run(ctx context.Context, interval time.Duration) error {
-	if interval <= 0 {
-		interval = 10 * time.Minute
-	}
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-tick.C:
-			if _, err := s.DeleteExpired(ctx); err != nil && ctx.Err() == nil {
-				s.log.Warn("filestore: sweep failed", "err", err)
-			}
-		}
-	}
+	return sweep.Run(ctx, interval, 10*time.Minute, s.DeleteExpired, func(err error) {
+		s.log.Warn("filestore: sweep failed", "err", err)
+	})
 }

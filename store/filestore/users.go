@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"time"
 
 	session "github.com/websession/session"
 )
@@ -122,7 +121,7 @@ func (s *Store) UserRecords(ctx context.Context, user string) (map[string]sessio
 		if err != nil {
 			return nil, err
 		}
-		if live(rec, time.Now()) && rec.User == user {
+		if live(rec, s.now()) && rec.User == user {
 			recs[key] = rec
 			continue
 		}
@@ -145,7 +144,7 @@ func (s *Store) prune(ctx context.Context, key, user string) error {
 	if err != nil {
 		return err
 	}
-	if !live(rec, time.Now()) || rec.User != user {
+	if !live(rec, s.now()) || rec.User != user {
 		s.unindex(key, user)
 	}
 	return nil
@@ -199,5 +198,5 @@ func (s *Store) deleteIfUser(ctx context.Context, key, user string) (bool, error
 		}
 	}
 	s.unindex(key, user)
-	return bound && live(rec, time.Now()), nil
+	return bound && live(rec, s.now()), nil
 }

@@ -12,7 +12,9 @@ import (
 	"time"
 
 	session "github.com/websession/session"
+	"github.com/websession/session/internal/testkit"
 	"github.com/websession/session/sessiontest"
+	"github.com/websession/session/store/filestore"
 )
 
 // userDir is where the store keeps the index entries of user.
@@ -69,7 +71,8 @@ func TestUserIndexLayout(t *testing.T) {
 // ignore and remove them, and DeleteUser must not delete the other user's
 // record.
 func TestUserIndexPrunesStaleEntries(t *testing.T) {
-	st, dir := newStore(t)
+	clock := testkit.NewClock()
+	st, dir := newStore(t, filestore.WithNow(clock.Now))
 	ctx := t.Context()
 	live, moved, expired, missing := sessiontest.Key(t), sessiontest.Key(t), sessiontest.Key(t), sessiontest.Key(t)
 	if err := st.Save(ctx, live, userRec("alice's", "alice", 0)); err != nil {
@@ -79,7 +82,7 @@ func TestUserIndexPrunesStaleEntries(t *testing.T) {
 		t.Fatal(err)
 	}
 	short := userRec("alice's, expiring", "alice", 0)
-	short.Expires = time.Now().Add(100 * time.Millisecond)
+	short.Expires = clock.Now().Add(100 * time.Millisecond)
 	if err := st.Save(ctx, expired, short); err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +92,7 @@ func TestUserIndexPrunesStaleEntries(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	time.Sleep(time.Until(short.Expires.Add(10 * time.Millisecond)))
+	clock.Advance(100 * time.Millisecond) // expiry is exclusive: at Expires the record is gone
 
 	got, err := st.UserRecords(ctx, "alice")
 	if err != nil {
@@ -124,14 +127,15 @@ func TestUserIndexPrunesStaleEntries(t *testing.T) {
 // TestSweepRemovesIndexEntries checks that DeleteExpired takes the index
 // entries of the records it removes with them.
 func TestSweepRemovesIndexEntries(t *testing.T) {
-	st, dir := newStore(t)
+	clock := testkit.NewClock()
+	st, dir := newStore(t, filestore.WithNow(clock.Now))
 	key := sessiontest.Key(t)
 	short := userRec("expiring", "alice", 0)
-	short.Expires = time.Now().Add(50 * time.Millisecond)
+	short.Expires = clock.Now().Add(50 * time.Millisecond)
 	if err := st.Save(t.Context(), key, short); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(time.Until(short.Expires.Add(10 * time.Millisecond)))
+	clock.Advance(50 * time.Millisecond)
 	if n, err := st.DeleteExpired(t.Context()); err != nil || n != 1 {
 		t.Fatalf("DeleteExpired = %d, %v; want 1, nil", n, err)
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	session "github.com/websession/session"
 )
@@ -21,7 +20,7 @@ func (s *Store) Apply(ctx context.Context, key string, ch *session.Change) (sess
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := time.Now()
+	now := s.now()
 	e := s.live(key, now)
 	if e == nil {
 		return session.Record{}, session.ErrNotFound

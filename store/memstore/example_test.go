@@ -51,3 +51,24 @@ func ExampleStore_Run() {
 	// Output:
 	// <nil>
 }
+
+// Decide expiry by a clock of the test's own, and move it instead of
+// sleeping until a session expires.
+func ExampleWithNow() {
+	now := time.Date(2026, 1, 2, 15, 4, 0, 0, time.UTC)
+	st := memstore.New(memstore.WithNow(func() time.Time { return now }))
+	ctx := context.Background()
+	key := "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" // a store key: the hex SHA-256 of an ID
+	rec := session.Record{Data: []byte("cart"), Expires: now.Add(30 * time.Minute)}
+	if err := st.Save(ctx, key, rec); err != nil {
+		log.Fatal(err)
+	}
+	now = now.Add(30 * time.Minute) // at Expires the record is gone
+	_, err := st.Load(ctx, key)
+	fmt.Println(err)
+	n, _ := st.DeleteExpired(ctx)
+	fmt.Println("swept:", n)
+	// Output:
+	// session: record not found
+	// swept: 1
+}

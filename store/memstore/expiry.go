@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/websession/session/internal/sweep"
 )
 
 // DeleteExpired drops every expired record and reports how many it
@@ -15,7 +17,7 @@ func (s *Store) DeleteExpired(ctx context.Context) (int, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.dropExpired(time.Now()), nil
+	return s.dropExpired(s.now()), nil
 }
 
 // Run calls DeleteExpired every interval until ctx is done, then returns
@@ -25,19 +27,8 @@ func (s *Store) DeleteExpired(ctx context.Context) (int, error) {
 //
 // An interval <= 0 selects one minute.
 func (s *Store) Run(ctx context.Context, interval time.Duration) error {
-	if interval <= 0 {
-		interval = time.Minute
-	}
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-tick.C:
-			s.DeleteExpired(ctx) // fails only when ctx is done, which the loop sees next
-		}
-	}
+	// DeleteExpired fails only when ctx is done, which the loop sees next.
+	return sweep.Run(ctx, interval, time.Minute, s.DeleteExpired, nil)
 }
 
 // Len reports how many records the store holds, counting expired records

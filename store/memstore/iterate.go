@@ -3,7 +3,6 @@ package memstore
 import (
 	"context"
 	"fmt"
-	"time"
 
 	session "github.com/websession/session"
 )
@@ -19,7 +18,7 @@ func (s *Store) Iterate(ctx context.Context, fn func(key string, rec session.Rec
 		key string
 		rec session.Record
 	}
-	now := time.Now()
+	now := s.now()
 	s.mu.Lock()
 	snapshot := make([]item, 0, len(s.records))
 	for key, e := range s.records {

@@ -28,6 +28,7 @@ var ErrFull = errors.New("memstore: store is full of signed-in sessions; raise W
 type Store struct {
 	max    int
 	logger *slog.Logger
+	now    func() time.Time
 
 	mu       sync.Mutex
 	records  map[string]*entry
@@ -66,6 +67,7 @@ func New(opts ...Option) *Store {
 	s := &Store{
 		max:     DefaultMaxRecords,
 		logger:  slog.Default(),
+		now:     time.Now,
 		records: make(map[string]*entry),
 		users:   make(map[string]map[string]*entry),
 	}
@@ -104,7 +106,7 @@ func (s *Store) Load(ctx context.Context, key string) (session.Record, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e := s.live(key, time.Now())
+	e := s.live(key, s.now())
 	if e == nil {
 		return session.Record{}, session.ErrNotFound
 	}
@@ -123,7 +125,7 @@ func (s *Store) Save(ctx context.Context, key string, rec session.Record) error 
 	if err := check(ctx, key); err != nil {
 		return err
 	}
-	now := time.Now()
+	now := s.now()
 	s.mu.Lock()
 	report, err := s.save(now, key, rec)
 	total := s.evicted
@@ -195,7 +197,7 @@ func (s *Store) Touch(ctx context.Context, key string, expires time.Time) error 
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e := s.live(key, time.Now())
+	e := s.live(key, s.now())
 	if e == nil {
 		return session.ErrNotFound
 	}

@@ -8,13 +8,14 @@ import (
 	"time"
 
 	session "github.com/websession/session"
+	"github.com/websession/session/internal/testkit"
 	"github.com/websession/session/sessiontest"
 	"github.com/websession/session/store/memstore"
 )
 
 func TestConformance(t *testing.T) {
-	sessiontest.RunStore(t, func(t *testing.T) session.Store {
-		return memstore.New()
+	sessiontest.RunStoreWithClock(t, func(t *testing.T, now func() time.Time) session.Store {
+		return memstore.New(memstore.WithNow(now))
 	})
 }
 
@@ -66,9 +67,10 @@ func TestMaxRecordsRefusesNewSessionsWhenFullOfSignedInOnes(t *testing.T) {
 
 func TestMaxRecordsDropsExpiredWhenFull(t *testing.T) {
 	ctx := t.Context()
-	st := memstore.New(memstore.WithMaxRecords(2))
-	soon := time.Now().Add(300 * time.Millisecond)
-	hour := time.Now().Add(time.Hour)
+	clock := testkit.NewClock()
+	st := memstore.New(memstore.WithMaxRecords(2), memstore.WithNow(clock.Now))
+	soon := clock.Now().Add(300 * time.Millisecond)
+	hour := clock.Now().Add(time.Hour)
 	expiring, live := sessiontest.Key(t), sessiontest.Key(t)
 	if err := st.Save(ctx, expiring, rec("short", 0, soon)); err != nil {
 		t.Fatal(err)
@@ -79,7 +81,7 @@ func TestMaxRecordsDropsExpiredWhenFull(t *testing.T) {
 	if n := st.Len(); n != 2 {
 		t.Fatalf("Len = %d after two saves, want 2", n)
 	}
-	time.Sleep(time.Until(soon.Add(20 * time.Millisecond)))
+	clock.Advance(300 * time.Millisecond) // expiry is exclusive: at Expires the record is gone
 
 	newcomer := sessiontest.Key(t)
 	if err := st.Save(ctx, newcomer, rec("new", 0, hour)); err != nil {
@@ -134,7 +136,9 @@ func TestRunSweepsUntilCancelled(t *testing.T) {
 }
 
 func TestConcurrentRequests(t *testing.T) {
-	sessiontest.RunConcurrentRequests(t, func(t *testing.T) session.Store { return memstore.New() })
+	sessiontest.RunConcurrentRequestsWithClock(t, func(t *testing.T, now func() time.Time) session.Store {
+		return memstore.New(memstore.WithNow(now))
+	})
 }
 
 func TestUserSessions(t *testing.T) {

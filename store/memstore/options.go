@@ -1,6 +1,9 @@
 package memstore
 
-import "log/slog"
+import (
+	"log/slog"
+	"time"
+)
 
 // DefaultMaxRecords is the number of records a Store holds when
 // WithMaxRecords is not given.
@@ -35,6 +38,20 @@ func WithLogger(l *slog.Logger) Option {
 	return func(s *Store) {
 		if l != nil {
 			s.logger = l
+		}
+	}
+}
+
+// WithNow sets the clock the store decides expiry by: a record is gone
+// from the instant now returns its Expires or later, for Load, Save,
+// Apply, Touch, Iterate, UserRecords, DeleteUser, DeleteExpired and
+// Run. It also times the log lines of WithLogger. The default is
+// time.Now; nil also selects it. Tests use this to move time forward
+// instead of sleeping; Run's interval stays in real time.
+func WithNow(now func() time.Time) Option {
+	return func(s *Store) {
+		if now != nil {
+			s.now = now
 		}
 	}
 }

@@ -3,7 +3,6 @@ package memstore
 import (
 	"context"
 	"fmt"
-	"time"
 
 	session "github.com/websession/session"
 )
@@ -15,7 +14,7 @@ func (s *Store) UserRecords(ctx context.Context, user string) (map[string]sessio
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("memstore: %w", err)
 	}
-	now := time.Now()
+	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	recs := make(map[string]session.Record, len(s.users[user]))
@@ -34,7 +33,7 @@ func (s *Store) DeleteUser(ctx context.Context, user, keep string) (int, error) 
 	if err := ctx.Err(); err != nil {
 		return 0, fmt.Errorf("memstore: %w", err)
 	}
-	now := time.Now()
+	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	n := 0

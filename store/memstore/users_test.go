@@ -5,6 +5,7 @@ import (
 	"time"
 
 	session "github.com/websession/session"
+	"github.com/websession/session/internal/testkit"
 	"github.com/websession/session/sessiontest"
 )
 
@@ -12,16 +13,17 @@ import (
 // records however they leave the store, so it cannot grow without bound.
 func TestUserIndexHoldsNoDeadEntries(t *testing.T) {
 	ctx := t.Context()
-	st := New(WithMaxRecords(2))
-	soon := time.Now().Add(50 * time.Millisecond)
-	hour := time.Now().Add(time.Hour)
+	clock := testkit.NewClock()
+	st := New(WithMaxRecords(2), WithNow(clock.Now))
+	soon := clock.Now().Add(50 * time.Millisecond)
+	hour := clock.Now().Add(time.Hour)
 	swept, evicted, deleted := sessiontest.Key(t), sessiontest.Key(t), sessiontest.Key(t)
 	for _, key := range []string{swept, evicted} {
 		if err := st.Save(ctx, key, session.Record{Data: []byte("x"), Expires: soon, User: "alice"}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	time.Sleep(time.Until(soon.Add(10 * time.Millisecond)))
+	clock.Advance(50 * time.Millisecond)
 	if n, err := st.DeleteExpired(ctx); err != nil || n != 2 {
 		t.Fatalf("DeleteExpired = %d, %v; want 2, nil", n, err)
 	}

@@ -71,8 +71,10 @@
 // The Store is a session.UserIndex: UserRecords and DeleteUser ("log out
 // everywhere") are one query each on the user_id index, and skip expired
 // rows. User names are compared byte for byte (VARBINARY on MySQL, so no
-// case folding). Save refuses a user name longer than MaxUserLen (512)
-// bytes, not UTF-8, or holding a NUL byte, in every dialect.
+// case folding). Save refuses a user name longer than MaxUserLen (256)
+// bytes, the limit of session.Session.SetUser, not UTF-8, or holding a NUL
+// byte, in every dialect. The column on MySQL is wider, VARBINARY(512), as
+// it always was.
 //
 // The table name is the only text put into SQL: it must be a lowercase
 // identifier (see WithTable) and is always quoted. Everything else is a

@@ -139,7 +139,7 @@ func buildQueries(d Dialect, table string) queries {
 // mysqlUserType is the type of the user_id column on MySQL: bytes compared
 // exactly, as in the other dialects (a text collation would fold case and
 // ignore trailing spaces), and short enough to index.
-const mysqlUserType = "VARBINARY(" + maxUserLenText + ")"
+var mysqlUserType = "VARBINARY(" + strconv.Itoa(userColumnLen) + ")"
 
 // userIndexName is the name of the index on the user_id column.
 func userIndexName(table string) string { return table + "_user_idx" }

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/go-sql-driver/mysql"
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -107,7 +108,9 @@ func forEachBackend(t *testing.T, fn func(t *testing.T, db *sql.DB)) {
 
 func TestConformance(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, db *sql.DB) {
-		sessiontest.RunStore(t, func(t *testing.T) session.Store { return newStore(t, db) })
+		sessiontest.RunStoreWithClock(t, func(t *testing.T, now func() time.Time) session.Store {
+			return newStore(t, db, sqlstore.WithNow(now))
+		})
 	})
 }
 
@@ -121,12 +124,16 @@ func TestConformanceMySQLClientFoundRows(t *testing.T) {
 	}
 	cfg.ClientFoundRows = true
 	db := testservers.OpenDB(t, "mysql", cfg.FormatDSN())
-	sessiontest.RunStore(t, func(t *testing.T) session.Store { return newStore(t, db) })
+	sessiontest.RunStoreWithClock(t, func(t *testing.T, now func() time.Time) session.Store {
+		return newStore(t, db, sqlstore.WithNow(now))
+	})
 }
 
 func TestConcurrentRequests(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, db *sql.DB) {
-		sessiontest.RunConcurrentRequests(t, func(t *testing.T) session.Store { return newStore(t, db) })
+		sessiontest.RunConcurrentRequestsWithClock(t, func(t *testing.T, now func() time.Time) session.Store {
+			return newStore(t, db, sqlstore.WithNow(now))
+		})
 	})
 }
 

@@ -9,15 +9,23 @@ import (
 	"unicode/utf8"
 
 	session "github.com/websession/session"
+	"github.com/websession/session/internal/state"
 )
 
-// MaxUserLen is the longest Record.User, in bytes, the user_id column
-// holds. Save refuses a longer one, and one that is not UTF-8 or holds a
-// NUL byte (which PostgreSQL's text cannot store), in every dialect.
-const MaxUserLen = 512
+// MaxUserLen is the longest Record.User, in bytes, the store accepts: the
+// longest user name session.Session.SetUser accepts (256). Save refuses a
+// longer one, and one that is not UTF-8 or holds a NUL byte (which
+// PostgreSQL's text cannot store), in every dialect.
+const MaxUserLen = state.MaxUserSize
 
-// maxUserLenText is MaxUserLen in the column type of MySQL.
-const maxUserLenText = "512"
+// userColumnLen is the width in bytes of the user_id column on MySQL,
+// VARBINARY(512) since the column was added. It stays at 512, wider than
+// MaxUserLen, so tables made before and after have the same column.
+const userColumnLen = 512
+
+// MaxUserLen must fit the column: a negative constant does not convert to
+// uint, so this fails to compile when it does not.
+const _ = uint(userColumnLen - MaxUserLen)
 
 // userArg returns the value of the user_id column for user: NULL for no
 // user.
