@@ -23,13 +23,13 @@ func TestApplyScriptMatchesMerge(t *testing.T) {
 	body := `{"c":1700000000,"i":1700000300,"p":true,"u":"bob","l":1700000000,"n":5,"a":"Firefox on Linux",` +
 		`"t":{"AAAAAAAAAAAA":` + itoa(old) + `,"BBBBBBBBBBBB":` + itoa(now.Unix()) + `},` +
 		`"f":[["message","hi \"there\" ]}"],["x","y"],["z","w"]],` +
-		`"v":{"cart":[1,{"a":"]}\\\""},[]],"ké":"v","n":1,"s":"a,b}","z":{},"t":true}}`
+		`"v":{"cart":[1,{"a":"]}\\\""},[]],"ké":"v","n":1,"q\"k":"x\"y","r":"\\","s":"a,b}","z":{},"t":true}}`
 	perm := false
 	for _, tc := range []struct {
 		name string
 		ch   session.Change
 	}{
-		{"set and delete", session.Change{Set: map[string][]byte{"n": []byte("2"), "new": []byte(`{"x":[1,2]}`), "k\u00e9": []byte(`"w"`)}, Delete: []string{"cart", "missing"}}},
+		{"set and delete", session.Change{Set: map[string][]byte{"n": []byte("2"), "new": []byte(`{"x":[1,2]}`), "k\u00e9": []byte(`"w"`), `q"k`: []byte("3")}, Delete: []string{"cart", "missing", "r"}}},
 		{"flashes", session.Change{FlashesTaken: 2, Flashes: []session.Flash{{Category: "c<", Message: "m\"\n"}, {Category: "d", Message: "e"}}}},
 		{"all flashes taken", session.Change{FlashesTaken: 9}},
 		{"not permanent", session.Change{Permanent: &perm, Set: map[string][]byte{"a": []byte("1")}}},

@@ -198,7 +198,9 @@ local function members(i, obj, top)
 			i = skip(skip(ke) + 1)
 		end
 		local ve
-		if top and k == '"t"' then ve = (string.find(s, '}', i, true) or bad()) + 1 else ve = val(i) end
+		if top and k == '"t"' then ve = (string.find(s, '}', i, true) or bad()) + 1
+		elseif top and k == '"v"' and string.byte(s, #s) == 125 then ve = #s
+		else ve = val(i) end
 		out[#out + 1] = {k, string.sub(s, i, ve - 1), i}
 		i = skip(ve)
 		if string.byte(s, i) == close then return out end
@@ -213,31 +215,76 @@ if at['"m"'] then return conflict() end
 local tok = '"' .. ARGV[3] .. '"'
 local traw = at['"t"'] and at['"t"'][2] or '{}'
 if string.find(traw, tok, 1, true) then return {3, cur[3]} end
-local vals = {}
-if at['"v"'] then
-	for _, m in ipairs(members(at['"v"'][3], true)) do vals[m[1]] = m[2] end
-end
 local n = 13
 local sets = tonumber(ARGV[n]); local setAt = n + 1; n = n + 1 + 2 * sets
 local dels = tonumber(ARGV[n]); local delAt = n + 1; n = n + 1 + dels
 local exps = tonumber(ARGV[n]); n = n + 1
+local change, expected, found = {}, {}, {}
+for i = 0, dels - 1 do change[ARGV[delAt + i]] = false end
+for i = 0, sets - 1 do change[ARGV[setAt + 2 * i]] = ARGV[setAt + 2 * i + 1] end
+for i = 0, exps - 1 do expected[ARGV[n + 3 * i]] = true end
+local vparts = {}
+if ARGV[10] ~= '1' and at['"v"'] then
+	local i, run, runEnd = skip(at['"v"'][3] + 1), nil, nil
+	if string.byte(s, i) ~= 125 then
+		while true do
+			local k, vs, vend
+			local _, colon = string.find(s, '^"[^"\\]*":', i)
+			if colon then
+				k, vs = string.sub(s, i, colon - 1), colon + 1
+			else
+				local ke = str(i)
+				k, vs = string.sub(s, i, ke - 1), skip(skip(ke) + 1)
+			end
+			local c = string.byte(s, vs)
+			if c == 34 then
+				local _, e = string.find(s, '^"[^"\\]*"', vs)
+				vend = e and e + 1 or str(vs)
+			else
+				vend = val(vs)
+			end
+			if expected[k] then found[k] = string.sub(s, vs, vend - 1) end
+			local c = change[k]
+			if c == nil then
+				run = run or i
+				runEnd = vend - 1
+			else
+				if run then vparts[#vparts + 1] = string.sub(s, run, runEnd); run = nil end
+				if c then vparts[#vparts + 1] = k .. ':' .. c end
+				change[k] = false
+			end
+			local b = string.byte(s, vend)
+			if b == 44 and string.byte(s, vend + 1) == 34 then
+				i = vend + 1
+			else
+				i = skip(vend)
+				if string.byte(s, i) == 125 then break end
+				i = skip(i + 1)
+			end
+		end
+		if run then vparts[#vparts + 1] = string.sub(s, run, runEnd) end
+	end
+end
 for i = 0, exps - 1 do
 	local k, present, v = ARGV[n + 3 * i], ARGV[n + 3 * i + 1], ARGV[n + 3 * i + 2]
 	if present == '1' then
-		if vals[k] ~= v then return conflict() end
-	elseif vals[k] ~= nil then
+		if found[k] ~= v then return conflict() end
+	elseif found[k] ~= nil then
 		return conflict()
 	end
 end
+local added = {}
+for i = 0, sets - 1 do
+	local k = ARGV[setAt + 2 * i]
+	if change[k] then added[#added + 1] = k .. ':' .. change[k]; change[k] = false end
+end
+table.sort(added)
+for _, m in ipairs(added) do vparts[#vparts + 1] = m end
 local flashes = {}
-if ARGV[10] == '1' then
-	vals = {}
-elseif at['"f"'] then
+if ARGV[10] ~= '1' and at['"f"'] then
 	local fl = members(at['"f"'][3], false)
 	for i = tonumber(ARGV[11]) + 1, #fl do flashes[#flashes + 1] = fl[i][2] end
 end
-for i = 0, dels - 1 do vals[ARGV[delAt + i]] = nil end
-for i = 0, sets - 1 do vals[ARGV[setAt + 2 * i]] = ARGV[setAt + 2 * i + 1] end
 if ARGV[12] ~= '' then flashes[#flashes + 1] = ARGV[12] end
 local tokens = string.sub(traw, 2, -2)
 local count, oldest, most = 0, tonumber(ARGV[5]), tonumber(ARGV[6])
@@ -266,12 +313,7 @@ end
 if ARGV[9] == 'true' then parts[#parts + 1] = '"p":true' end
 parts[#parts + 1] = '"t":{' .. tokens .. '}'
 if #flashes > 0 then parts[#parts + 1] = '"f":[' .. table.concat(flashes, ',') .. ']' end
-local keys = {}
-for k in pairs(vals) do keys[#keys + 1] = k end
-table.sort(keys)
-local v = {}
-for i, k in ipairs(keys) do v[i] = k .. ':' .. vals[k] end
-parts[#parts + 1] = '"v":{' .. table.concat(v, ',') .. '}'
+parts[#parts + 1] = '"v":{' .. table.concat(vparts, ',') .. '}'
 local ver = cur[3]
 local i = #ver
 while i > 0 and string.byte(ver, i) == 57 do i = i - 1 end
