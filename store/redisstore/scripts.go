@@ -146,6 +146,11 @@ return 2
 // too many. A record last written by Save may hold its tokens in another
 // order; they are all older than those the script added after them.
 //
+// The values are the body's last member, as every version writes it, so
+// the top level is read up to them and they are walked once: runs of
+// untouched members are copied as they stand, changed keys replaced in
+// place, new keys appended in sorted order.
+//
 // Returns {0} when no live record exists; {1, version} when applied;
 // {2, data, expires, version, user} when an expectation failed or the
 // record was renewed (nothing changed); {3, version} when the record
