@@ -50,8 +50,8 @@ const (
 	Control
 	// BadUTF8 is invalid UTF-8 in a string (mode UTF8).
 	BadUTF8
-	// BadEscape is a backslash followed by none of "\/bfnrtu; Pos is at
-	// the backslash.
+	// BadEscape is a backslash followed by a byte that starts no escape;
+	// Pos is at the backslash.
 	BadEscape
 	// BadUnicode is a \u not followed by four hex digits; Pos is after
 	// the u.
