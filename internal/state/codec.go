@@ -123,9 +123,9 @@ func (JSONCodec) UnmarshalTo(data []byte, dst any) error {
 // errTooDeep is returned for JSON nested deeper than MaxDepth.
 var errTooDeep = fmt.Errorf("session: JSON nested deeper than %d levels", MaxDepth)
 
-// checkDepth refuses JSON text nested deeper than max. Whether the text
-// is valid is left to the decoder, which reads it only once this pass has
-// bounded its nesting.
+// checkDepth refuses a JSON value nested deeper than max, in the scanner's
+// one pass. Text the scanner stops on for another reason is left to the
+// decoder, which refuses it too.
 func checkDepth(data []byte, max int) error {
 	sc := jsonscan.Scanner{Data: data}
 	if _, ok := sc.Value(max); !ok && sc.Fault == jsonscan.TooDeep {
