@@ -115,22 +115,22 @@ func (s *Scanner) String() (raw []byte, escaped, ok bool) {
 		return nil, false, s.fail(Syntax, start)
 	}
 	// Bytes from 0x80 up end a run of plain text too, but in the zero
-	// Mode; DEL does in mode Plain (else the quote stands in for it).
-	var high uint64
+	// Mode; from 0x7f up in mode Plain, where adding 1 sets their top bit
+	// (0xff has it, and its carry only marks bytes above it).
+	var high, add uint64
 	if s.Mode != 0 {
 		high = HiBits
 	}
 	plain := s.Mode&Plain != 0
-	del := uint64(LoBits * '"')
 	if plain {
-		del = LoBits * 0x7f
+		add = LoBits
 	}
 	for i := start + 1; ; {
 		// Eight bytes at a time through plain text, to the first byte that
 		// ends it.
 		for i+8 <= len(data) {
 			x := binary.LittleEndian.Uint64(data[i:])
-			if m := (x&high | below(x, 0x20) | below(x^LoBits*'"', 1) | below(x^LoBits*'\\', 1) | below(x^del, 1)) & HiBits; m != 0 {
+			if m := ((x|(x+add))&high | below(x, 0x20) | below(x^LoBits*'"', 1) | below(x^LoBits*'\\', 1)) & HiBits; m != 0 {
 				i += bits.TrailingZeros64(m) / 8
 				break
 			}
