@@ -7,6 +7,8 @@ import (
 	"math/big"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/websession/session/internal/jsonscan"
 )
 
 // This file reads JSON text as Python's json.loads does, into a JSON tree
@@ -21,22 +23,22 @@ import (
 // parse decodes data, refusing nesting deeper than maxDepth arrays and
 // objects.
 func parse(data []byte, maxDepth int) (any, error) {
-	p := parser{data: data, maxDepth: maxDepth}
-	p.skipSpace()
+	p := parser{Scanner: jsonscan.Scanner{Data: data, Mode: jsonscan.UTF8}, maxDepth: maxDepth}
+	p.Space()
 	v, err := p.value()
 	if err != nil {
 		return nil, err
 	}
-	p.skipSpace()
-	if p.pos != len(p.data) {
+	p.Space()
+	if p.Pos != len(p.Data) {
 		return nil, p.errorf("extra data after the value")
 	}
 	return v, nil
 }
 
+// parser reads with the module's JSON scanner, in mode UTF8.
 type parser struct {
-	data     []byte
-	pos      int
+	jsonscan.Scanner
 	depth    int
 	maxDepth int
 	// items holds the elements of the arrays being read, innermost
@@ -48,66 +50,46 @@ type parser struct {
 var errTooDeep = errors.New("flask: JSON nested too deeply")
 
 func (p *parser) errorf(format string, args ...any) error {
-	return fmt.Errorf("flask: invalid JSON at byte %d: %s", p.pos, fmt.Sprintf(format, args...))
-}
-
-func (p *parser) skipSpace() {
-	for p.pos < len(p.data) {
-		switch p.data[p.pos] {
-		case ' ', '\t', '\n', '\r':
-			p.pos++
-		default:
-			return
-		}
-	}
-}
-
-// literal consumes word if the input continues with it.
-func (p *parser) literal(word string) bool {
-	if len(p.data)-p.pos >= len(word) && string(p.data[p.pos:p.pos+len(word)]) == word {
-		p.pos += len(word)
-		return true
-	}
-	return false
+	return fmt.Errorf("flask: invalid JSON at byte %d: %s", p.Pos, fmt.Sprintf(format, args...))
 }
 
 func (p *parser) value() (any, error) {
-	if p.pos >= len(p.data) {
+	if p.Pos >= len(p.Data) {
 		return nil, p.errorf("unexpected end of input")
 	}
-	switch c := p.data[p.pos]; {
+	switch c := p.Data[p.Pos]; {
 	case c == '{':
 		return p.object()
 	case c == '[':
 		return p.array()
 	case c == '"':
 		return p.str()
-	case c == '-' || c >= '0' && c <= '9':
-		if p.literal("-Infinity") {
+	case c == '-' || jsonscan.IsDigit(c):
+		if p.Literal("-Infinity") {
 			return math.Inf(-1), nil
 		}
 		return p.number()
-	case p.literal("null"):
+	case p.Literal("null"):
 		return nil, nil
-	case p.literal("true"):
+	case p.Literal("true"):
 		return true, nil
-	case p.literal("false"):
+	case p.Literal("false"):
 		return false, nil
-	case p.literal("NaN"):
+	case p.Literal("NaN"):
 		return math.NaN(), nil
-	case p.literal("Infinity"):
+	case p.Literal("Infinity"):
 		return math.Inf(1), nil
 	}
 	return nil, p.errorf("expected a value")
 }
 
+// enter passes over an opening bracket, one level deeper.
 func (p *parser) enter() error {
 	p.depth++
 	if p.depth > p.maxDepth {
 		return fmt.Errorf("%w: more than %d levels of arrays and objects", errTooDeep, p.maxDepth)
 	}
-	p.pos++ // the opening bracket
-	p.skipSpace()
+	p.Pos++
 	return nil
 }
 
@@ -116,42 +98,27 @@ func (p *parser) object() (any, error) {
 		return nil, err
 	}
 	m := make(map[string]any)
-	if p.pos < len(p.data) && p.data[p.pos] == '}' {
-		p.pos++
-		p.depth--
-		return m, nil
-	}
-	for {
-		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
+	for n := 0; ; n++ {
+		if more, ok := p.More('}', n); !ok {
+			return nil, p.errorf("expected ',' or '}'")
+		} else if !more {
+			p.depth--
+			return m, nil
+		}
+		if p.Peek() != '"' {
 			return nil, p.errorf("expected a string key")
 		}
-		k, err := p.str()
-		if err != nil {
-			return nil, err
-		}
-		p.skipSpace()
-		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
+		k, escaped, ok := p.Key(nil)
+		if !ok && p.Fault == jsonscan.Syntax {
 			return nil, p.errorf("expected ':'")
+		} else if !ok {
+			return nil, p.stringError()
 		}
-		p.pos++
-		p.skipSpace()
 		v, err := p.value()
 		if err != nil {
 			return nil, err
 		}
-		m[k] = v
-		p.skipSpace()
-		if p.pos < len(p.data) && p.data[p.pos] == ',' {
-			p.pos++
-			p.skipSpace()
-			continue
-		}
-		if p.pos < len(p.data) && p.data[p.pos] == '}' {
-			p.pos++
-			p.depth--
-			return m, nil
-		}
-		return nil, p.errorf("expected ',' or '}'")
+		m[unquote(k, escaped)] = v
 	}
 }
 
@@ -159,26 +126,11 @@ func (p *parser) array() (any, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
 	}
-	if p.pos < len(p.data) && p.data[p.pos] == ']' {
-		p.pos++
-		p.depth--
-		return []any{}, nil
-	}
 	base := len(p.items)
-	for {
-		v, err := p.value()
-		if err != nil {
-			return nil, err
-		}
-		p.items = append(p.items, v)
-		p.skipSpace()
-		if p.pos < len(p.data) && p.data[p.pos] == ',' {
-			p.pos++
-			p.skipSpace()
-			continue
-		}
-		if p.pos < len(p.data) && p.data[p.pos] == ']' {
-			p.pos++
+	for n := 0; ; n++ {
+		if more, ok := p.More(']', n); !ok {
+			return nil, p.errorf("expected ',' or ']'")
+		} else if !more {
 			p.depth--
 			a := make([]any, len(p.items)-base)
 			copy(a, p.items[base:])
@@ -186,55 +138,25 @@ func (p *parser) array() (any, error) {
 			p.items = p.items[:base]
 			return a, nil
 		}
-		return nil, p.errorf("expected ',' or ']'")
+		v, err := p.value()
+		if err != nil {
+			return nil, err
+		}
+		p.items = append(p.items, v)
 	}
 }
 
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
-
 // number reads -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?.
 func (p *parser) number() (any, error) {
-	start := p.pos
-	if p.data[p.pos] == '-' {
-		p.pos++
-	}
-	digitsStart := p.pos
-	switch {
-	case p.pos < len(p.data) && p.data[p.pos] == '0':
-		p.pos++
-	case p.pos < len(p.data) && isDigit(p.data[p.pos]):
-		for p.pos < len(p.data) && isDigit(p.data[p.pos]) {
-			p.pos++
-		}
-	default:
+	start := p.Pos
+	intDigits, isFloat, ok := p.Number()
+	if !ok {
 		return nil, p.errorf("expected a digit")
 	}
-	intDigits := p.pos - digitsStart
-	isFloat := false
-	if p.pos+1 < len(p.data) && p.data[p.pos] == '.' && isDigit(p.data[p.pos+1]) {
-		isFloat = true
-		p.pos += 2
-		for p.pos < len(p.data) && isDigit(p.data[p.pos]) {
-			p.pos++
-		}
-	}
-	if p.pos < len(p.data) && (p.data[p.pos] == 'e' || p.data[p.pos] == 'E') {
-		i := p.pos + 1
-		if i < len(p.data) && (p.data[i] == '+' || p.data[i] == '-') {
-			i++
-		}
-		if i < len(p.data) && isDigit(p.data[i]) {
-			isFloat = true
-			for i < len(p.data) && isDigit(p.data[i]) {
-				i++
-			}
-			p.pos = i
-		}
-	}
 	if !isFloat && intDigits <= 18 { // always fits in an int64
-		return plainInt(p.data[start:p.pos]), nil
+		return plainInt(p.Data[start:p.Pos]), nil
 	}
-	text := string(p.data[start:p.pos])
+	text := string(p.Data[start:p.Pos])
 	if isFloat {
 		f, err := strconv.ParseFloat(text, 64)
 		if err != nil && !errors.Is(err, strconv.ErrRange) {
@@ -256,114 +178,70 @@ func (p *parser) number() (any, error) {
 // (strict mode) and invalid UTF-8 (itsdangerous decodes the payload
 // before json.loads sees it).
 func (p *parser) str() (string, error) {
-	p.pos++ // opening quote
-	start := p.pos
-	// Fast path: printable ASCII without escapes.
-	for p.pos < len(p.data) {
-		c := p.data[p.pos]
-		if c == '"' {
-			s := string(p.data[start:p.pos])
-			p.pos++
-			return s, nil
-		}
-		if c == '\\' || c < 0x20 || c >= 0x80 {
-			break
-		}
-		p.pos++
-	}
-	b := append([]byte(nil), p.data[start:p.pos]...)
-	for {
-		if p.pos >= len(p.data) {
-			return "", p.errorf("unterminated string")
-		}
-		c := p.data[p.pos]
-		switch {
-		case c == '"':
-			p.pos++
-			return string(b), nil
-		case c < 0x20:
-			return "", p.errorf("control character in string")
-		case c < 0x80:
-			if c != '\\' {
-				b = append(b, c)
-				p.pos++
-				continue
-			}
-			var err error
-			if b, err = p.escape(b); err != nil {
-				return "", err
-			}
-		default:
-			r, n := utf8.DecodeRune(p.data[p.pos:])
-			if r == utf8.RuneError && n == 1 {
-				return "", p.errorf("invalid UTF-8")
-			}
-			b = append(b, p.data[p.pos:p.pos+n]...)
-			p.pos += n
-		}
-	}
-}
-
-// escape decodes the escape sequence at p.pos and appends it to b.
-func (p *parser) escape(b []byte) ([]byte, error) {
-	if p.pos+1 >= len(p.data) {
-		return nil, p.errorf("unterminated string")
-	}
-	c := p.data[p.pos+1]
-	p.pos += 2
-	switch c {
-	case '"', '\\', '/':
-		return append(b, c), nil
-	case 'b':
-		return append(b, '\b'), nil
-	case 'f':
-		return append(b, '\f'), nil
-	case 'n':
-		return append(b, '\n'), nil
-	case 'r':
-		return append(b, '\r'), nil
-	case 't':
-		return append(b, '\t'), nil
-	case 'u':
-	default:
-		p.pos -= 2
-		return nil, p.errorf("invalid escape")
-	}
-	r, ok := hex4(p.data[p.pos:])
+	raw, escaped, ok := p.String()
 	if !ok {
-		return nil, p.errorf("invalid \\uXXXX escape")
+		return "", p.stringError()
 	}
-	p.pos += 4
-	if r >= 0xd800 && r < 0xdc00 && p.pos+6 <= len(p.data) && p.data[p.pos] == '\\' && p.data[p.pos+1] == 'u' {
-		if lo, ok := hex4(p.data[p.pos+2:]); ok && lo >= 0xdc00 && lo < 0xe000 {
-			p.pos += 6
-			return utf8.AppendRune(b, 0x10000+(r-0xd800)<<10+(lo-0xdc00)), nil
-		}
-	}
-	if r >= 0xd800 && r < 0xe000 {
-		return appendSurrogate(b, r), nil
-	}
-	return utf8.AppendRune(b, r), nil
+	return unquote(raw, escaped), nil
 }
 
-// hex4 decodes four hex digits (either case) at the start of b.
-func hex4(b []byte) (rune, bool) {
-	if len(b) < 4 {
-		return 0, false
+func (p *parser) stringError() error { return p.errorf("%s", stringFaults[p.Fault]) }
+
+// stringFaults says what is wrong with a string the scanner refused.
+var stringFaults = [...]string{
+	jsonscan.Unterminated: "unterminated string",
+	jsonscan.Control:      "control character in string",
+	jsonscan.BadUTF8:      "invalid UTF-8",
+	jsonscan.BadEscape:    "invalid escape",
+	jsonscan.BadUnicode:   "invalid \\uXXXX escape",
+}
+
+// unquote returns the string whose text, quotes included, the scanner
+// read and checked.
+func unquote(raw []byte, escaped bool) string {
+	s := raw[1 : len(raw)-1]
+	if !escaped {
+		return string(s)
 	}
-	var r rune
-	for _, c := range b[:4] {
-		switch {
-		case c >= '0' && c <= '9':
-			c -= '0'
-		case c >= 'a' && c <= 'f':
-			c -= 'a' - 10
-		case c >= 'A' && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return 0, false
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c != '\\' {
+			b = append(b, c)
+			i++
+			continue
 		}
-		r = r<<4 | rune(c)
+		c = s[i+1]
+		i += 2
+		switch c {
+		case 'b':
+			c = '\b'
+		case 'f':
+			c = '\f'
+		case 'n':
+			c = '\n'
+		case 'r':
+			c = '\r'
+		case 't':
+			c = '\t'
+		case 'u':
+			r, _ := jsonscan.Hex4(s[i:])
+			i += 4
+			if r >= 0xd800 && r < 0xdc00 && i+6 <= len(s) && s[i] == '\\' && s[i+1] == 'u' {
+				if lo, _ := jsonscan.Hex4(s[i+2:]); lo >= 0xdc00 && lo < 0xe000 {
+					b = utf8.AppendRune(b, 0x10000+(r-0xd800)<<10+(lo-0xdc00))
+					i += 6
+					continue
+				}
+			}
+			if r >= 0xd800 && r < 0xe000 {
+				b = appendSurrogate(b, r)
+			} else {
+				b = utf8.AppendRune(b, r)
+			}
+			continue
+		}
+		b = append(b, c) // ", \\ or /
 	}
-	return r, true
+	return string(b)
 }

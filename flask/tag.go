@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"time"
 
+	"github.com/websession/session/internal/jsonscan"
 	"github.com/websession/session/internal/state"
 )
 
@@ -296,12 +297,12 @@ func tagJSON(b []byte, depth int) (any, error) {
 
 // parseNumber reads a JSON number (from a json.Number).
 func parseNumber(s string) (any, error) {
-	p := parser{data: []byte(s)}
-	if len(s) == 0 || !(s[0] == '-' || isDigit(s[0])) {
+	p := parser{Scanner: jsonscan.Scanner{Data: []byte(s)}}
+	if len(s) == 0 || !(s[0] == '-' || jsonscan.IsDigit(s[0])) {
 		return nil, fmt.Errorf("flask: json.Number %q is not a number", s)
 	}
 	v, err := p.number()
-	if err != nil || p.pos != len(s) {
+	if err != nil || p.Pos != len(s) {
 		return nil, fmt.Errorf("flask: json.Number %q is not a number", s)
 	}
 	return v, nil

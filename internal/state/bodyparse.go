@@ -2,11 +2,12 @@ package state
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"strconv"
 	"time"
+
+	"github.com/websession/session/internal/jsonscan"
 )
 
 // ErrBody is returned for a body that is not what AppendBody writes.
@@ -20,9 +21,9 @@ var ErrBody = errors.New("session: malformed session body")
 // it, and written back as these same bytes unless the handler changes it).
 // The raw values share data's memory.
 func ParseBody(data []byte) (*State, error) {
-	p := bodyParser{data: data}
+	p := bodyParser{jsonscan.Scanner{Data: data}}
 	st, err := p.body()
-	if err != nil && p.tooDeep {
+	if err != nil && p.Fault == jsonscan.TooDeep {
 		return nil, errTooDeep
 	}
 	return st, err
@@ -35,14 +36,11 @@ func (p *bodyParser) body() (*State, error) {
 	if !p.expect('{') {
 		return nil, ErrBody
 	}
-	for first := true; ; first = false {
-		p.space()
-		if p.peek() == '}' {
-			p.pos++
-			break
-		}
-		if !first && !p.expect(',') {
+	for n := 0; ; n++ {
+		if more, ok := p.More('}', n); !ok {
 			return nil, ErrBody
+		} else if !more {
+			break
 		}
 		name, ok := p.key()
 		if !ok {
@@ -123,8 +121,8 @@ func (p *bodyParser) body() (*State, error) {
 			}
 		}
 	}
-	p.space()
-	if p.pos != len(p.data) {
+	p.Space()
+	if p.Pos != len(p.Data) {
 		return nil, ErrBody
 	}
 	if signedIn != 0 {
@@ -136,128 +134,44 @@ func (p *bodyParser) body() (*State, error) {
 	return st, nil
 }
 
-// bodyParser reads JSON text from data at pos.
-type bodyParser struct {
-	data    []byte
-	pos     int
-	tooDeep bool // a value nests deeper than MaxDepth
-}
-
-func (p *bodyParser) peek() byte {
-	if p.pos < len(p.data) {
-		return p.data[p.pos]
-	}
-	return 0
-}
-
-func (p *bodyParser) space() {
-	for p.pos < len(p.data) {
-		switch p.data[p.pos] {
-		case ' ', '\t', '\n', '\r':
-			p.pos++
-		default:
-			return
-		}
-	}
-}
+// bodyParser reads a body with the module's JSON scanner.
+type bodyParser struct{ jsonscan.Scanner }
 
 func (p *bodyParser) expect(c byte) bool {
-	p.space()
-	if p.peek() != c {
+	p.Space()
+	if p.Peek() != c {
 		return false
 	}
-	p.pos++
+	p.Pos++
 	return true
 }
 
 // key reads an object key and the colon after it.
 func (p *bodyParser) key() (string, bool) {
-	p.space()
-	s, ok := p.string()
-	if !ok || !p.expect(':') {
+	raw, escaped, ok := p.Key(nil)
+	if !ok {
 		return "", false
 	}
-	return s, true
+	return unquote(raw, escaped)
 }
 
 // string reads a JSON string.
 func (p *bodyParser) string() (string, bool) {
-	p.space()
-	raw, ok := p.str()
+	p.Space()
+	raw, escaped, ok := p.String()
 	if !ok {
 		return "", false
 	}
-	for _, c := range raw[1 : len(raw)-1] {
-		if c == '\\' {
-			var s string
-			if json.Unmarshal(raw, &s) != nil {
-				return "", false
-			}
-			return s, true
-		}
-	}
-	return string(raw[1 : len(raw)-1]), true
+	return unquote(raw, escaped)
 }
 
-// str reads a string, quotes included, without unescaping it, and checks
-// its escapes.
-func (p *bodyParser) str() ([]byte, bool) {
-	if p.peek() != '"' {
-		return nil, false
+// unquote returns the string whose checked JSON text is raw.
+func unquote(raw []byte, escaped bool) (string, bool) {
+	if !escaped {
+		return string(raw[1 : len(raw)-1]), true
 	}
-	data := p.data
-	start := p.pos
-	for i := start + 1; i < len(data); i++ {
-		// Eight bytes at a time through plain text.
-		for i+8 <= len(data) {
-			x := binary.LittleEndian.Uint64(data[i:])
-			if HasLess(x, 0x20) || HasByte(x, '"') || HasByte(x, '\\') {
-				break
-			}
-			i += 8
-		}
-		if i >= len(data) {
-			break
-		}
-		c := data[i]
-		if !stringEnd[c] {
-			continue
-		}
-		switch {
-		case c == '"':
-			p.pos = i + 1
-			return data[start:p.pos], true
-		case c == '\\' && i+1 < len(data):
-			i++
-			switch data[i] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-			case 'u':
-				if i+4 >= len(data) || !isHex(data[i+1]) || !isHex(data[i+2]) || !isHex(data[i+3]) || !isHex(data[i+4]) {
-					return nil, false
-				}
-				i += 4
-			default:
-				return nil, false
-			}
-		default: // a control character, or a backslash at the end
-			return nil, false
-		}
-	}
-	return nil, false
-}
-
-// stringEnd marks the bytes that end a run of plain string content: the
-// quote, the backslash and control characters.
-var stringEnd = func() (t [256]bool) {
-	for c := range 0x20 {
-		t[c] = true
-	}
-	t['"'], t['\\'] = true, true
-	return t
-}()
-
-func isHex(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+	var s string
+	return s, json.Unmarshal(raw, &s) == nil
 }
 
 func (p *bodyParser) int() (int64, bool) {
@@ -272,119 +186,7 @@ func (p *bodyParser) int() (int64, bool) {
 // value reads one JSON value, checking its syntax and that it nests no
 // deeper than MaxDepth, and returns its text. This one pass is all the
 // reading a value gets until the handler asks for it.
-func (p *bodyParser) value() ([]byte, bool) {
-	p.space()
-	start := p.pos
-	if !p.skip(MaxDepth) {
-		return nil, false
-	}
-	return p.data[start:p.pos], true
-}
-
-// skip passes over one JSON value at pos, with no space before it, and
-// reports whether it is well formed and nests at most depth levels.
-func (p *bodyParser) skip(depth int) bool {
-	switch c := p.peek(); {
-	case c == '"':
-		_, ok := p.str()
-		return ok
-	case c == '{' || c == '[':
-		if depth == 0 {
-			p.tooDeep = true
-			return false
-		}
-		close := byte('}')
-		if c == '[' {
-			close = ']'
-		}
-		p.pos++
-		p.space()
-		if p.peek() == close {
-			p.pos++
-			return true
-		}
-		for {
-			if c == '{' {
-				if _, ok := p.str(); !ok || !p.expect(':') {
-					return false
-				}
-				p.space()
-			}
-			if !p.skip(depth - 1) {
-				return false
-			}
-			p.space()
-			switch p.peek() {
-			case ',':
-				p.pos++
-				p.space()
-			case close:
-				p.pos++
-				return true
-			default:
-				return false
-			}
-		}
-	case c == '-' || c >= '0' && c <= '9':
-		return p.number()
-	case c == 't':
-		return p.literal("true")
-	case c == 'f':
-		return p.literal("false")
-	case c == 'n':
-		return p.literal("null")
-	}
-	return false
-}
-
-// literal passes over the word lit.
-func (p *bodyParser) literal(lit string) bool {
-	if len(p.data)-p.pos < len(lit) || string(p.data[p.pos:p.pos+len(lit)]) != lit {
-		return false
-	}
-	p.pos += len(lit)
-	return true
-}
-
-// number passes over a JSON number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
-func (p *bodyParser) number() bool {
-	if p.peek() == '-' {
-		p.pos++
-	}
-	switch c := p.peek(); {
-	case c == '0':
-		p.pos++
-	case c >= '1' && c <= '9':
-		p.digits()
-	default:
-		return false
-	}
-	if p.peek() == '.' {
-		p.pos++
-		if !p.digits() {
-			return false
-		}
-	}
-	if c := p.peek(); c == 'e' || c == 'E' {
-		p.pos++
-		if c := p.peek(); c == '+' || c == '-' {
-			p.pos++
-		}
-		if !p.digits() {
-			return false
-		}
-	}
-	return true
-}
-
-// digits passes over one or more decimal digits.
-func (p *bodyParser) digits() bool {
-	start := p.pos
-	for p.pos < len(p.data) && p.data[p.pos] >= '0' && p.data[p.pos] <= '9' {
-		p.pos++
-	}
-	return p.pos > start
-}
+func (p *bodyParser) value() ([]byte, bool) { return p.Value(MaxDepth) }
 
 // maxInline is how many members of an object values and tokens collect
 // without allocating before the map is made at its final size.
@@ -401,21 +203,15 @@ func (p *bodyParser) members(buf []member) ([]member, bool) {
 		return nil, false
 	}
 	ms := buf[:0]
-	for first := true; ; first = false {
-		p.space()
-		if p.peek() == '}' {
-			p.pos++
-			return ms, true
+	for n := 0; ; n++ {
+		if more, ok := p.More('}', n); !more {
+			return ms, ok
 		}
-		if !first && !p.expect(',') {
+		k, _, ok := p.Key(nil)
+		if !ok {
 			return nil, false
 		}
-		p.space()
-		k, ok := p.str()
-		if !ok || !p.expect(':') {
-			return nil, false
-		}
-		v, ok := p.value()
+		v, ok := p.Value(MaxDepth)
 		if !ok {
 			return nil, false
 		}
@@ -463,17 +259,17 @@ func (p *bodyParser) values() (map[string][]byte, bool) {
 
 // tokens reads the "t" object: save tokens and their times.
 func (p *bodyParser) tokens() (Tokens, bool) {
-	p.space()
-	if t, n, ok := compactTokens(p.data[p.pos:]); ok {
-		p.pos += n
+	p.Space()
+	if t, n, ok := compactTokens(p.Data[p.Pos:]); ok {
+		p.Pos += n
 		return t, true
 	}
-	start := p.pos
+	start := p.Pos
 	var buf [maxInline]member
 	ms, ok := p.members(buf[:])
 	if !ok {
 		return nil, false
 	}
-	inner := bytes.TrimSpace(p.data[start+1 : p.pos-1])
+	inner := bytes.TrimSpace(p.Data[start+1 : p.Pos-1])
 	return parseTokens(inner, ms)
 }

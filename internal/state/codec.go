@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+
+	"github.com/websession/session/internal/jsonscan"
 )
 
 // MaxDepth is the deepest nesting of arrays and objects a session value may
@@ -121,33 +123,13 @@ func (JSONCodec) UnmarshalTo(data []byte, dst any) error {
 // errTooDeep is returned for JSON nested deeper than MaxDepth.
 var errTooDeep = fmt.Errorf("session: JSON nested deeper than %d levels", MaxDepth)
 
-// checkDepth refuses JSON text nested deeper than max, scanning the bytes
-// once without decoding them.
+// checkDepth refuses a JSON value nested deeper than max, in the scanner's
+// one pass. Text the scanner stops on for another reason is left to the
+// decoder, which refuses it too.
 func checkDepth(data []byte, max int) error {
-	depth := 0
-	inString := false
-	for i := 0; i < len(data); i++ {
-		c := data[i]
-		if inString {
-			switch c {
-			case '\\':
-				i++
-			case '"':
-				inString = false
-			}
-			continue
-		}
-		switch c {
-		case '"':
-			inString = true
-		case '[', '{':
-			depth++
-			if depth > max {
-				return errTooDeep
-			}
-		case ']', '}':
-			depth--
-		}
+	sc := jsonscan.Scanner{Data: data}
+	if _, ok := sc.Value(max); !ok && sc.Fault == jsonscan.TooDeep {
+		return errTooDeep
 	}
 	return nil
 }

@@ -1,16 +1,17 @@
 package state
 
-// Eight bytes at a time: LoBits has 1 in every byte, HiBits the top bit of
-// every byte.
+import "github.com/websession/session/internal/jsonscan"
+
+// The eight-bytes-at-a-time helpers live in package jsonscan, the JSON
+// scanner that uses them most; the root package's cookie checks use them
+// from here.
 const (
-	LoBits = 0x0101010101010101
-	HiBits = 0x8080808080808080
+	LoBits = jsonscan.LoBits
+	HiBits = jsonscan.HiBits
 )
 
 // HasLess reports whether a byte of x is less than n, for n at most 0x80.
-// (Subtracting n borrows only from a byte below n, and the lowest such
-// byte always shows; bytes of 0x80 or more never do.)
-func HasLess(x uint64, n byte) bool { return (x-LoBits*uint64(n))&^x&HiBits != 0 }
+func HasLess(x uint64, n byte) bool { return jsonscan.HasLess(x, n) }
 
 // HasByte reports whether a byte of x is b.
-func HasByte(x uint64, b byte) bool { return HasLess(x^(LoBits*uint64(b)), 1) }
+func HasByte(x uint64, b byte) bool { return jsonscan.HasByte(x, b) }
