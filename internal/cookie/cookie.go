@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/websession/session/internal/state"
+	"github.com/websession/session/internal/jsonscan"
 )
 
 // Options are the session cookie's attributes, with the defaults already
@@ -181,7 +181,7 @@ func validValue(v string) bool {
 	for ; i+8 <= len(v); i += 8 {
 		x := uint64(v[i]) | uint64(v[i+1])<<8 | uint64(v[i+2])<<16 | uint64(v[i+3])<<24 |
 			uint64(v[i+4])<<32 | uint64(v[i+5])<<40 | uint64(v[i+6])<<48 | uint64(v[i+7])<<56
-		if x&state.HiBits != 0 || state.HasLess(x, 0x20) || state.HasByte(x, 0x7f) || state.HasByte(x, '"') || state.HasByte(x, ';') || state.HasByte(x, '\\') {
+		if x&jsonscan.HiBits != 0 || jsonscan.HasLess(x, 0x20) || jsonscan.HasByte(x, 0x7f) || jsonscan.HasByte(x, '"') || jsonscan.HasByte(x, ';') || jsonscan.HasByte(x, '\\') {
 			return false
 		}
 	}
