@@ -23,9 +23,16 @@ func Conflicts(ctx context.Context, try func() error, wait func(ctx context.Cont
 			return err
 		}
 		if err := wait(ctx, n); err != nil {
-			return fmt.Errorf("%w: still losing to other requests when the time ran out (%w)", state.ErrConflict, err)
+			return timedOut(err)
 		}
 	}
+}
+
+// timedOut is the error of a commit that lost races until err ended its
+// wait. Apart from Conflicts, so that Conflicts is small enough to inline,
+// and the functions it is given need no allocation.
+func timedOut(err error) error {
+	return fmt.Errorf("%w: still losing to other requests when the time ran out (%w)", state.ErrConflict, err)
 }
 
 // Pause waits a random pause that grows with tries, up to 10 ms, so a burst

@@ -34,18 +34,23 @@ const (
 
 // NewID returns a fresh session ID from crypto/rand. A failing random
 // source is an error, never a weaker ID.
-func NewID() (string, error) { return random(idBytes, "a session ID") }
+func NewID() (string, error) {
+	var b [idBytes]byte
+	if _, err := io.ReadFull(rand.Reader, b[:]); err != nil {
+		return "", fmt.Errorf("session: cannot read random bytes for a session ID: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:]), nil
+}
 
 // NewToken returns a fresh save token, also used as a cookie session's
-// identifier in revocation records.
-func NewToken() (string, error) { return random(tokenBytes, "a save token") }
-
-func random(n int, what string) (string, error) {
-	b := make([]byte, n)
-	if _, err := io.ReadFull(rand.Reader, b); err != nil {
-		return "", fmt.Errorf("session: cannot read random bytes for %s: %w", what, err)
+// identifier in revocation records. It reads crypto/rand.Read, whose
+// buffer stays on the stack: a token is made on every save.
+func NewToken() (string, error) {
+	var b [tokenBytes]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("session: cannot read random bytes for a save token: %w", err)
 	}
-	return base64.RawURLEncoding.EncodeToString(b), nil
+	return base64.RawURLEncoding.EncodeToString(b[:]), nil
 }
 
 // HasToken reports whether the record body data carries the save token
