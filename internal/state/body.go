@@ -30,57 +30,7 @@ import (
 
 // AppendBody appends the JSON body of st to b.
 func AppendBody(b []byte, st *State) []byte {
-	b = append(b, `{"c":`...)
-	b = strconv.AppendInt(b, unixOrZero(st.Created), 10)
-	b = append(b, `,"i":`...)
-	b = strconv.AppendInt(b, unixOrZero(st.Issued), 10)
-	if st.Permanent {
-		b = append(b, `,"p":true`...)
-	}
-	if st.User != "" {
-		b = append(b, `,"u":`...)
-		b = AppendJSONString(b, st.User)
-		b = append(b, `,"l":`...)
-		b = strconv.AppendInt(b, unixOrZero(st.SignedIn), 10)
-		if ns := st.SignedIn.Nanosecond(); ns != 0 {
-			b = append(b, `,"n":`...)
-			b = strconv.AppendInt(b, int64(ns), 10)
-		}
-	}
-	if st.ID != "" {
-		b = append(b, `,"r":`...)
-		b = AppendJSONString(b, st.ID)
-	}
-	if st.Agent != "" {
-		b = append(b, `,"a":`...)
-		b = AppendJSONString(b, st.Agent)
-	}
-	if st.MovedTo != "" {
-		b = append(b, `,"m":`...)
-		b = AppendJSONString(b, st.MovedTo)
-		if st.Forward {
-			b = append(b, `,"s":true`...)
-		}
-	}
-	if len(st.Tokens) > 0 {
-		b = append(b, `,"t":{`...)
-		b = append(b, st.Tokens...)
-		b = append(b, '}')
-	}
-	if len(st.Flashes) > 0 {
-		b = append(b, `,"f":[`...)
-		for i, f := range st.Flashes {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, '[')
-			b = AppendJSONString(b, f.Category)
-			b = append(b, ',')
-			b = AppendJSONString(b, f.Message)
-			b = append(b, ']')
-		}
-		b = append(b, ']')
-	}
+	b = appendHead(b, st)
 	b = append(b, `,"v":{`...)
 	var arr [64]string // sessions rarely hold more keys; no allocation then
 	keys := arr[:0]
@@ -135,4 +85,61 @@ func AppendJSONString(b []byte, s string) []byte {
 	}
 	q, _ := json.Marshal(s) // a string always marshals
 	return append(b, q...)
+}
+
+// appendHead appends the body of st up to its values: every member but
+// "v", which always comes last.
+func appendHead(b []byte, st *State) []byte {
+	b = append(b, `{"c":`...)
+	b = strconv.AppendInt(b, unixOrZero(st.Created), 10)
+	b = append(b, `,"i":`...)
+	b = strconv.AppendInt(b, unixOrZero(st.Issued), 10)
+	if st.Permanent {
+		b = append(b, `,"p":true`...)
+	}
+	if st.User != "" {
+		b = append(b, `,"u":`...)
+		b = AppendJSONString(b, st.User)
+		b = append(b, `,"l":`...)
+		b = strconv.AppendInt(b, unixOrZero(st.SignedIn), 10)
+		if ns := st.SignedIn.Nanosecond(); ns != 0 {
+			b = append(b, `,"n":`...)
+			b = strconv.AppendInt(b, int64(ns), 10)
+		}
+	}
+	if st.ID != "" {
+		b = append(b, `,"r":`...)
+		b = AppendJSONString(b, st.ID)
+	}
+	if st.Agent != "" {
+		b = append(b, `,"a":`...)
+		b = AppendJSONString(b, st.Agent)
+	}
+	if st.MovedTo != "" {
+		b = append(b, `,"m":`...)
+		b = AppendJSONString(b, st.MovedTo)
+		if st.Forward {
+			b = append(b, `,"s":true`...)
+		}
+	}
+	if len(st.Tokens) > 0 {
+		b = append(b, `,"t":{`...)
+		b = append(b, st.Tokens...)
+		b = append(b, '}')
+	}
+	if len(st.Flashes) > 0 {
+		b = append(b, `,"f":[`...)
+		for i, f := range st.Flashes {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, '[')
+			b = AppendJSONString(b, f.Category)
+			b = append(b, ',')
+			b = AppendJSONString(b, f.Message)
+			b = append(b, ']')
+		}
+		b = append(b, ']')
+	}
+	return b
 }

@@ -22,35 +22,38 @@ var ErrBody = errors.New("session: malformed session body")
 // The raw values share data's memory.
 func ParseBody(data []byte) (*State, error) {
 	p := bodyParser{jsonscan.Scanner{Data: data}}
-	st, err := p.body()
+	st, _, err := p.body(nil)
 	if err != nil && p.Fault == jsonscan.TooDeep {
 		return nil, errTooDeep
 	}
 	return st, err
 }
 
-// body reads the body at p.data.
-func (p *bodyParser) body() (*State, error) {
+// body reads the body at p.data. With raw not nil (an empty slice), it
+// leaves the values as the members of their object, in raw's storage,
+// instead of making them into a map: st.Values is nil, and the members are
+// returned.
+func (p *bodyParser) body(raw []member) (*State, []member, error) {
 	st := &State{}
 	var signedIn, signedInNsec int64
 	if !p.expect('{') {
-		return nil, ErrBody
+		return nil, nil, ErrBody
 	}
 	for n := 0; ; n++ {
 		if more, ok := p.More('}', n); !ok {
-			return nil, ErrBody
+			return nil, nil, ErrBody
 		} else if !more {
 			break
 		}
 		name, ok := p.key()
 		if !ok {
-			return nil, ErrBody
+			return nil, nil, ErrBody
 		}
 		switch name {
 		case "c", "i", "l", "n":
 			n, ok := p.int()
 			if !ok {
-				return nil, ErrBody
+				return nil, nil, ErrBody
 			}
 			switch name {
 			case "c":
@@ -61,14 +64,14 @@ func (p *bodyParser) body() (*State, error) {
 				signedIn = n
 			default:
 				if n < 0 || n >= 1e9 {
-					return nil, ErrBody
+					return nil, nil, ErrBody
 				}
 				signedInNsec = n
 			}
 		case "p", "s":
 			raw, ok := p.value()
 			if !ok || (string(raw) != "true" && string(raw) != "false") {
-				return nil, ErrBody
+				return nil, nil, ErrBody
 			}
 			if name == "p" {
 				st.Permanent = string(raw) == "true"
@@ -78,7 +81,7 @@ func (p *bodyParser) body() (*State, error) {
 		case "u", "a", "m", "r":
 			s, ok := p.string()
 			if !ok {
-				return nil, ErrBody
+				return nil, nil, ErrBody
 			}
 			switch name {
 			case "u":
@@ -93,45 +96,53 @@ func (p *bodyParser) body() (*State, error) {
 		case "t":
 			tokens, ok := p.tokens()
 			if !ok {
-				return nil, ErrBody
+				return nil, nil, ErrBody
 			}
 			st.Tokens = tokens
 		case "f":
 			raw, ok := p.value()
 			if !ok {
-				return nil, ErrBody
+				return nil, nil, ErrBody
 			}
 			var pairs [][2]string
 			if err := json.Unmarshal(raw, &pairs); err != nil {
-				return nil, ErrBody
+				return nil, nil, ErrBody
 			}
 			st.Flashes = make([]Flash, len(pairs))
 			for i, f := range pairs {
 				st.Flashes[i] = Flash{Category: f[0], Message: f[1]}
 			}
 		case "v":
+			if raw != nil {
+				ms, ok := p.members(raw)
+				if !ok {
+					return nil, nil, ErrBody
+				}
+				raw = ms
+				break
+			}
 			values, ok := p.values()
 			if !ok {
-				return nil, ErrBody
+				return nil, nil, ErrBody
 			}
 			st.Values = values
 		default:
 			if _, ok := p.value(); !ok { // a field from a newer version
-				return nil, ErrBody
+				return nil, nil, ErrBody
 			}
 		}
 	}
 	p.Space()
 	if p.Pos != len(p.Data) {
-		return nil, ErrBody
+		return nil, nil, ErrBody
 	}
 	if signedIn != 0 {
 		st.SignedIn = time.Unix(signedIn, signedInNsec)
 	}
-	if st.Values == nil {
+	if st.Values == nil && raw == nil {
 		st.Values = map[string][]byte{}
 	}
-	return st, nil
+	return st, raw, nil
 }
 
 // bodyParser reads a body with the module's JSON scanner.
