@@ -85,16 +85,10 @@ func (s *Session) apply(ctx context.Context, a Applier, expires, now time.Time) 
 		}
 		// A key an Update read changed, or the session was renewed or
 		// ended meanwhile: start again from the record as it is.
-		srv, st, lerr := s.m.loadRecordFrom(ctx, s.server.key, &rec)
-		if errors.Is(lerr, ErrNotFound) || (lerr == nil && srv.readOnly) {
-			gone = true
-			return nil
-		}
-		if lerr != nil {
-			return fmt.Errorf("session: reloading after a conflict: %w", lerr)
-		}
-		if srv.alias {
-			s.server.id, s.server.key, s.server.alias = "", srv.key, true
+		st, _, ended, err := s.reload(ctx, &rec)
+		if ended || err != nil {
+			gone = ended
+			return err
 		}
 		base = st.Values
 		return ErrConflict

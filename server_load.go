@@ -157,3 +157,23 @@ func (m *Manager) loadRecordFrom(ctx context.Context, key string, first *Record)
 	}
 	return serverState{}, nil, ErrNotFound
 }
+
+// reload reads the session's record again after a lost race, starting from
+// first when it is not nil (the record as a store returned it with the
+// conflict). gone reports that another request ended or renewed the
+// session at a change of user meanwhile: its end wins. A record renewed by
+// another request of the same user is followed: this request's changes go
+// to it, but its ID, which this request does not know, is not sent.
+func (s *Session) reload(ctx context.Context, first *Record) (st *state.State, version uint64, gone bool, err error) {
+	srv, st, err := s.m.loadRecordFrom(ctx, s.server.key, first)
+	if errors.Is(err, ErrNotFound) || (err == nil && srv.readOnly) {
+		return nil, 0, true, nil
+	}
+	if err != nil {
+		return nil, 0, false, fmt.Errorf("session: reloading after a conflict: %w", err)
+	}
+	if srv.alias {
+		s.server.id, s.server.key, s.server.alias = "", srv.key, true
+	}
+	return st, srv.version, false, nil
+}

@@ -112,27 +112,22 @@ func (s *Session) adoptReplayed(st *state.State) {
 // again.
 func (s *Session) replay(ctx context.Context, latest *Record, now time.Time) (gone bool, err error) {
 	err = retry.Conflicts(ctx, func() error {
-		srv, st, err := s.m.loadRecordFrom(ctx, s.server.key, latest)
+		st, version, ended, err := s.reload(ctx, latest)
 		latest = nil
-		if errors.Is(err, ErrNotFound) || (err == nil && srv.readOnly) {
+		if ended {
 			s.m.cfg.Logger.InfoContext(ctx, "session: ended by another request (log-out or renewal) while this one ran; its changes are not saved")
 			gone = true
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("session: reloading after a conflict: %w", err)
-		}
-		if srv.alias {
-			// Renewed by another request of the same user: its changes
-			// go to the new record, whose ID this request cannot send.
-			s.server.id, s.server.key, s.server.alias = "", srv.key, true
+			return err
 		}
 		if err := s.log.Replay(st, s.permanent, s.permChanged); err != nil {
 			return err
 		}
 		st.Issued = now
 		expires := s.m.cfg.lifetime.Expiry(st.Created, now)
-		v, conflict, err := s.m.saveOnce(ctx, s.server.key, st, srv.version, expires, now)
+		v, conflict, err := s.m.saveOnce(ctx, s.server.key, st, version, expires, now)
 		if err != nil {
 			latest = conflict
 			if errors.Is(err, ErrConflict) {

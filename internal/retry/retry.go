@@ -39,8 +39,12 @@ func timedOut(err error) error {
 // of one visitor's requests spreads out instead of colliding again. It
 // returns ctx's error when ctx ends first.
 func Pause(ctx context.Context, tries int) error {
-	pause := time.Duration(rand.Int64N(int64(min(tries, 10)) * int64(time.Millisecond)))
-	t := time.NewTimer(pause)
+	return Wait(ctx, time.Duration(rand.Int64N(int64(min(tries, 10))*int64(time.Millisecond))))
+}
+
+// Wait waits d, or until ctx ends, and then returns ctx's error.
+func Wait(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:

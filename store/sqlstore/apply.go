@@ -6,9 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
-	"math/rand/v2"
 	"sync"
 	"time"
+
+	"github.com/websession/session/internal/retry"
 
 	session "github.com/websession/session"
 )
@@ -36,7 +37,7 @@ func (s *Store) Apply(ctx context.Context, key string, ch *session.Change) (sess
 	for try := 1; ; try++ {
 		rec, err := s.applyTx(ctx, key, ch)
 		if err != nil && try < maxDeadlockTries && rolledBack(err) {
-			if err := pause(ctx, time.Duration(rand.Int64N(int64(try)*int64(time.Millisecond)))); err != nil {
+			if err := retry.Pause(ctx, try); err != nil {
 				return session.Record{}, s.fail("apply", err)
 			}
 			continue

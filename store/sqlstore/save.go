@@ -5,8 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
-	"math/rand/v2"
-	"time"
+
+	"github.com/websession/session/internal/retry"
 
 	session "github.com/websession/session"
 )
@@ -87,7 +87,7 @@ func (s *Store) exec(ctx context.Context, query string, args ...any) (bool, erro
 		res, err := s.db.ExecContext(ctx, query, args...)
 		if err != nil {
 			if try < maxDeadlockTries && rolledBack(err) {
-				if err := pause(ctx, time.Duration(rand.Int64N(int64(try)*int64(time.Millisecond)))); err != nil {
+				if err := retry.Pause(ctx, try); err != nil {
 					return false, err
 				}
 				continue
@@ -95,18 +95,6 @@ func (s *Store) exec(ctx context.Context, query string, args ...any) (bool, erro
 			return false, err
 		}
 		return affectedOne(res)
-	}
-}
-
-// pause waits d, or until ctx ends.
-func pause(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }
 
