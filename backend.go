@@ -27,10 +27,7 @@ type backend interface {
 	// userIndex returns what lists and deletes a user's sessions, or why
 	// there is nothing that can.
 	userIndex() (UserIndex, error)
-	// destroyUser ends every session of user and reports how many it
-	// counted.
-	destroyUser(ctx context.Context, user string) (int, error)
-	// destroyOthers ends every session of s's user but s, and reports how
-	// many it counted. It runs with s.mu held.
-	destroyOthers(ctx context.Context, s *Session) (int, error)
+	// endUser ends every session of user but keep (nil: none), and
+	// reports how many it counted. It runs with keep.mu held.
+	endUser(ctx context.Context, user string, keep *Session) (int, error)
 }

@@ -165,22 +165,17 @@ func (b *storeSessions) userIndex() (UserIndex, error) {
 	return ix, nil
 }
 
-// destroyUser deletes the user's records and reports how many.
-func (b *storeSessions) destroyUser(ctx context.Context, user string) (int, error) {
-	return b.deleteUser(ctx, user, "")
-}
-
-// destroyOthers deletes the user's records but s's.
-func (b *storeSessions) destroyOthers(ctx context.Context, s *Session) (int, error) {
-	return b.deleteUser(ctx, s.user, s.server.key)
-}
-
-func (b *storeSessions) deleteUser(ctx context.Context, user, keep string) (int, error) {
+// endUser deletes the user's records but keep's, and reports how many.
+func (b *storeSessions) endUser(ctx context.Context, user string, keep *Session) (int, error) {
 	ix, err := b.userIndex()
 	if err != nil {
 		return 0, err
 	}
-	n, err := ix.DeleteUser(ctx, user, keep)
+	var kept string
+	if keep != nil {
+		kept = keep.server.key
+	}
+	n, err := ix.DeleteUser(ctx, user, kept)
 	if err != nil {
 		return n, fmt.Errorf("session: deleting sessions of a user: %w", err)
 	}
@@ -252,7 +247,7 @@ func (m *Manager) DestroyUser(ctx context.Context, user string) (int, error) {
 	if user == "" {
 		return 0, errors.New("session: DestroyUser needs a user name; anonymous sessions are not bound to anyone")
 	}
-	return m.backend.destroyUser(ctx, user)
+	return m.backend.endUser(ctx, user, nil)
 }
 
 // DestroyOthers ends every other session of the user this session is bound
@@ -271,34 +266,28 @@ func (s *Session) DestroyOthers() (int, error) {
 	}
 	ctx, cancel := s.m.storeContext(s.req.Context())
 	defer cancel()
-	return s.m.backend.destroyOthers(ctx, s)
+	return s.m.backend.endUser(ctx, s.user, s)
 }
 
 func (c *cookieSessions) userIndex() (UserIndex, error) {
 	return nil, fmt.Errorf("%w: cookie sessions cannot be listed or deleted from the server; set Config.Revocations to end them with DestroyUser", ErrNotSupported)
 }
 
-// destroyUser records that the user's cookies signed in before now are no
-// longer valid. Cookies cannot be counted: it reports 0.
-func (c *cookieSessions) destroyUser(ctx context.Context, user string) (int, error) {
-	if c.m.cfg.Revocations == nil {
-		return 0, errNoRevocations
-	}
-	return 0, c.m.revokeBefore(ctx, user, c.m.cfg.Now())
-}
-
-// destroyOthers revokes the user's cookies signed in before now, and
-// counts this session as signed in now, so it stays valid.
-func (c *cookieSessions) destroyOthers(ctx context.Context, s *Session) (int, error) {
+// endUser records that the user's cookies signed in before now are no
+// longer valid, and counts keep, if any, as signed in now, so it stays
+// valid. Cookies cannot be counted: it reports 0.
+func (c *cookieSessions) endUser(ctx context.Context, user string, keep *Session) (int, error) {
 	if c.m.cfg.Revocations == nil {
 		return 0, errNoRevocations
 	}
 	now := c.m.cfg.Now()
-	if err := c.m.revokeBefore(ctx, s.user, now); err != nil {
+	if err := c.m.revokeBefore(ctx, user, now); err != nil {
 		return 0, err
 	}
-	s.signedIn = now // the revocation's exact time, which is not before it
-	s.modified = true
+	if keep != nil {
+		keep.signedIn = now // the revocation's exact time, which is not before it
+		keep.modified = true
+	}
 	return 0, nil
 }
 
