@@ -1,7 +1,9 @@
 package redisstore
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
@@ -92,3 +94,58 @@ func TestApplyScriptExpectFails(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestApplyKeepsTheNewestTokens: however many changes are applied, and
+// after a Save that writes tokens of its own, the record keeps at most
+// TokensKept tokens, the newest, and still knows each of them.
+func TestApplyKeepsTheNewestTokens(t *testing.T) {
+	st := newTestStore(t, singleClient(t))
+	ctx := t.Context()
+	key := sessiontest.Key(t)
+	now := time.Now()
+	if err := st.Save(ctx, key, session.Record{Data: []byte(`{"c":1,"i":2,"v":{}}`), Expires: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	apply := func(i int) string {
+		tok := fmt.Sprintf("T%011d", i)
+		ch := &session.Change{Token: tok, Now: now, Expires: now.Add(time.Hour), TokenAge: time.Hour, TokensKept: 8,
+			Set: map[string][]byte{"n": []byte(strconv.Itoa(i))}}
+		if _, err := st.Apply(ctx, key, ch); err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	tokensOf := func() int {
+		rec, err := st.Load(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return bytes.Count(rec.Data, []byte(`"T`))
+	}
+	for i := range 20 {
+		apply(i)
+	}
+	if n := tokensOf(); n != 8 {
+		t.Fatalf("after 20 changes the record holds %d tokens, want 8", n)
+	}
+	rec, _ := st.Load(ctx, key)
+	if !bytes.Contains(rec.Data, []byte(`"T00000000019"`)) || bytes.Contains(rec.Data, []byte(`"T00000000011"`)) {
+		t.Fatalf("the record kept the wrong tokens: %s", rec.Data)
+	}
+	body := `{"c":1,"i":2,"t":{"T00000000100":` + itoa(now.Unix()) + `,"T00000000101":` + itoa(now.Unix()) + `},"v":{}}`
+	if err := st.Save(ctx, key, session.Record{Data: []byte(body), Expires: now.Add(time.Hour), Version: rec.Version}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 200; i < 205; i++ {
+		apply(i)
+	}
+	if n := tokensOf(); n != 7 {
+		t.Fatalf("after a Save with 2 tokens and 5 changes the record holds %d tokens, want 7", n)
+	}
+	for i := 205; i < 215; i++ {
+		apply(i)
+	}
+	if n := tokensOf(); n != 8 {
+		t.Fatalf("after 10 more changes the record holds %d tokens, want 8", n)
+	}
+}

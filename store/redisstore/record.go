@@ -14,6 +14,8 @@ const (
 	fieldExpires = "expires"
 	fieldVersion = "version"
 	fieldUser    = "user" // only for a record bound to a user
+	// token_count, written and read by the scripts alone, is how many save
+	// tokens the data holds; Load ignores it.
 )
 
 // errMalformed reports a hash under the store's prefix that the store did

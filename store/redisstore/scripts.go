@@ -53,9 +53,10 @@ if tonumber(ARGV[4]) <= tonumber(ARGV[5]) then
 end
 if user == '' then
 	redis.call('HSET', KEYS[1], 'data', ARGV[3], 'expires', ARGV[4], 'version', ARGV[2])
-	if old ~= '' then redis.call('HDEL', KEYS[1], 'user') end
+	redis.call('HDEL', KEYS[1], 'user', 'token_count')
 else
 	redis.call('HSET', KEYS[1], 'data', ARGV[3], 'expires', ARGV[4], 'version', ARGV[2], 'user', user)
+	redis.call('HDEL', KEYS[1], 'token_count')
 end
 redis.call('PEXPIREAT', KEYS[1], ARGV[4])
 if sets ~= '' and old ~= '' and old ~= user then
@@ -143,7 +144,9 @@ return 2
 // script appends them: tokens hold no brace, so the object ends at the
 // first '}'; the check for a duplicate is one plain search, and
 // tokens are dropped from the front while they are older than ARGV[5] or
-// too many. A record last written by Save may hold its tokens in another
+// too many. How many the record holds is kept in the hash's token_count
+// field, so they are not counted on every call; Save, which writes tokens
+// of its own, deletes the field, and the next apply counts them once. A record last written by Save may hold its tokens in another
 // order; they are all older than those the script added after them.
 //
 // The values are the body's last member, as every version writes it, so
@@ -158,7 +161,7 @@ return 2
 // applied and the client must extend the user's set (empty prefix only).
 // The version is incremented as a decimal string.
 const applyLua = `
-local cur = redis.call('HMGET', KEYS[1], 'data', 'expires', 'version', 'user')
+local cur = redis.call('HMGET', KEYS[1], 'data', 'expires', 'version', 'user', 'token_count')
 local now = tonumber(ARGV[1])
 if not cur[1] or not cur[3] or not tonumber(cur[2] or '') or tonumber(cur[2]) <= now then return {0} end
 local s = cur[1]
@@ -292,8 +295,8 @@ if ARGV[10] ~= '1' and at['"f"'] then
 end
 if ARGV[12] ~= '' then flashes[#flashes + 1] = ARGV[12] end
 local tokens = string.sub(traw, 2, -2)
-local count, oldest, most = 0, tonumber(ARGV[5]), tonumber(ARGV[6])
-if tokens ~= '' then count = select(2, string.gsub(tokens, ':', '')) end
+local count, oldest, most = tonumber(cur[5] or ''), tonumber(ARGV[5]), tonumber(ARGV[6])
+if not count then count = tokens == '' and 0 or select(2, string.gsub(tokens, ':', '')) end
 while tokens ~= '' do
 	local c = string.find(tokens, ':', 1, true)
 	local e = string.find(tokens, ',', c, true)
@@ -302,6 +305,7 @@ while tokens ~= '' do
 	tokens = e and string.sub(tokens, e + 1) or ''
 	count = count - 1
 end
+if tokens == '' then count = 0 end
 if tokens ~= '' then tokens = tokens .. ',' end
 tokens = tokens .. tok .. ':' .. ARGV[4]
 local parts = {}
@@ -330,7 +334,7 @@ if exp <= now then
 	if setp ~= '' and user ~= '' then redis.call('SREM', setp .. user, ARGV[8]) end
 	return {1, ver}
 end
-redis.call('HSET', KEYS[1], 'data', '{' .. table.concat(parts, ',') .. '}', 'expires', ARGV[2], 'version', ver)
+redis.call('HSET', KEYS[1], 'data', '{' .. table.concat(parts, ',') .. '}', 'expires', ARGV[2], 'version', ver, 'token_count', count + 1)
 redis.call('PEXPIREAT', KEYS[1], ARGV[2])
 if user == '' or exp <= tonumber(cur[2]) then return {1, ver} end
 if setp == '' then return {4, ver, user} end
