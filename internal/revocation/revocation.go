@@ -71,9 +71,10 @@ func Parse(data []byte) (Record, error) {
 // Status is what a user's revocation record says of a cookie session.
 type Status int
 
+// What Record.Of says of a cookie session.
 const (
-	Valid    Status = iota
-	Revoked         // ended: the cookie gives an empty session
+	Valid    Status = iota // not ended: the cookie opens the session
+	Revoked                // ended: the cookie gives an empty session
 	Retiring        // renewed moments ago: works read-only until it ends
 )
 
