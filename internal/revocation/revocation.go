@@ -75,7 +75,7 @@ type Status int
 const (
 	Valid    Status = iota // not ended: the cookie opens the session
 	Revoked                // ended: the cookie gives an empty session
-	Retiring        // renewed moments ago: works read-only until it ends
+	Retiring               // renewed moments ago: works read-only until it ends
 )
 
 // Of says whether the cookie session with identifier id, signed in at
