@@ -119,18 +119,18 @@ func (s *Scanner) String() (raw []byte, escaped, ok bool) {
 	// (0xff has it, and its carry only marks bytes above it).
 	var high, add uint64
 	if s.Mode != 0 {
-		high = HiBits
+		high = hiBits
 	}
 	plain := s.Mode&Plain != 0
 	if plain {
-		add = LoBits
+		add = loBits
 	}
 	for i := start + 1; ; {
 		// Eight bytes at a time through plain text, to the first byte that
 		// ends it.
 		for i+8 <= len(data) {
 			x := binary.LittleEndian.Uint64(data[i:])
-			if m := ((x|(x+add))&high | below(x, 0x20) | below(x^LoBits*'"', 1) | below(x^LoBits*'\\', 1)) & HiBits; m != 0 {
+			if m := ((x|(x+add))&high | below(x, 0x20) | below(x^loBits*'"', 1) | below(x^loBits*'\\', 1)) & hiBits; m != 0 {
 				i += bits.TrailingZeros64(m) / 8
 				break
 			}
