@@ -87,9 +87,9 @@ func (c *cookieSessions) load(s *Session) {
 			continue
 		}
 		if cfg.Revocations != nil && opened.User != "" { // else nothing to look up
-			ctx, cancel := c.m.storeContext(s.req.Context())
+			ctx := c.m.storeContext(s.req.Context())
 			status, err = c.m.revocationOf(ctx, opened, now)
-			cancel()
+			ctx.stop()
 		}
 		if err != nil {
 			s.loadErr = err
@@ -159,8 +159,8 @@ func (c *cookieSessions) endIdentity(s *Session) error {
 		if s.ending == endsAfterGrace && cfg.renewGrace > 0 {
 			from = now.Add(cfg.renewGrace)
 		}
-		ctx, cancel := c.m.commitContext(s.req.Context())
-		defer cancel()
+		ctx := c.m.commitContext(s.req.Context())
+		defer ctx.stop()
 		if err := c.m.retire(ctx, s.holder.user, s.holder.id, s.holder.signedIn, from, now); err != nil {
 			return fmt.Errorf("session: ending the old session: %w", err)
 		}

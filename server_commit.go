@@ -13,8 +13,8 @@ import (
 // update, a renewal to a new ID, a deletion, or only a longer expiry.
 func (b *storeSessions) commit(s *Session) error {
 	cfg := b.m.cfg
-	ctx, cancel := s.m.commitContext(s.req.Context())
-	defer cancel()
+	ctx := s.m.commitContext(s.req.Context())
+	defer ctx.stop()
 	if s.server.readOnly {
 		if s.modified {
 			cfg.Logger.InfoContext(ctx, "session: the session ID of this request was renewed at a change of user while it ran; its changes are not saved")

@@ -69,8 +69,8 @@ const maxForwards = 4
 // are not looked up, but logged.
 func (b *storeSessions) load(s *Session) {
 	cfg := b.m.cfg
-	ctx, cancel := b.m.storeContext(s.req.Context())
-	defer cancel()
+	ctx := b.m.storeContext(s.req.Context())
+	defer ctx.stop()
 	now := cfg.Now()
 	n, found := 0, false
 	for value := range cookie.Values(s.req, cfg.Cookie.Name) {

@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/websession/session/internal/state"
@@ -9,24 +10,108 @@ import (
 
 // storeContext returns the context of a store call made while the request
 // runs (loading the session, checking a revocation): the request's own,
-// bounded by Config.StoreTimeout when it has no deadline.
-func (m *Manager) storeContext(req context.Context) (context.Context, context.CancelFunc) {
-	if _, ok := req.Deadline(); ok {
-		return context.WithCancel(req)
+// bounded by Config.StoreTimeout when it has no deadline. Call stop when
+// the calls are done.
+func (m *Manager) storeContext(req context.Context) *boundedContext {
+	if deadline, ok := req.Deadline(); ok {
+		return &boundedContext{parent: req, deadline: deadline}
 	}
-	return context.WithTimeout(req, m.cfg.StoreTimeout)
+	return &boundedContext{parent: req, deadline: time.Now().Add(m.cfg.StoreTimeout)}
 }
 
 // commitContext returns the context of a commit: not cancelled when the
 // visitor goes away, so a save once started is finished, but bounded by
 // the request's deadline, or Config.StoreTimeout when it has none, so a
-// hung store costs the request a known time.
-func (m *Manager) commitContext(req context.Context) (context.Context, context.CancelFunc) {
-	base := context.WithoutCancel(req)
-	if deadline, ok := req.Deadline(); ok {
-		return context.WithDeadline(base, deadline)
+// hung store costs the request a known time. Call stop when the commit is
+// done.
+func (m *Manager) commitContext(req context.Context) *boundedContext {
+	c := m.storeContext(req)
+	c.parent = context.WithoutCancel(req)
+	return c
+}
+
+// boundedContext is a request's context with a deadline. It behaves as
+// context.WithDeadline's context does, but starts the timer that closes
+// Done only when a store first asks for Done: a store that waits on the
+// network asks at once, an in-process store never does, and to it the
+// timer and the contexts that context.WithDeadline allocates would cost as
+// much as the store call itself. Until then, Err compares the clock with
+// the deadline.
+type boundedContext struct {
+	parent   context.Context
+	deadline time.Time
+
+	mu      sync.Mutex
+	timed   context.Context // context.WithDeadline's, made by the first Done
+	cancel  context.CancelFunc
+	stopped bool
+}
+
+// closed is the Done channel of a context stopped before anyone asked.
+var closed = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
+
+var _ context.Context = (*boundedContext)(nil)
+
+// Deadline returns the deadline.
+func (c *boundedContext) Deadline() (time.Time, bool) { return c.deadline, true }
+
+// Done returns a channel closed at the deadline, when the parent is done,
+// or at stop.
+func (c *boundedContext) Done() <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.timed == nil {
+		if c.stopped {
+			return closed
+		}
+		c.timed, c.cancel = context.WithDeadline(c.parent, c.deadline)
 	}
-	return context.WithTimeout(base, m.cfg.StoreTimeout)
+	return c.timed.Done()
+}
+
+// Err returns the parent's error once it is done,
+// context.DeadlineExceeded once the deadline has passed, or
+// context.Canceled after stop; nil before.
+func (c *boundedContext) Err() error {
+	c.mu.Lock()
+	timed, stopped := c.timed, c.stopped
+	c.mu.Unlock()
+	if timed != nil {
+		return timed.Err()
+	}
+	if err := c.parent.Err(); err != nil {
+		return err
+	}
+	if stopped {
+		return context.Canceled
+	}
+	if !time.Now().Before(c.deadline) {
+		return context.DeadlineExceeded
+	}
+	return nil
+}
+
+// Value returns the parent's value for key, or once Done was asked for,
+// that of the context with the deadline, so context.Cause finds its cause.
+func (c *boundedContext) Value(key any) any {
+	c.mu.Lock()
+	timed := c.timed
+	c.mu.Unlock()
+	if timed != nil {
+		return timed.Value(key)
+	}
+	return c.parent.Value(key)
+}
+
+// stop ends c, as a context.CancelFunc does, and releases the timer if
+// Done started one.
+func (c *boundedContext) stop() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.stopped = true
+	if c.cancel != nil {
+		c.cancel()
+	}
 }
 
 // tokenAge is how long a record keeps the token of a save: longer than

@@ -264,8 +264,8 @@ func (s *Session) DestroyOthers() (int, error) {
 	if s.user == "" {
 		return 0, errors.New("session: DestroyOthers on a session not bound to a user; call SetUser at log-in")
 	}
-	ctx, cancel := s.m.storeContext(s.req.Context())
-	defer cancel()
+	ctx := s.m.storeContext(s.req.Context())
+	defer ctx.stop()
 	return s.m.backend.endUser(ctx, s.user, s)
 }
 
