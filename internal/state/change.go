@@ -17,6 +17,8 @@ import (
 type Change struct {
 	// Token is the save token of this change, unique to it. The record
 	// keeps the tokens of its latest changes, so a duplicate is known.
+	// Merge leaves the tokens alone when Token is "": a store that keeps
+	// the tokens of its changes beside the record calls it so.
 	Token string
 	// Now is when the change is made; the record's issued-at becomes Now
 	// and its tokens are stamped with it.
@@ -81,7 +83,7 @@ func (c *Change) mergeAll(data []byte) (out []byte, applied bool, err error) {
 	if err != nil {
 		return nil, false, err
 	}
-	if st.Tokens.Has(c.Token) {
+	if c.Token != "" && st.Tokens.Has(c.Token) {
 		return data, true, nil
 	}
 	if st.MovedTo != "" {
@@ -121,7 +123,9 @@ func (c *Change) mergeAll(data []byte) (out []byte, applied bool, err error) {
 		st.Permanent = *c.Permanent
 	}
 	st.Issued = c.Now
-	st.Tokens = st.Tokens.Stamp(c.Token, c.Now, c.TokenAge, c.TokensKept)
+	if c.Token != "" {
+		st.Tokens = st.Tokens.Stamp(c.Token, c.Now, c.TokenAge, c.TokensKept)
+	}
 	return AppendBody(nil, st), false, nil
 }
 
@@ -142,7 +146,7 @@ func (c *Change) splice(data []byte) (out []byte, applied, ok bool, err error) {
 		}
 		return nil, false, true, err
 	}
-	if st.Tokens.Has(c.Token) {
+	if c.Token != "" && st.Tokens.Has(c.Token) {
 		return data, true, true, nil
 	}
 	if st.MovedTo != "" {
@@ -159,7 +163,9 @@ func (c *Change) splice(data []byte) (out []byte, applied, ok bool, err error) {
 		st.Permanent = *c.Permanent
 	}
 	st.Issued = c.Now
-	st.Tokens = st.Tokens.Stamp(c.Token, c.Now, c.TokenAge, c.TokensKept)
+	if c.Token != "" {
+		st.Tokens = st.Tokens.Stamp(c.Token, c.Now, c.TokenAge, c.TokensKept)
+	}
 	size := len(data) + len(c.Token) + 32
 	for k, v := range c.Set {
 		size += len(k) + len(v) + 8

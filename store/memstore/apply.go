@@ -13,7 +13,9 @@ var _ session.Applier = (*Store)(nil)
 
 // Apply applies ch to the live record under key, under the store's lock:
 // concurrent changes to one session never conflict, unless ch expects a
-// key to hold a value it no longer holds. See session.Applier.
+// key to hold a value it no longer holds. See session.Applier. The tokens
+// of its latest changes (ch.TokensKept of them) are kept beside the
+// record, not in its body (see recentTokens).
 func (s *Store) Apply(ctx context.Context, key string, ch *session.Change) (session.Record, error) {
 	if err := check(ctx, key); err != nil {
 		return session.Record{}, err
@@ -25,15 +27,18 @@ func (s *Store) Apply(ctx context.Context, key string, ch *session.Change) (sess
 	if e == nil {
 		return session.Record{}, session.ErrNotFound
 	}
-	data, applied, err := ch.Merge(e.data)
+	tok := s.tokenHash(ch.Token)
+	if e.tokens != nil && e.tokens.has(tok) {
+		return session.Record{Version: e.version}, nil
+	}
+	untracked := *ch
+	untracked.Token = ""
+	data, _, err := untracked.Merge(e.data) // applied only with a token
 	if err != nil {
 		if errors.Is(err, session.ErrConflict) {
 			return e.record(), err
 		}
 		return session.Record{}, fmt.Errorf("memstore: apply: %w", err)
-	}
-	if applied {
-		return session.Record{Version: e.version}, nil
 	}
 	if !now.Before(ch.Expires) {
 		s.remove(e)
@@ -42,6 +47,10 @@ func (s *Store) Apply(ctx context.Context, key string, ch *session.Change) (sess
 	e.data = data
 	e.expires = ch.Expires
 	e.version++
+	if e.tokens == nil {
+		e.tokens = new(recentTokens)
+	}
+	e.tokens.add(tok, max(ch.TokensKept, 1))
 	heap.Fix(&s.byExpiry, e.index)
 	s.used(e)
 	return session.Record{Version: e.version}, nil

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"log/slog"
 	"sync"
 	"time"
@@ -29,6 +30,7 @@ type Store struct {
 	max    int
 	logger *slog.Logger
 	now    func() time.Time
+	seed   maphash.Seed // of the token hashes, see recentTokens
 
 	mu       sync.Mutex
 	records  map[string]*entry
@@ -48,7 +50,8 @@ type entry struct {
 	expires time.Time
 	version uint64
 	user    string
-	index   int    // position in Store.byExpiry
+	tokens  *recentTokens // of the changes Apply made; nil before the first
+	index   int           // position in Store.byExpiry
 	prev    *entry // neighbours in Store.anon while user is ""; nil otherwise
 	next    *entry
 }
@@ -68,6 +71,7 @@ func New(opts ...Option) *Store {
 		max:     DefaultMaxRecords,
 		logger:  slog.Default(),
 		now:     time.Now,
+		seed:    maphash.MakeSeed(),
 		records: make(map[string]*entry),
 		users:   make(map[string]map[string]*entry),
 	}
