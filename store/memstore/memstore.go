@@ -52,7 +52,7 @@ type entry struct {
 	user    string
 	tokens  *recentTokens // of the changes Apply made; nil before the first
 	index   int           // position in Store.byExpiry
-	prev    *entry // neighbours in Store.anon while user is ""; nil otherwise
+	prev    *entry        // neighbours in Store.anon while user is ""; nil otherwise
 	next    *entry
 }
 
