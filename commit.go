@@ -28,7 +28,7 @@ func (s *Session) commit() error {
 
 // empty reports whether the session holds nothing worth keeping.
 func (s *Session) empty() bool {
-	return len(s.values) == 0 && len(s.flashes) == 0 && s.user == ""
+	return s.values.Len() == 0 && len(s.flashes) == 0 && s.user == ""
 }
 
 // state is the session as a Format or a store record carries it, issued
@@ -38,7 +38,8 @@ func (s *Session) state(now time.Time) *state.State {
 	if created.IsZero() {
 		created = now
 	}
-	st := &state.State{Values: s.values, Flashes: s.flashes, Permanent: s.permanent, Created: created, Issued: now, ID: s.id}
+	st := &state.State{Flashes: s.flashes, Permanent: s.permanent, Created: created, Issued: now, ID: s.id}
+	st.SetValues(s.values)
 	if s.user != "" {
 		st.User, st.SignedIn, st.Agent = s.user, s.signedIn, s.agent
 	}

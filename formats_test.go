@@ -425,7 +425,7 @@ func TestSealerOpenReportsErrInvalidCookie(t *testing.T) {
 				t.Fatal(err)
 			}
 			st, err := sealer.Open(v, now)
-			if err != nil || string(st.Values["k"]) != `"secret-value"` || !st.Permanent || !st.Issued.Equal(now) || len(st.Flashes) != 1 || st.OldKey {
+			if err != nil || string(st.ValueMap()["k"]) != `"secret-value"` || !st.Permanent || !st.Issued.Equal(now) || len(st.Flashes) != 1 || st.OldKey {
 				t.Fatalf("Open(Seal(st)) = %+v, %v", st, err)
 			}
 			for _, bad := range []string{"", v[:len(v)-2], v + "A", strings.ToUpper(v)} {

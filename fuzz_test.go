@@ -81,6 +81,8 @@ func fuzzOpen(f *testing.F, format session.Format) {
 			t.Error("a re-sealed session still needs the old key")
 		}
 		st.OldKey = false
+		st.ValueMap()
+		st2.ValueMap()
 		if !reflect.DeepEqual(st, st2) {
 			t.Fatalf("reopened session differs:\n%+v\n%+v", st, st2)
 		}

@@ -18,7 +18,8 @@ func Get[T any](s *Session, key string) (T, bool) {
 		return t, true
 	}
 	var t T
-	if err := s.m.codec.UnmarshalTo(s.values[key], &t); err != nil {
+	raw, _ := s.values.Get(key)
+	if err := s.m.codec.UnmarshalTo(raw, &t); err != nil {
 		return zero, false
 	}
 	return t, true

@@ -141,7 +141,7 @@ func (m *Manager) loadRecordFrom(ctx context.Context, key string, first *Record)
 				return serverState{}, nil, err
 			}
 		}
-		st, err := state.ParseBody(rec.Data)
+		st, err := state.ParseBodyRaw(rec.Data)
 		if err != nil {
 			return serverState{}, nil, fmt.Errorf("%w: %w", state.ErrBody, err)
 		}
@@ -175,5 +175,6 @@ func (s *Session) reload(ctx context.Context, first *Record) (st *state.State, v
 	if srv.alias {
 		s.server.id, s.server.key, s.server.alias = "", srv.key, true
 	}
+	st.ValueMap() // replays and updates change it as a map
 	return st, srv.version, false, nil
 }

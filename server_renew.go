@@ -96,7 +96,8 @@ func (s *Session) renew(ctx context.Context, st *state.State, expires, now time.
 // adoptReplayed takes the content of a record this request's changes were
 // replayed on and saved.
 func (s *Session) adoptReplayed(st *state.State) {
-	s.values, s.flashes, s.permanent = st.Values, st.Flashes, st.Permanent
+	s.values = st.ValueSet()
+	s.flashes, s.permanent = st.Flashes, st.Permanent
 	s.user, s.signedIn, s.agent = st.User, st.SignedIn, st.Agent
 	clear(s.decoded)
 }

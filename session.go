@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -31,8 +30,8 @@ type Session struct {
 	mu        sync.Mutex
 	loaded    bool
 	committed bool
-	values    map[string][]byte // each key's encoding by the codec
-	decoded   map[string]any    // values decoded so far in this request
+	values    state.ValueSet // each key's encoding by the codec
+	decoded   map[string]any // values decoded so far in this request
 	flashes   []Flash
 	// loadedFlashes counts the flashes that came with the session.
 	loadedFlashes int
@@ -132,7 +131,7 @@ func (s *Session) get(key string) (any, bool) {
 	if v, ok := s.decoded[key]; ok {
 		return v, true
 	}
-	raw, ok := s.values[key]
+	raw, ok := s.values.Get(key)
 	if !ok {
 		return nil, false
 	}
@@ -171,13 +170,10 @@ func (s *Session) Set(key string, value any) error {
 	if err := s.change("Set", key); err != nil {
 		return err
 	}
-	if old, ok := s.values[key]; ok && bytes.Equal(old, raw) {
+	if old, ok := s.values.Get(key); ok && bytes.Equal(old, raw) {
 		return nil
 	}
-	if s.values == nil {
-		s.values = make(map[string][]byte)
-	}
-	s.values[key] = raw
+	s.values.Set(key, raw)
 	delete(s.decoded, key)
 	s.record(key, state.ValueChange{Raw: raw})
 	s.modified = true
@@ -206,8 +202,7 @@ func (s *Session) Delete(key string) error {
 	if err := s.change("Delete", key); err != nil {
 		return err
 	}
-	if _, ok := s.values[key]; ok {
-		delete(s.values, key)
+	if s.values.Delete(key) {
 		delete(s.decoded, key)
 		s.record(key, state.ValueChange{Deleted: true})
 		s.modified = true
@@ -224,11 +219,11 @@ func (s *Session) Clear() error {
 	if err := s.change("Clear", ""); err != nil {
 		return err
 	}
-	if len(s.values) > 0 || len(s.flashes) > 0 || s.user != "" {
+	if s.values.Len() > 0 || len(s.flashes) > 0 || s.user != "" {
 		if s.user != "" {
 			s.end(endsNow) // a log-out: copies of the cookie must not stay signed in
 		}
-		clear(s.values)
+		s.values.Clear()
 		clear(s.decoded)
 		s.flashes = nil
 		s.log.Clear()
@@ -242,7 +237,7 @@ func (s *Session) Clear() error {
 func (s *Session) Has(key string) bool {
 	s.lock()
 	defer s.mu.Unlock()
-	_, ok := s.values[key]
+	_, ok := s.values.Get(key)
 	return ok
 }
 
@@ -250,19 +245,14 @@ func (s *Session) Has(key string) bool {
 func (s *Session) Len() int {
 	s.lock()
 	defer s.mu.Unlock()
-	return len(s.values)
+	return s.values.Len()
 }
 
 // Keys returns the keys in sorted order.
 func (s *Session) Keys() []string {
 	s.lock()
 	defer s.mu.Unlock()
-	keys := make([]string, 0, len(s.values))
-	for k := range s.values {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
+	return s.values.Keys()
 }
 
 // Permanent reports whether the session is permanent: its cookie outlives
@@ -345,7 +335,7 @@ func (s *Session) Destroy() error {
 	if err := s.change("Destroy", ""); err != nil {
 		return err
 	}
-	clear(s.values)
+	s.values.Clear()
 	clear(s.decoded)
 	s.flashes = nil
 	s.log.Clear()

@@ -37,15 +37,12 @@ func Update[T any](s *Session, key string, fn func(old T, ok bool) T) error {
 	if err := s.change("Update", key); err != nil {
 		return err
 	}
-	old, ok := s.values[key]
+	old, ok := s.values.Get(key)
 	raw, err := apply(old, ok)
 	if err != nil {
 		return err
 	}
-	if s.values == nil {
-		s.values = make(map[string][]byte)
-	}
-	s.values[key] = raw
+	s.values.Set(key, raw)
 	delete(s.decoded, key)
 	s.record(key, state.ValueChange{Update: apply})
 	s.modified = true

@@ -116,7 +116,7 @@ func (s *Session) Fresh() bool {
 		return false
 	}
 	if l, ok := s.m.codec.(state.LoginKeys); ok {
-		return l.Fresh(s.values, s.req)
+		return l.Fresh(s.values.Map(), s.req)
 	}
 	return true
 }
@@ -125,17 +125,13 @@ func (s *Session) Fresh() bool {
 // and Delete do. It runs with s.mu held.
 func (s *Session) setValue(key string, raw []byte) {
 	if raw == nil {
-		if _, ok := s.values[key]; ok {
-			delete(s.values, key)
+		if s.values.Delete(key) {
 			delete(s.decoded, key)
 			s.record(key, state.ValueChange{Deleted: true})
 		}
 		return
 	}
-	if s.values == nil {
-		s.values = make(map[string][]byte)
-	}
-	s.values[key] = raw
+	s.values.Set(key, raw)
 	delete(s.decoded, key)
 	s.record(key, state.ValueChange{Raw: raw})
 }

@@ -31,6 +31,7 @@ func (s *sealer) Seal(st *state.State) (string, error) {
 	if st.Issued.IsZero() {
 		return "", errors.New("flask: State.Issued is zero; it must be the current time")
 	}
+	st = st.Valued()
 	if s.created && !st.Created.IsZero() {
 		withCreated := *st
 		withCreated.Values = maps.Clone(st.Values)

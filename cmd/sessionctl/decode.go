@@ -91,6 +91,7 @@ Flags:`)
 		fmt.Fprintf(stderr, "sessionctl: invalid cookie: %v\n", err)
 		return exitInvalid
 	}
+	st.ValueMap()
 	if age := now.Sub(st.Issued); *maxAge > 0 && age > *maxAge {
 		fmt.Fprintf(stderr, "sessionctl: invalid cookie: expired: issued %s ago, more than --max-age %s\n", age.Round(time.Second), *maxAge)
 		return exitInvalid

@@ -95,7 +95,7 @@ func (s *encryptedSealer) Open(value string, now time.Time) (*state.State, error
 		if err != nil {
 			continue // a key id collision is possible; try the others
 		}
-		st, err := state.ParseBody(body)
+		st, err := state.ParseBodyRaw(body)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", state.ErrInvalidCookie, err)
 		}

@@ -101,7 +101,7 @@ func (s *signedSealer) Open(value string, now time.Time) (*state.State, error) {
 		if k.id != id || !hmac.Equal(k.appendMAC(sum[:0], body), trailer[1+keyIDSize:]) {
 			continue
 		}
-		st, err := state.ParseBody(body)
+		st, err := state.ParseBodyRaw(body)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", state.ErrInvalidCookie, err)
 		}

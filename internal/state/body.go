@@ -32,6 +32,9 @@ import (
 func AppendBody(b []byte, st *State) []byte {
 	b = appendHead(b, st)
 	b = append(b, `,"v":{`...)
+	if st.Values == nil {
+		return append(st.Raw.appendMembers(b), "}}"...)
+	}
 	var arr [64]string // sessions rarely hold more keys; no allocation then
 	keys := arr[:0]
 	for k := range st.Values {
@@ -55,6 +58,9 @@ func BodySize(st *State) int {
 	n := 128 + len(st.User) + len(st.ID) + len(st.Agent) + len(st.MovedTo) + len(st.Tokens)
 	for k, v := range st.Values {
 		n += len(k) + len(v) + 4
+	}
+	if st.Values == nil {
+		n += st.Raw.size()
 	}
 	for _, f := range st.Flashes {
 		n += len(f.Category) + len(f.Message) + 8

@@ -1,6 +1,8 @@
 package state
 
 import (
+	"bytes"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -31,6 +33,7 @@ func FuzzParseBody(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		st, err := ParseBody(data)
+		checkRawAgrees(t, data, st, err)
 		if err != nil {
 			return
 		}
@@ -64,4 +67,40 @@ func sameState(a, b *State) bool {
 		}
 	}
 	return true
+}
+
+// checkRawAgrees checks that ParseBodyRaw reads data as ParseBody does
+// (st, err): the same error or none, every key found by Get with its
+// value, no other, and the same body written back.
+func checkRawAgrees(t *testing.T, data []byte, st *State, err error) {
+	t.Helper()
+	lazy, lerr := ParseBodyRaw(data)
+	if (err == nil) != (lerr == nil) {
+		t.Fatalf("%q: ParseBody gives error %v, ParseBodyRaw %v", data, err, lerr)
+	}
+	if err != nil {
+		return
+	}
+	if lazy.Values == nil {
+		if lazy.Raw.Len() != len(st.Values) {
+			t.Fatalf("%q: %d values read in place, %d by ParseBody", data, lazy.Raw.Len(), len(st.Values))
+		}
+		for k, v := range st.Values {
+			if got, ok := lazy.Raw.Get(k); !ok || !bytes.Equal(got, v) {
+				t.Fatalf("%q: Get(%q) = %q, %v; want %q", data, k, got, ok, v)
+			}
+			if _, ok := lazy.Raw.Get(k + "\x00"); ok && st.Values[k+"\x00"] == nil {
+				t.Fatalf("%q: Get finds %q, which the body does not hold", data, k+"\x00")
+			}
+		}
+		if keys := lazy.Raw.Keys(); !slices.IsSorted(keys) || len(keys) != len(st.Values) {
+			t.Fatalf("%q: Keys() = %q, want the %d keys sorted", data, keys, len(st.Values))
+		}
+		if a, b := AppendBody(nil, st), AppendBody(nil, lazy); !bytes.Equal(a, b) {
+			t.Fatalf("%q: written back from the map as\n%s\nand from the values in place as\n%s", data, a, b)
+		}
+	}
+	if m := lazy.ValueMap(); !maps.EqualFunc(m, st.Values, bytes.Equal) {
+		t.Fatalf("%q: ParseBodyRaw's values %q, ParseBody's %q", data, m, st.Values)
+	}
 }

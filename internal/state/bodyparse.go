@@ -29,6 +29,31 @@ func ParseBody(data []byte) (*State, error) {
 	return st, err
 }
 
+// ParseBodyRaw is ParseBody that leaves the values in place, as a
+// ValueSet in st.Raw with st.Values nil, when the body writes its keys as
+// AppendBody does; otherwise it makes them into st.Values, as ParseBody.
+// A handler that reads a few keys then never pays for a map of them all.
+func ParseBodyRaw(data []byte) (*State, error) {
+	var buf [maxInline]member
+	p := bodyParser{jsonscan.Scanner{Data: data}}
+	st, ms, err := p.body(buf[:0])
+	if err != nil {
+		if p.Fault == jsonscan.TooDeep {
+			return nil, errTooDeep
+		}
+		return nil, err
+	}
+	if raw, ok := valuesInPlace(data, ms); ok {
+		st.Raw = raw
+		return st, nil
+	}
+	st.Values = make(map[string][]byte, len(ms))
+	if !keyStrings(ms, func(i int, key string) { st.Values[key] = ms[i].value }) {
+		return nil, ErrBody
+	}
+	return st, nil
+}
+
 // body reads the body at p.data. With raw not nil (an empty slice), it
 // leaves the values as the members of their object, in raw's storage,
 // instead of making them into a map: st.Values is nil, and the members are

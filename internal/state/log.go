@@ -60,9 +60,7 @@ func (l *Log) HasUpdates() bool {
 // the newer value. permanent is the session's permanence, applied when
 // permChanged.
 func (l *Log) Replay(st *State, permanent, permChanged bool) error {
-	if st.Values == nil {
-		st.Values = make(map[string][]byte)
-	}
+	st.ValueMap()
 	if l.Cleared {
 		clear(st.Values)
 		st.Flashes = nil

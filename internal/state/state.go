@@ -43,7 +43,8 @@ type Sealer interface {
 	// accept (tampered, truncated, wrong key, wrong cookie name, expired for
 	// formats that check age themselves, malformed) gives an error that
 	// wraps ErrInvalidCookie and never contains the value itself. Open must
-	// check the MAC or AEAD tag before decoding anything.
+	// check the MAC or AEAD tag before decoding anything. The values may
+	// come in State.Raw (see ValueMap).
 	Open(value string, now time.Time) (*State, error)
 }
 
@@ -61,8 +62,12 @@ type Codec interface {
 
 // State is a session as a Format carries it.
 type State struct {
-	// Values holds each key's value, encoded by the format's Codec.
+	// Values holds each key's value, encoded by the format's Codec. It is
+	// nil when Raw holds them.
 	Values map[string][]byte
+	// Raw holds the values when Values is nil: read in place by
+	// ParseBodyRaw, perhaps changed since.
+	Raw ValueSet
 	// Flashes are the messages waiting to be shown, oldest first.
 	Flashes []Flash
 	// Permanent marks a session whose cookie outlives the browser session.
@@ -130,3 +135,42 @@ var ErrInvalidCookie = errors.New("session: invalid cookie")
 
 // ErrConflict is session.ErrConflict: a record changed by another request.
 var ErrConflict = errors.New("session: record changed by another request (version conflict)")
+
+// ValueMap makes st.Raw into st.Values when Raw holds the values, and
+// returns st.Values.
+func (st *State) ValueMap() map[string][]byte {
+	if st.Values == nil {
+		st.Values = st.Raw.Map()
+		st.Raw = ValueSet{}
+	}
+	return st.Values
+}
+
+// Valued returns st when st.Values holds the values, else a copy of st
+// with them in Values, for a writer that needs them as a map.
+func (st *State) Valued() *State {
+	if st.Values != nil {
+		return st
+	}
+	c := *st
+	c.Values, c.Raw = st.Raw.Map(), ValueSet{}
+	return &c
+}
+
+// SetValues makes v the values of st: in Values when v holds only a map
+// (ValuesOf), else in Raw. st then shares them with v.
+func (st *State) SetValues(v ValueSet) {
+	if len(v.spans) == 0 && v.changed != nil {
+		st.Values, st.Raw = v.changed, ValueSet{}
+		return
+	}
+	st.Values, st.Raw = nil, v
+}
+
+// ValueSet returns the values of st, which it then shares.
+func (st *State) ValueSet() ValueSet {
+	if st.Values != nil {
+		return ValuesOf(st.Values)
+	}
+	return st.Raw
+}
