@@ -142,12 +142,16 @@ return 2
 //
 // Tokens are kept in the order they were added, oldest first, as the
 // script appends them: tokens hold no brace, so the object ends at the
-// first '}'; the check for a duplicate is one plain search, and
-// tokens are dropped from the front while they are older than ARGV[5] or
-// too many. How many the record holds is kept in the hash's token_count
-// field, so they are not counted on every call; Save, which writes tokens
-// of its own, deletes the field, and the next apply counts them once. A record last written by Save may hold its tokens in another
-// order; they are all older than those the script added after them.
+// first '}'; the check for a duplicate is one plain search, and tokens are
+// dropped from the front while they are older than ARGV[5] or too many.
+// How many the record holds is kept in the hash's token_count field, so
+// they are not counted on every call; Save, which writes tokens of its
+// own, deletes the field, and the next apply counts them once. A record
+// last written by Save may hold its tokens in another order; they are all
+// older than those the script added after them. The tokens, like the
+// values, are located by their offsets in the body and copied once into
+// the new body: every long string a Lua script makes costs a copy and a
+// hash, so the script makes as few as it can.
 //
 // The values are the body's last member, as every version writes it, so
 // the top level is read up to them and they are walked once: runs of
@@ -209,20 +213,25 @@ local function members(i, obj, top)
 		if top and k == '"t"' then ve = (string.find(s, '}', i, true) or bad()) + 1
 		elseif top and k == '"v"' and string.byte(s, #s) == 125 then ve = #s
 		else ve = val(i) end
-		out[#out + 1] = {k, string.sub(s, i, ve - 1), i}
+		out[#out + 1] = {k, i, ve}
 		i = skip(ve)
 		if string.byte(s, i) == close then return out end
 		i = skip(i + 1)
 	end
 end
+local function text(m) return string.sub(s, m[2], m[3] - 1) end
 local top = members(skip(1), true, true)
 local at = {}
 for _, m in ipairs(top) do at[m[1]] = m end
 local function conflict() return {2, s, cur[2], cur[3], cur[4] or ''} end
 if at['"m"'] then return conflict() end
 local tok = '"' .. ARGV[3] .. '"'
-local traw = at['"t"'] and at['"t"'][2] or '{}'
-if string.find(traw, tok, 1, true) then return {3, cur[3]} end
+local ts, te = 1, 1
+if at['"t"'] then ts, te = at['"t"'][2] + 1, at['"t"'][3] - 1 end
+if ts < te then
+	local p = string.find(s, tok, ts, true)
+	if p and p < te then return {3, cur[3]} end
+end
 local n = 13
 local sets = tonumber(ARGV[n]); local setAt = n + 1; n = n + 1 + 2 * sets
 local dels = tonumber(ARGV[n]); local delAt = n + 1; n = n + 1 + dels
@@ -233,7 +242,7 @@ for i = 0, sets - 1 do change[ARGV[setAt + 2 * i]] = ARGV[setAt + 2 * i + 1] end
 for i = 0, exps - 1 do expected[ARGV[n + 3 * i]] = true end
 local vparts = {}
 if ARGV[10] ~= '1' and at['"v"'] then
-	local i, run, runEnd = skip(at['"v"'][3] + 1), nil, nil
+	local i, run, runEnd = skip(at['"v"'][2] + 1), nil, nil
 	if string.byte(s, i) ~= 125 then
 		while true do
 			local k, vs, vend
@@ -290,39 +299,51 @@ table.sort(added)
 for _, m in ipairs(added) do vparts[#vparts + 1] = m end
 local flashes = {}
 if ARGV[10] ~= '1' and at['"f"'] then
-	local fl = members(at['"f"'][3], false)
-	for i = tonumber(ARGV[11]) + 1, #fl do flashes[#flashes + 1] = fl[i][2] end
+	local fl = members(at['"f"'][2], false)
+	for i = tonumber(ARGV[11]) + 1, #fl do flashes[#flashes + 1] = text(fl[i]) end
 end
 if ARGV[12] ~= '' then flashes[#flashes + 1] = ARGV[12] end
-local tokens = string.sub(traw, 2, -2)
 local count, oldest, most = tonumber(cur[5] or ''), tonumber(ARGV[5]), tonumber(ARGV[6])
-if not count then count = tokens == '' and 0 or select(2, string.gsub(tokens, ':', '')) end
-while tokens ~= '' do
-	local c = string.find(tokens, ':', 1, true)
-	local e = string.find(tokens, ',', c, true)
-	local t = tonumber(string.sub(tokens, c + 1, (e or 0) - 1))
+if not count then count = ts < te and select(2, string.gsub(string.sub(s, ts, te - 1), ':', '')) or 0 end
+local cut = ts
+while cut < te do
+	local c = string.find(s, ':', cut, true)
+	local e = string.find(s, ',', c, true)
+	if not e or e > te then e = te end
+	local t = tonumber(string.sub(s, c + 1, e - 1))
 	if count < most and t and t >= oldest then break end
-	tokens = e and string.sub(tokens, e + 1) or ''
+	cut = e + 1
 	count = count - 1
 end
-if tokens == '' then count = 0 end
-if tokens ~= '' then tokens = tokens .. ',' end
-tokens = tokens .. tok .. ':' .. ARGV[4]
-local parts = {}
+if cut >= te then count = 0 end
+local out = {'{'}
+local function put(...)
+	if #out > 1 then out[#out + 1] = ',' end
+	for _, p in ipairs({...}) do out[#out + 1] = p end
+end
 for _, m in ipairs(top) do
 	local k = m[1]
 	if k == '"i"' then
-		parts[#parts + 1] = '"i":' .. ARGV[4]
+		put('"i":', ARGV[4])
 	elseif k == '"p"' then
-		if ARGV[9] == '' and m[2] == 'true' then parts[#parts + 1] = '"p":true' end
+		if ARGV[9] == '' and text(m) == 'true' then put('"p":true') end
 	elseif k ~= '"t"' and k ~= '"f"' and k ~= '"v"' then
-		parts[#parts + 1] = k .. ':' .. m[2]
+		put(k, ':', text(m))
 	end
 end
-if ARGV[9] == 'true' then parts[#parts + 1] = '"p":true' end
-parts[#parts + 1] = '"t":{' .. tokens .. '}'
-if #flashes > 0 then parts[#parts + 1] = '"f":[' .. table.concat(flashes, ',') .. ']' end
-parts[#parts + 1] = '"v":{' .. table.concat(vparts, ',') .. '}'
+if ARGV[9] == 'true' then put('"p":true') end
+if cut < te then
+	put('"t":{', string.sub(s, cut, te - 1), ',', tok, ':', ARGV[4], '}')
+else
+	put('"t":{', tok, ':', ARGV[4], '}')
+end
+if #flashes > 0 then put('"f":[', table.concat(flashes, ','), ']') end
+put('"v":{')
+for i, p in ipairs(vparts) do
+	if i > 1 then out[#out + 1] = ',' end
+	out[#out + 1] = p
+end
+out[#out + 1] = '}}'
 local ver = cur[3]
 local i = #ver
 while i > 0 and string.byte(ver, i) == 57 do i = i - 1 end
@@ -334,7 +355,7 @@ if exp <= now then
 	if setp ~= '' and user ~= '' then redis.call('SREM', setp .. user, ARGV[8]) end
 	return {1, ver}
 end
-redis.call('HSET', KEYS[1], 'data', '{' .. table.concat(parts, ',') .. '}', 'expires', ARGV[2], 'version', ver, 'token_count', count + 1)
+redis.call('HSET', KEYS[1], 'data', table.concat(out), 'expires', ARGV[2], 'version', ver, 'token_count', count + 1)
 redis.call('PEXPIREAT', KEYS[1], ARGV[2])
 if user == '' or exp <= tonumber(cur[2]) then return {1, ver} end
 if setp == '' then return {4, ver, user} end
