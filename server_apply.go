@@ -58,6 +58,9 @@ func (s *Session) apply(ctx context.Context, a Applier, expires, now time.Time) 
 		}
 		base = st.Values
 	}
+	// The record as this request last read it, for stores that write the
+	// change merged into it while it is still the stored one.
+	loaded, loadedVersion := s.server.loaded, s.server.version
 	gone := false
 	var release func() // leaves the session's commit queue
 	defer func() {
@@ -70,6 +73,7 @@ func (s *Session) apply(ctx context.Context, a Applier, expires, now time.Time) 
 		if err != nil {
 			return err
 		}
+		ch.Loaded, ch.LoadedVersion = loaded, loadedVersion
 		var rec Record
 		err = s.m.timed(ctx, "apply", func() (err error) { rec, err = a.Apply(ctx, s.server.key, ch); return err })
 		if err == nil {
@@ -85,12 +89,17 @@ func (s *Session) apply(ctx context.Context, a Applier, expires, now time.Time) 
 		}
 		// A key an Update read changed, or the session was renewed or
 		// ended meanwhile: start again from the record as it is.
+		key := s.server.key
 		st, _, ended, err := s.reload(ctx, &rec)
 		if ended || err != nil {
 			gone = ended
 			return err
 		}
 		base = st.Values
+		loaded, loadedVersion = nil, 0
+		if s.server.key == key { // rec, not a record a renewal forwarded to
+			loaded, loadedVersion = rec.Data, rec.Version
+		}
 		return ErrConflict
 	}
 	// Lost to another commit: wait for this session's turn, then try again

@@ -52,6 +52,30 @@ type Change struct {
 	Flashes      []Flash
 	// Permanent, when not nil, is the session's new permanence.
 	Permanent *bool
+
+	// Loaded is the record body the request loaded, at LoadedVersion;
+	// nil when it is not known. A store that edits bodies elsewhere (a
+	// script in the database) may send MergeLoaded's body along and write
+	// it when the stored version is still LoadedVersion, without reading
+	// the stored body: the change then applies to the very body Merge
+	// read. Stores that run Go under their lock ignore them.
+	Loaded        []byte
+	LoadedVersion uint64
+}
+
+// MergeLoaded returns Merge(c.Loaded), the body to store when the stored
+// version is still c.LoadedVersion, and how many save tokens it holds. ok
+// is false when nothing is loaded or the change cannot be applied to it
+// (a conflict, or c.Token already there): apply it to the stored body then.
+func (c *Change) MergeLoaded() (body []byte, tokens int, ok bool) {
+	if c.Loaded == nil || c.LoadedVersion == 0 {
+		return nil, 0, false
+	}
+	out, applied, tokens, err := c.merge(c.Loaded)
+	if err != nil || applied {
+		return nil, 0, false
+	}
+	return out, tokens, true
 }
 
 // Merge applies the change to data, a record body as the Manager writes
@@ -68,9 +92,15 @@ type Change struct {
 // at Now, dropping tokens older than TokenAge and, past TokensKept, the
 // oldest. Every other field is kept.
 func (c *Change) Merge(data []byte) (out []byte, applied bool, err error) {
+	out, applied, _, err = c.merge(data)
+	return out, applied, err
+}
+
+// merge is Merge, also reporting how many save tokens out holds.
+func (c *Change) merge(data []byte) (out []byte, applied bool, tokens int, err error) {
 	if len(c.Expect) == 0 && !c.Clear {
-		if out, applied, ok, err := c.splice(data); ok {
-			return out, applied, err
+		if out, applied, tokens, ok, err := c.splice(data); ok {
+			return out, applied, tokens, err
 		}
 	}
 	return c.mergeAll(data)
@@ -78,22 +108,22 @@ func (c *Change) Merge(data []byte) (out []byte, applied bool, err error) {
 
 // mergeAll is Merge by the general path: the values made into a map,
 // changed, and written again.
-func (c *Change) mergeAll(data []byte) (out []byte, applied bool, err error) {
+func (c *Change) mergeAll(data []byte) (out []byte, applied bool, tokens int, err error) {
 	st, err := ParseBody(data)
 	if err != nil {
-		return nil, false, err
+		return nil, false, 0, err
 	}
 	if c.Token != "" && st.Tokens.Has(c.Token) {
-		return data, true, nil
+		return data, true, st.Tokens.count(), nil
 	}
 	if st.MovedTo != "" {
-		return nil, false, ErrConflict
+		return nil, false, 0, ErrConflict
 	}
 	set := c.Set
 	if c.Recompute != nil && len(c.Expect) > 0 {
 		fresh, err := c.Recompute(st.Values)
 		if err != nil {
-			return nil, false, err
+			return nil, false, 0, err
 		}
 		set = make(map[string][]byte, len(c.Set))
 		maps.Copy(set, c.Set)
@@ -102,7 +132,7 @@ func (c *Change) mergeAll(data []byte) (out []byte, applied bool, err error) {
 		for k, want := range c.Expect {
 			got, ok := st.Values[k]
 			if ok != (want != nil) || !bytes.Equal(got, want) {
-				return nil, false, ErrConflict
+				return nil, false, 0, ErrConflict
 			}
 		}
 	}
@@ -126,7 +156,7 @@ func (c *Change) mergeAll(data []byte) (out []byte, applied bool, err error) {
 	if c.Token != "" {
 		st.Tokens = st.Tokens.Stamp(c.Token, c.Now, c.TokenAge, c.TokensKept)
 	}
-	return AppendBody(nil, st), false, nil
+	return AppendBody(nil, st), false, st.Tokens.count(), nil
 }
 
 // splice is Merge for a change that reads no key and clears nothing, the
@@ -136,7 +166,7 @@ func (c *Change) mergeAll(data []byte) (out []byte, applied bool, err error) {
 // Delete left out. It gives the bytes the general path gives. It reports
 // ok false, and Merge takes the general path, for values it cannot copy
 // so: a key written with escapes, or keys out of order.
-func (c *Change) splice(data []byte) (out []byte, applied, ok bool, err error) {
+func (c *Change) splice(data []byte) (out []byte, applied bool, tokens int, ok bool, err error) {
 	var buf [maxInline]member
 	p := bodyParser{jsonscan.Scanner{Data: data}}
 	st, raw, err := p.body(buf[:0])
@@ -144,13 +174,13 @@ func (c *Change) splice(data []byte) (out []byte, applied, ok bool, err error) {
 		if p.Fault == jsonscan.TooDeep {
 			err = errTooDeep
 		}
-		return nil, false, true, err
+		return nil, false, 0, true, err
 	}
 	if c.Token != "" && st.Tokens.Has(c.Token) {
-		return data, true, true, nil
+		return data, true, st.Tokens.count(), true, nil
 	}
 	if st.MovedTo != "" {
-		return nil, false, true, ErrConflict
+		return nil, false, 0, true, ErrConflict
 	}
 	var keyBuf [8]string
 	keys := keyBuf[:0]
@@ -191,7 +221,7 @@ func (c *Change) splice(data []byte) (out []byte, applied, ok bool, err error) {
 	for i, m := range raw {
 		inner := m.key[1 : len(m.key)-1]
 		if !copyable(inner) || (i > 0 && bytes.Compare(inner, prev) <= 0) {
-			return nil, false, false, nil
+			return nil, false, 0, false, nil
 		}
 		prev = inner
 		for next < len(keys) && keys[next] < string(inner) {
@@ -209,7 +239,7 @@ func (c *Change) splice(data []byte) (out []byte, applied, ok bool, err error) {
 	for ; next < len(keys); next++ {
 		put(nil, keys[next], c.Set[keys[next]])
 	}
-	return append(b, "}}"...), false, true, nil
+	return append(b, "}}"...), false, st.Tokens.count(), true, nil
 }
 
 // copyable reports whether inner is the text of a key as AppendJSONString

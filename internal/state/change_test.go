@@ -41,18 +41,21 @@ func TestSpliceMatchesGeneralPath(t *testing.T) {
 	for _, body := range spliceBodies {
 		for i, ch := range spliceChanges() {
 			ch.Token, ch.Now, ch.Expires, ch.TokenAge, ch.TokensKept = "CCCCCCCCCCCC", now, now.Add(time.Hour), time.Minute, 2
-			want, _, err := ch.mergeAll([]byte(body))
+			want, _, wantTokens, err := ch.mergeAll([]byte(body))
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, applied, ok, err := ch.splice([]byte(body))
+			got, applied, tokens, ok, err := ch.splice([]byte(body))
 			if !ok || err != nil || applied {
 				t.Fatalf("change %d on %s: splice ok %v, applied %v, err %v; want it to apply", i, body, ok, applied, err)
 			}
 			if !bytes.Equal(got, want) {
 				t.Errorf("change %d on %s:\nsplice  %s\ngeneral %s", i, body, got, want)
 			}
-			again, applied, ok, _ := ch.splice(got)
+			if st, _ := ParseBody(got); tokens != wantTokens || tokens != bytes.Count(st.Tokens, []byte(`":`)) {
+				t.Errorf("change %d on %s: %d tokens reported by splice, %d by the general path; the body holds %q", i, body, tokens, wantTokens, st.Tokens)
+			}
+			again, applied, _, ok, _ := ch.splice(got)
 			if !ok || !applied || !bytes.Equal(again, got) {
 				t.Errorf("change %d applied a second time changed the record: %s", i, again)
 			}
@@ -71,11 +74,11 @@ func TestSpliceLeavesWhatItCannotCopy(t *testing.T) {
 		`{"c":1,"i":2,"v":{"a":1,"a":2}}`,
 	} {
 		ch := Change{Token: "CCCCCCCCCCCC", Now: now, Set: map[string][]byte{"a": []byte("5")}, TokensKept: 4, TokenAge: time.Minute}
-		if _, _, ok, _ := ch.splice([]byte(body)); ok {
+		if _, _, _, ok, _ := ch.splice([]byte(body)); ok {
 			t.Errorf("splice copied the values of %s", body)
 		}
 		got, _, err := ch.Merge([]byte(body))
-		want, _, _ := ch.mergeAll([]byte(body))
+		want, _, _, _ := ch.mergeAll([]byte(body))
 		if err != nil || !bytes.Equal(got, want) {
 			t.Errorf("Merge of %s: %s (%v), want %s", body, got, err, want)
 		}
@@ -99,8 +102,8 @@ func FuzzSpliceMatchesGeneralPath(f *testing.F) {
 		}
 		ch := Change{Token: "CCCCCCCCCCCC", Now: now, TokensKept: 3, TokenAge: time.Minute,
 			Set: map[string][]byte{key: []byte(value)}, Delete: []string{del}}
-		want, wantApplied, wantErr := ch.mergeAll([]byte(body))
-		got, applied, ok, err := ch.splice([]byte(body))
+		want, wantApplied, _, wantErr := ch.mergeAll([]byte(body))
+		got, applied, _, ok, err := ch.splice([]byte(body))
 		if !ok {
 			return
 		}

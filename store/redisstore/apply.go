@@ -19,9 +19,12 @@ var _ session.Applier = (*Store)(nil)
 // load it again. A change whose token the record already carries is not
 // applied again. See session.Applier.
 //
-// The script edits the record's body as text, following the rules of
-// session.Change.Merge: it splits the body's top-level fields and the
-// members of its values, tokens and flashes without decoding any value.
+// When the record is still the one the request loaded (ch.LoadedVersion),
+// the script stores the body Merge makes of it here, and reads nothing
+// but the version. Otherwise it edits the record's body as text,
+// following the rules of session.Change.Merge: it splits the body's
+// top-level fields and the members of its values, tokens and flashes
+// without decoding any value.
 // On a single node it also extends the user's set when the record now
 // lives longer; on a cluster one more round trip does, as for Save.
 func (s *Store) Apply(ctx context.Context, key string, ch *session.Change) (session.Record, error) {
@@ -47,7 +50,11 @@ func (s *Store) Apply(ctx context.Context, key string, ch *session.Change) (sess
 		flashes = append(flashes, ch.Quote(f.Message)...)
 		flashes = append(flashes, ']')
 	}
-	args := make([]any, 0, 16+2*len(ch.Set)+len(ch.Delete)+3*len(ch.Expect))
+	merged, mergedTokens, loadedVersion := []byte(nil), 0, ""
+	if body, tokens, ok := ch.MergeLoaded(); ok {
+		merged, mergedTokens, loadedVersion = body, tokens, strconv.FormatUint(ch.LoadedVersion, 10)
+	}
+	args := make([]any, 0, 19+2*len(ch.Set)+len(ch.Delete)+3*len(ch.Expect))
 	args = append(args,
 		time.Now().UnixMilli(),
 		ch.Expires.UnixMilli(),
@@ -61,6 +68,9 @@ func (s *Store) Apply(ctx context.Context, key string, ch *session.Change) (sess
 		clr,
 		ch.FlashesTaken,
 		flashes,
+		loadedVersion,
+		merged,
+		mergedTokens,
 		len(ch.Set),
 	)
 	for k, v := range ch.Set {

@@ -3,6 +3,7 @@ package redisstore
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -63,6 +64,9 @@ func TestApplyScriptMatchesMerge(t *testing.T) {
 			if rec.Version != 2 || rec.User != "bob" || rec.Expires.UnixMilli() != ch.Expires.UnixMilli() {
 				t.Errorf("after Apply: version %d, user %q, expires %v; want 2, bob, %v", rec.Version, rec.User, rec.Expires, ch.Expires)
 			}
+			// The body's keys are out of order (as an older writer may
+			// leave them), which Merge sorts and the script keeps: the
+			// same session, not the same bytes.
 			var got, exp any
 			if err := json.Unmarshal(rec.Data, &got); err != nil {
 				t.Fatalf("the script wrote a body that is not JSON: %v\n%s", err, rec.Data)
@@ -147,5 +151,128 @@ func TestApplyKeepsTheNewestTokens(t *testing.T) {
 	}
 	if n := tokensOf(); n != 8 {
 		t.Fatalf("after 10 more changes the record holds %d tokens, want 8", n)
+	}
+}
+
+// TestApplyWritesTheBodyMergedByTheClient checks the fast path: a change
+// to the record the request loaded stores the body Merge made of it,
+// reading nothing else; a change to a record written since is merged into
+// what is stored (the other write kept); a duplicate of the first change
+// is recognised by its token.
+func TestApplyWritesTheBodyMergedByTheClient(t *testing.T) {
+	c := singleClient(t)
+	st := newTestStore(t, c)
+	ctx := t.Context()
+	key := sessiontest.Key(t)
+	now := time.Now()
+	body := `{"c":1700000000,"i":1700000300,"t":{"AAAAAAAAAAAA":` + itoa(now.Unix()) + `},"v":{"a":1,"b":"x"}}`
+	if err := st.Save(ctx, key, session.Record{Data: []byte(body), Expires: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	change := func(tok string, set map[string][]byte, loaded string, version uint64) *session.Change {
+		return &session.Change{Token: tok, Now: now, Expires: now.Add(time.Hour), TokenAge: time.Hour, TokensKept: 64,
+			Set: set, Loaded: []byte(loaded), LoadedVersion: version}
+	}
+	// The loaded copy differs from the stored body only in a key no
+	// change touches, which only the client's merge carries: finding it
+	// stored shows the script took the client's body without reading.
+	loaded := strings.Replace(body, `"b":"x"`, `"b":"x","c":true`, 1)
+	first := change("FIRSTTOKEN01", map[string][]byte{"a": []byte("2")}, loaded, 1)
+	want, _, _ := first.Merge([]byte(loaded))
+	if rec, err := st.Apply(ctx, key, first); err != nil || rec.Version != 2 {
+		t.Fatalf("Apply to the record as loaded: version %d, %v; want 2, nil", rec.Version, err)
+	}
+	if rec, _ := st.Load(ctx, key); string(rec.Data) != string(want) {
+		t.Fatalf("Apply to the record as loaded stored\n%s\nwant the body the client merged\n%s", rec.Data, want)
+	}
+
+	// Another request loaded the first body too, and changes b: the
+	// record moved on, so its change goes into what is stored now.
+	second := change("SECONDTOKEN2", map[string][]byte{"b": []byte(`"y"`)}, body, 1)
+	if rec, err := st.Apply(ctx, key, second); err != nil || rec.Version != 3 {
+		t.Fatalf("Apply to a record written since: version %d, %v; want 3, nil", rec.Version, err)
+	}
+	rec, _ := st.Load(ctx, key)
+	if !strings.Contains(string(rec.Data), `"v":{"a":2,"b":"y","c":true}`) {
+		t.Fatalf("after a change to a stale copy the record is\n%s\nwant both changes (a=2, b=\"y\") on the stored values", rec.Data)
+	}
+
+	// The first change delivered again: its token is in the record.
+	if again, err := st.Apply(ctx, key, change("FIRSTTOKEN01", map[string][]byte{"a": []byte("2")}, body, 1)); err != nil || again.Version != 3 {
+		t.Fatalf("the first change delivered again: version %d, %v; want 3 (applied once), nil", again.Version, err)
+	}
+}
+
+// TestApplyScriptFindsKeysAmongScalarsAsMergeDoes checks the script's
+// search for keys in a body whose values are all scalars (no object or
+// array), against session.Change.Merge: first, middle and last members,
+// adjacent deletions, a key whose quoted text is also a string value,
+// string values that hold a key's text escaped, keys that must be walked
+// to (not starting with a letter, digit or underscore), new keys, and
+// expectations.
+func TestApplyScriptFindsKeysAmongScalarsAsMergeDoes(t *testing.T) {
+	st := newTestStore(t, singleClient(t))
+	now := time.Now()
+	body := `{"c":1700000000,"i":1700000300,"t":{"AAAAAAAAAAAA":` + itoa(now.Unix()) + `},` +
+		`"v":{" sp":1,":c":2,"_f":"_f","a":1,"b":"x,\"c\":9","c":3,"d":"\"d\"","e":true,"w1":"w2","w2":null,"z":"}"}}`
+	for _, tc := range []struct {
+		name string
+		ch   session.Change
+	}{
+		{"first", session.Change{Set: map[string][]byte{"_f": []byte("7")}}},
+		{"last", session.Change{Set: map[string][]byte{"z": []byte("7")}}},
+		{"middle and escaped look-alike", session.Change{Set: map[string][]byte{"c": []byte(`"new"`)}}},
+		{"delete first", session.Change{Delete: []string{" sp"}}},
+		{"delete adjacent", session.Change{Delete: []string{"a", "b", "c"}}},
+		{"delete last two", session.Change{Delete: []string{"w2", "z"}}},
+		{"delete all but one", session.Change{Delete: []string{" sp", ":c", "_f", "a", "b", "c", "d", "e", "w1", "w2"}}},
+		{"key also a string value", session.Change{Set: map[string][]byte{"w2": []byte("1"), "d": []byte("2")}}},
+		{"key to walk to", session.Change{Set: map[string][]byte{":c": []byte("8")}}},
+		{"new key", session.Change{Set: map[string][]byte{"b2": []byte("8"), "a": []byte("0")}}},
+		{"missing key deleted", session.Change{Delete: []string{"nope"}, Set: map[string][]byte{"e": []byte("false")}}},
+		{"expect met", session.Change{Expect: map[string][]byte{"a": []byte("1"), "b": []byte(`"x,\"c\":9"`), "nope": nil}, Set: map[string][]byte{"a": []byte("2")}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ch := tc.ch
+			ch.Token, ch.Now, ch.Expires, ch.TokenAge, ch.TokensKept = "CCCCCCCCCCCC", now, now.Add(time.Hour), time.Hour, 64
+			want, _, err := ch.Merge([]byte(body))
+			if err != nil {
+				t.Fatalf("Merge: %v", err)
+			}
+			key := sessiontest.Key(t)
+			if err := st.Save(t.Context(), key, session.Record{Data: []byte(body), Expires: now.Add(time.Minute)}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.Apply(t.Context(), key, &ch); err != nil {
+				t.Fatalf("Apply: %v", err)
+			}
+			rec, err := st.Load(t.Context(), key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(rec.Data, want) {
+				t.Fatalf("the script wrote\n%s\nMerge writes\n%s", rec.Data, want)
+			}
+		})
+	}
+	for _, tc := range []struct {
+		name   string
+		expect map[string][]byte
+	}{
+		{"expected value changed", map[string][]byte{"a": []byte("5")}},
+		{"expected missing key present", map[string][]byte{"e": nil}},
+		{"expected key missing", map[string][]byte{"nope": []byte("1")}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			key := sessiontest.Key(t)
+			if err := st.Save(t.Context(), key, session.Record{Data: []byte(body), Expires: now.Add(time.Minute)}); err != nil {
+				t.Fatal(err)
+			}
+			ch := session.Change{Token: "CCCCCCCCCCCC", Now: now, Expires: now.Add(time.Hour), TokenAge: time.Hour, TokensKept: 64,
+				Expect: tc.expect, Set: map[string][]byte{"a": []byte("9")}}
+			if _, err := st.Apply(t.Context(), key, &ch); !errors.Is(err, session.ErrConflict) {
+				t.Fatalf("Apply with an expectation not met: %v, want session.ErrConflict", err)
+			}
+		})
 	}
 }

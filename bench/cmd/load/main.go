@@ -38,20 +38,6 @@ func main() {
 	hot := flag.Bool("hot", false, "the hot session instead: 32 writers on one session per case (cases from bench.HotCases; default every one)")
 	hotUpdate := flag.Bool("hot-update", false, "with -hot, every request increments one counter with an atomic update")
 	flag.Parse()
-	if *hot {
-		names := strings.Split(*cases, ",")
-		if !isSet("cases") {
-			names = nil
-			for _, c := range bench.HotCases() {
-				names = append(names, c.Name)
-			}
-		}
-		if err := runHot(names, *duration, *warmup, *rounds, *hotUpdate); err != nil {
-			fmt.Fprintln(os.Stderr, "load:", err)
-			os.Exit(1)
-		}
-		return
-	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err == nil {
@@ -63,6 +49,21 @@ func main() {
 		}
 		defer f.Close()
 		defer pprof.StopCPUProfile()
+	}
+	if *hot {
+		names := strings.Split(*cases, ",")
+		if !isSet("cases") {
+			names = nil
+			for _, c := range bench.HotCases() {
+				names = append(names, c.Name)
+			}
+		}
+		if err := runHot(names, *duration, *warmup, *rounds, *hotUpdate); err != nil {
+			pprof.StopCPUProfile()
+			fmt.Fprintln(os.Stderr, "load:", err)
+			os.Exit(1)
+		}
+		return
 	}
 	if err := run(strings.Split(*cases, ","), *clients, *duration, *warmup, *rounds, *out); err != nil {
 		pprof.StopCPUProfile()
