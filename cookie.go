@@ -159,7 +159,7 @@ func (c *cookieSessions) endIdentity(s *Session) error {
 		if s.ending == endsAfterGrace && cfg.renewGrace > 0 {
 			from = now.Add(cfg.renewGrace)
 		}
-		ctx := c.m.commitContext(s.req.Context())
+		ctx := c.m.bound(&s.commitCtx, s.req.Context(), true)
 		defer ctx.stop()
 		if err := c.m.retire(ctx, s.holder.user, s.holder.id, s.holder.signedIn, from, now); err != nil {
 			return fmt.Errorf("session: ending the old session: %w", err)

@@ -13,7 +13,7 @@ import (
 // update, a renewal to a new ID, a deletion, or only a longer expiry.
 func (b *storeSessions) commit(s *Session) error {
 	cfg := b.m.cfg
-	ctx := s.m.commitContext(s.req.Context())
+	ctx := s.m.bound(&s.commitCtx, s.req.Context(), true)
 	defer ctx.stop()
 	if s.server.readOnly {
 		if s.modified {

@@ -69,7 +69,7 @@ const maxForwards = 4
 // are not looked up, but logged.
 func (b *storeSessions) load(s *Session) {
 	cfg := b.m.cfg
-	ctx := b.m.storeContext(s.req.Context())
+	ctx := b.m.bound(&s.loadCtx, s.req.Context(), false)
 	defer ctx.stop()
 	now := cfg.Now()
 	n, found := 0, false

@@ -60,6 +60,10 @@ type Session struct {
 	holder   loadedIdentity
 	ending   ending // what this request's Destroy, Clear, Renew or SetUser end
 	retiring bool   // the cookie's session was renewed moments ago: read-only
+
+	// The contexts of the store calls that load and commit the session
+	// (Manager.bound): fields, so a request allocates none.
+	loadCtx, commitCtx boundedContext
 }
 
 // loadedIdentity is who the session belonged to when it was loaded: what

@@ -9,24 +9,25 @@ import (
 )
 
 // storeContext returns the context of a store call made while the request
-// runs (loading the session, checking a revocation): the request's own,
-// bounded by Config.StoreTimeout when it has no deadline. Call stop when
-// the calls are done.
+// runs (checking a revocation, ending a user's sessions): see bound. Call
+// stop when the calls are done.
 func (m *Manager) storeContext(req context.Context) *boundedContext {
-	if deadline, ok := req.Deadline(); ok {
-		return &boundedContext{parent: req, deadline: deadline}
-	}
-	return &boundedContext{parent: req, deadline: time.Now().Add(m.cfg.StoreTimeout)}
+	return m.bound(new(boundedContext), req, false)
 }
 
-// commitContext returns the context of a commit: not cancelled when the
-// visitor goes away, so a save once started is finished, but bounded by
-// the request's deadline, or Config.StoreTimeout when it has none, so a
-// hung store costs the request a known time. Call stop when the commit is
-// done.
-func (m *Manager) commitContext(req context.Context) *boundedContext {
-	c := m.storeContext(req)
-	c.parent = context.WithoutCancel(req)
+// bound makes c the context of store calls made for req and returns it:
+// the request's own, bounded by its deadline, or Config.StoreTimeout from
+// now when it has none, so a hung store costs the request a known time.
+// A detached context (a commit's) is not cancelled when the visitor goes
+// away, so a save once started is finished. c is a boundedContext never
+// used before, perhaps a field of the request's Session; call its stop
+// when the calls are done.
+func (m *Manager) bound(c *boundedContext, req context.Context, detached bool) *boundedContext {
+	deadline, ok := req.Deadline()
+	if !ok {
+		deadline = time.Now().Add(m.cfg.StoreTimeout)
+	}
+	c.parent, c.deadline, c.detached = req, deadline, detached
 	return c
 }
 
@@ -40,6 +41,7 @@ func (m *Manager) commitContext(req context.Context) *boundedContext {
 type boundedContext struct {
 	parent   context.Context
 	deadline time.Time
+	detached bool // from the parent's cancellation (a commit)
 
 	mu      sync.Mutex
 	timed   context.Context // context.WithDeadline's, made by the first Done
@@ -64,12 +66,12 @@ func (c *boundedContext) Done() <-chan struct{} {
 		if c.stopped {
 			return closed
 		}
-		c.timed, c.cancel = context.WithDeadline(c.parent, c.deadline)
+		c.timed, c.cancel = context.WithDeadline(c.detach(), c.deadline)
 	}
 	return c.timed.Done()
 }
 
-// Err returns the parent's error once it is done,
+// Err returns the parent's error once it is done (unless c is detached),
 // context.DeadlineExceeded once the deadline has passed, or
 // context.Canceled after stop; nil before.
 func (c *boundedContext) Err() error {
@@ -79,8 +81,10 @@ func (c *boundedContext) Err() error {
 	if timed != nil {
 		return timed.Err()
 	}
-	if err := c.parent.Err(); err != nil {
-		return err
+	if !c.detached {
+		if err := c.parent.Err(); err != nil {
+			return err
+		}
 	}
 	if stopped {
 		return context.Canceled
@@ -100,7 +104,16 @@ func (c *boundedContext) Value(key any) any {
 	if timed != nil {
 		return timed.Value(key)
 	}
-	return c.parent.Value(key)
+	return c.detach().Value(key)
+}
+
+// detach returns the parent, or when c is detached, the parent without
+// its cancellation.
+func (c *boundedContext) detach() context.Context {
+	if c.detached {
+		return context.WithoutCancel(c.parent)
+	}
+	return c.parent
 }
 
 // stop ends c, as a context.CancelFunc does, and releases the timer if

@@ -48,7 +48,7 @@ func TestStoreContextFollowsTheRequestAndCommitContextOutlivesIt(t *testing.T) {
 	type key struct{}
 	for _, early := range []bool{false, true} { // Done asked for before the request ends, or after
 		req, cancel := context.WithCancel(context.WithValue(context.Background(), key{}, "v"))
-		load, commit := m.storeContext(req), m.commitContext(req)
+		load, commit := m.storeContext(req), m.bound(new(boundedContext), req, true)
 		if early {
 			load.Done()
 			commit.Done()

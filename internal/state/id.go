@@ -33,8 +33,16 @@ func ValidID(id string) bool {
 // given ID: the lowercase hex SHA-256 of the ID. Stores never see the raw
 // ID, so reading a store does not yield cookies that work.
 func StoreKey(id string) string {
-	sum := sha256.Sum256([]byte(id))
-	return hex.EncodeToString(sum[:])
+	var in [64]byte // an ID fits: no allocation for the bytes
+	var sum [sha256.Size]byte
+	if len(id) <= len(in) {
+		sum = sha256.Sum256(in[:copy(in[:], id)])
+	} else {
+		sum = sha256.Sum256([]byte(id))
+	}
+	var out [2 * sha256.Size]byte
+	hex.Encode(out[:], sum[:])
+	return string(out[:])
 }
 
 // ValidKey reports whether key has the form of StoreKey's keys: 64
