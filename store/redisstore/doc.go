@@ -62,7 +62,10 @@
 // one EVAL follows, which caches it). Save and Touch compare and set on
 // the server, atomically: there is no WATCH/MULTI round trip. On a
 // cluster, Save and Touch of a session bound to a user may add the round
-// trip to the user's set described above.
+// trip to the user's set described above. Apply is one EVALSHA too: when
+// the record is still the one the request loaded, the script only checks
+// its version and stores the body the client merged; when another request
+// wrote first, it edits the stored body as text.
 //
 // Under load, loads and saves are pipelined: when WithMaxInFlight (2)
 // commands of the Store are already on the wire, the next ones wait and go
