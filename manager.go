@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/websession/session/internal/combine"
 	"github.com/websession/session/internal/commitwriter"
 	"github.com/websession/session/internal/retry"
 	"github.com/websession/session/internal/state"
@@ -22,6 +23,10 @@ type Manager struct {
 
 	// queues line up a session's conflicting commits.
 	queues retry.Queues
+	// combiner joins the changes to one session that its requests commit
+	// at once; background bounds the store calls it makes for them.
+	combiner   combine.Combiner[Record]
+	background func() (context.Context, context.CancelFunc)
 }
 
 // New checks cfg and returns a Manager. Configuration that cannot work (a
@@ -34,6 +39,9 @@ func New(cfg Config) (*Manager, error) {
 		return nil, err
 	}
 	m := &Manager{cfg: s, codec: state.JSON, cacheControl: []string{s.CacheControl}}
+	m.background = func() (context.Context, context.CancelFunc) {
+		return context.WithTimeout(context.Background(), s.StoreTimeout)
+	}
 	if cfg.Store != nil {
 		m.backend, err = newStoreSessions(m)
 	} else {

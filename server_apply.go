@@ -74,8 +74,19 @@ func (s *Session) apply(ctx context.Context, a Applier, expires, now time.Time) 
 			return err
 		}
 		ch.Loaded, ch.LoadedVersion = loaded, loadedVersion
+		key := s.server.key
+		applyOne := func(ctx context.Context, ch *Change) (rec Record, err error) {
+			err = s.m.timed(ctx, "apply", func() (err error) { rec, err = a.Apply(ctx, key, ch); return err })
+			return rec, err
+		}
 		var rec Record
-		err = s.m.timed(ctx, "apply", func() (err error) { rec, err = a.Apply(ctx, s.server.key, ch); return err })
+		if ch.Joinable() {
+			// Joined with the changes other requests of this session make
+			// meanwhile, while one is being applied.
+			rec, err = s.m.combiner.Do(ctx, key, ch, applyOne, s.m.background)
+		} else {
+			rec, err = applyOne(ctx, ch)
+		}
 		if err == nil {
 			s.server.version, s.server.expires = rec.Version, expires
 			return nil
@@ -89,7 +100,6 @@ func (s *Session) apply(ctx context.Context, a Applier, expires, now time.Time) 
 		}
 		// A key an Update read changed, or the session was renewed or
 		// ended meanwhile: start again from the record as it is.
-		key := s.server.key
 		st, _, ended, err := s.reload(ctx, &rec)
 		if ended || err != nil {
 			gone = ended

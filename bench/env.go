@@ -92,6 +92,10 @@ func openDB(ctx context.Context, driver, dsn, envName string) (*sql.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bench: sql.Open(%q): %w", driver, err)
 	}
+	// As the sqlstore docs advise: idle connections for the concurrency
+	// served (the load tests run up to 32 clients), so requests do not
+	// open connections.
+	db.SetMaxIdleConns(64)
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if err := db.PingContext(ctx); err != nil {

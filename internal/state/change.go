@@ -282,3 +282,50 @@ func (c *Change) deletes(inner []byte) bool {
 func (*Change) Quote(s string) []byte {
 	return AppendJSONString(nil, s)
 }
+
+// Joinable reports whether c may be joined with other changes into one
+// (Join): it sets and deletes keys only, expecting nothing, clearing
+// nothing, taking or adding no flash and leaving the permanence.
+func (c *Change) Joinable() bool {
+	return len(c.Expect) == 0 && !c.Clear && c.FlashesTaken == 0 && len(c.Flashes) == 0 && c.Permanent == nil
+}
+
+// Join returns one change that does what the joinable changes chs do
+// applied in turn: each key set or deleted as the last of them left it,
+// the latest Now and Expires, and a token of its own, so a duplicate of
+// the joined change is known like any other. A single change is returned
+// as it is.
+func Join(chs []*Change) (*Change, error) {
+	if len(chs) == 1 {
+		return chs[0], nil
+	}
+	tok, err := NewToken()
+	if err != nil {
+		return nil, err
+	}
+	first := chs[0]
+	j := &Change{Token: tok, Now: first.Now, Expires: first.Expires, TokenAge: first.TokenAge, TokensKept: first.TokensKept,
+		Set: make(map[string][]byte)}
+	deleted := make(map[string]bool)
+	for _, c := range chs {
+		if c.Now.After(j.Now) {
+			j.Now = c.Now
+		}
+		if c.Expires.After(j.Expires) {
+			j.Expires = c.Expires
+		}
+		for _, k := range c.Delete {
+			delete(j.Set, k)
+			deleted[k] = true
+		}
+		for k, v := range c.Set {
+			j.Set[k] = v
+			delete(deleted, k)
+		}
+	}
+	for k := range deleted {
+		j.Delete = append(j.Delete, k)
+	}
+	slices.Sort(j.Delete)
+	return j, nil
+}

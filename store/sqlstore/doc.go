@@ -105,6 +105,15 @@
 // PRAGMA would reach only one). Use a file, not ":memory:", which gives
 // each pooled connection its own empty database.
 //
+// # Connections
+//
+// Every request loads its session, so a busy site has as many queries in
+// flight as requests. database/sql keeps only two idle connections by
+// default and closes the others after use: on PostgreSQL and MySQL each
+// request past the second may then open a new connection, which costs far
+// more than the query. Set db.SetMaxIdleConns to about the concurrency
+// you serve (and SetMaxOpenConns to what the server allows).
+//
 // # Errors
 //
 // Errors start with "sqlstore:" and the operation, wrap the driver's error
