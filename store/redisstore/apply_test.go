@@ -46,21 +46,7 @@ func TestApplyScriptMatchesMerge(t *testing.T) {
 			if ch.TokensKept == 0 {
 				ch.TokensKept = 64
 			}
-			want, _, err := ch.Merge([]byte(body))
-			if err != nil {
-				t.Fatalf("Merge: %v", err)
-			}
-			key := sessiontest.Key(t)
-			if err := st.Save(t.Context(), key, session.Record{Data: []byte(body), Expires: now.Add(time.Minute), User: "bob"}); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := st.Apply(t.Context(), key, &ch); err != nil {
-				t.Fatalf("Apply: %v", err)
-			}
-			rec, err := st.Load(t.Context(), key)
-			if err != nil {
-				t.Fatal(err)
-			}
+			rec, want := scriptAndMerge(t, st, body, "bob", &ch)
 			if rec.Version != 2 || rec.User != "bob" || rec.Expires.UnixMilli() != ch.Expires.UnixMilli() {
 				t.Errorf("after Apply: version %d, user %q, expires %v; want 2, bob, %v", rec.Version, rec.User, rec.Expires, ch.Expires)
 			}
@@ -77,6 +63,29 @@ func TestApplyScriptMatchesMerge(t *testing.T) {
 			}
 		})
 	}
+}
+
+// scriptAndMerge saves body for user under a new key, applies ch to it
+// with the script, and returns the record as stored then and the body
+// session.Change.Merge makes of body.
+func scriptAndMerge(t *testing.T, st *Store, body, user string, ch *session.Change) (session.Record, []byte) {
+	t.Helper()
+	want, _, err := ch.Merge([]byte(body))
+	if err != nil {
+		t.Fatalf("Merge: %v", err)
+	}
+	key := sessiontest.Key(t)
+	if err := st.Save(t.Context(), key, session.Record{Data: []byte(body), Expires: time.Now().Add(time.Minute), User: user}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Apply(t.Context(), key, ch); err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	rec, err := st.Load(t.Context(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec, want
 }
 
 // TestApplyScriptExpectFails checks that a failed expectation changes
@@ -235,21 +244,7 @@ func TestApplyScriptFindsKeysAmongScalarsAsMergeDoes(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ch := tc.ch
 			ch.Token, ch.Now, ch.Expires, ch.TokenAge, ch.TokensKept = "CCCCCCCCCCCC", now, now.Add(time.Hour), time.Hour, 64
-			want, _, err := ch.Merge([]byte(body))
-			if err != nil {
-				t.Fatalf("Merge: %v", err)
-			}
-			key := sessiontest.Key(t)
-			if err := st.Save(t.Context(), key, session.Record{Data: []byte(body), Expires: now.Add(time.Minute)}); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := st.Apply(t.Context(), key, &ch); err != nil {
-				t.Fatalf("Apply: %v", err)
-			}
-			rec, err := st.Load(t.Context(), key)
-			if err != nil {
-				t.Fatal(err)
-			}
+			rec, want := scriptAndMerge(t, st, body, "", &ch)
 			if !bytes.Equal(rec.Data, want) {
 				t.Fatalf("the script wrote\n%s\nMerge writes\n%s", rec.Data, want)
 			}
