@@ -60,7 +60,7 @@ func (s *Session) apply(ctx context.Context, a Applier, expires, now time.Time) 
 	}
 	// The record as this request last read it, for stores that write the
 	// change merged into it while it is still the stored one.
-	loaded, loadedVersion := s.server.loaded, s.server.version
+	loaded, loadedVersion, parsed := s.server.loaded, s.server.version, s.server.parsed
 	gone := false
 	var release func() // leaves the session's commit queue
 	defer func() {
@@ -73,7 +73,7 @@ func (s *Session) apply(ctx context.Context, a Applier, expires, now time.Time) 
 		if err != nil {
 			return err
 		}
-		ch.Loaded, ch.LoadedVersion = loaded, loadedVersion
+		ch.SetLoaded(loaded, loadedVersion, parsed)
 		key := s.server.key
 		applyOne := func(ctx context.Context, ch *Change) (rec Record, err error) {
 			err = s.m.timed(ctx, "apply", func() (err error) { rec, err = a.Apply(ctx, key, ch); return err })
@@ -106,7 +106,7 @@ func (s *Session) apply(ctx context.Context, a Applier, expires, now time.Time) 
 			return err
 		}
 		base = st.Values
-		loaded, loadedVersion = nil, 0
+		loaded, loadedVersion, parsed = nil, 0, nil
 		if s.server.key == key { // rec, not a record a renewal forwarded to
 			loaded, loadedVersion = rec.Data, rec.Version
 		}

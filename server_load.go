@@ -43,8 +43,9 @@ type serverState struct {
 	key     string // state.StoreKey(id), or the record an old ID forwards to
 	version uint64 // version loaded; 0 when there is no record
 	expires time.Time
-	loaded  []byte // the record's data as loaded, kept for renewal
-	user    string // the user bound when loaded
+	loaded  []byte       // the record's data as loaded, kept for renewal
+	parsed  *state.State // loaded as read then, which a commit merges into
+	user    string       // the user bound when loaded
 	// tokens are the loaded record's save tokens, carried into the next
 	// save so a duplicate of a recent save is still recognised.
 	tokens state.Tokens
@@ -145,7 +146,7 @@ func (m *Manager) loadRecordFrom(ctx context.Context, key string, first *Record)
 		if err != nil {
 			return serverState{}, nil, fmt.Errorf("%w: %w", state.ErrBody, err)
 		}
-		srv := serverState{key: key, version: rec.Version, expires: rec.Expires, loaded: rec.Data, user: st.User, alias: alias, tokens: st.Tokens}
+		srv := serverState{key: key, version: rec.Version, expires: rec.Expires, loaded: rec.Data, parsed: st, user: st.User, alias: alias, tokens: st.Tokens}
 		if st.MovedTo == "" {
 			return srv, st, nil
 		}

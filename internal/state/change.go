@@ -61,6 +61,14 @@ type Change struct {
 	// read. Stores that run Go under their lock ignore them.
 	Loaded        []byte
 	LoadedVersion uint64
+	parsed        *State // ParseBodyRaw(Loaded), when known (SetLoaded)
+}
+
+// SetLoaded sets Loaded and LoadedVersion, with parsed, when not nil, the
+// State that ParseBodyRaw read from body, which Merge then uses instead of
+// reading body again (parsed is not changed).
+func (c *Change) SetLoaded(body []byte, version uint64, parsed *State) {
+	c.Loaded, c.LoadedVersion, c.parsed = body, version, parsed
 }
 
 // MergeLoaded returns Merge(c.Loaded), the body to store when the stored
@@ -99,6 +107,15 @@ func (c *Change) Merge(data []byte) (out []byte, applied bool, err error) {
 // merge is Merge, also reporting how many save tokens out holds.
 func (c *Change) merge(data []byte) (out []byte, applied bool, tokens int, err error) {
 	if len(c.Expect) == 0 && !c.Clear {
+		if p := c.parsed; p != nil && p.Values == nil && p.Raw.changed == nil && len(data) > 0 &&
+			len(data) == len(c.Loaded) && &data[0] == &c.Loaded[0] {
+			// data is Loaded, read at load time: splice what was read.
+			var buf [maxInline]member
+			st := *p
+			if out, applied, tokens, ok, err := c.spliceRead(data, &st, p.Raw.members(buf[:0])); ok {
+				return out, applied, tokens, err
+			}
+		}
 		if out, applied, tokens, ok, err := c.splice(data); ok {
 			return out, applied, tokens, err
 		}
@@ -176,6 +193,12 @@ func (c *Change) splice(data []byte) (out []byte, applied bool, tokens int, ok b
 		}
 		return nil, false, 0, true, err
 	}
+	return c.spliceRead(data, st, raw)
+}
+
+// spliceRead is splice on data already read: st its State (which it
+// changes) and raw the members of its values.
+func (c *Change) spliceRead(data []byte, st *State, raw []member) (out []byte, applied bool, tokens int, ok bool, err error) {
 	if c.Token != "" && st.Tokens.Has(c.Token) {
 		return data, true, st.Tokens.count(), true, nil
 	}
@@ -188,7 +211,10 @@ func (c *Change) splice(data []byte) (out []byte, applied bool, tokens int, ok b
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	st.Flashes = append(st.Flashes[min(c.FlashesTaken, len(st.Flashes)):], c.Flashes...)
+	st.Flashes = st.Flashes[min(c.FlashesTaken, len(st.Flashes)):]
+	if len(c.Flashes) > 0 {
+		st.Flashes = slices.Concat(st.Flashes, c.Flashes) // a new array: st's may be shared
+	}
 	if c.Permanent != nil {
 		st.Permanent = *c.Permanent
 	}

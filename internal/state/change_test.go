@@ -2,6 +2,7 @@ package state
 
 import (
 	"bytes"
+	"fmt"
 	"encoding/json"
 	"reflect"
 	"testing"
@@ -58,6 +59,22 @@ func TestSpliceMatchesGeneralPath(t *testing.T) {
 			again, applied, _, ok, _ := ch.splice(got)
 			if !ok || !applied || !bytes.Equal(again, got) {
 				t.Errorf("change %d applied a second time changed the record: %s", i, again)
+			}
+			// Merged into the body as read at load time, without reading
+			// it again: the same bytes, and what was read is left as it was.
+			loaded := []byte(body)
+			parsed, err := ParseBodyRaw(loaded)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := fmt.Sprintf("%+v", *parsed)
+			ch.SetLoaded(loaded, 1, parsed)
+			fromRead, fromTokens, ok := ch.MergeLoaded()
+			if !ok || !bytes.Equal(fromRead, want) || fromTokens != wantTokens {
+				t.Errorf("change %d on %s merged as read at load time (ok %v, %d tokens):\n%s\nwant\n%s", i, body, ok, fromTokens, fromRead, want)
+			}
+			if after := fmt.Sprintf("%+v", *parsed); after != before {
+				t.Errorf("change %d on %s changed the State read at load time:\n%s\nwas\n%s", i, body, after, before)
 			}
 		}
 	}

@@ -49,6 +49,15 @@ func valuesInPlace(data []byte, ms []member) (ValueSet, bool) {
 	return ValueSet{data: data, spans: spans}, true
 }
 
+// members returns the values read in place as the members of their
+// object, in buf's storage when they fit.
+func (v *ValueSet) members(buf []member) []member {
+	for _, s := range v.spans {
+		buf = append(buf, member{key: v.data[s.key-1 : s.keyEnd+1], value: v.data[s.value:s.valueEnd]})
+	}
+	return buf
+}
+
 // offset returns where part, a slice of data, starts in data.
 func offset(data, part []byte) int32 {
 	return int32(cap(data) - cap(part))

@@ -33,7 +33,15 @@ func (s *Store) Apply(ctx context.Context, key string, ch *session.Change) (sess
 	}
 	untracked := *ch
 	untracked.Token = ""
-	data, _, err := untracked.Merge(e.data) // applied only with a token
+	var data []byte
+	var err error
+	ok := false
+	if ch.LoadedVersion == e.version { // the record as the request loaded it: merged as read then
+		data, _, ok = untracked.MergeLoaded()
+	}
+	if !ok {
+		data, _, err = untracked.Merge(e.data) // applied only with a token
+	}
 	if err != nil {
 		if errors.Is(err, session.ErrConflict) {
 			return e.record(), err
