@@ -90,15 +90,15 @@ func (c *Combiner[R]) finish(key string, apply ApplyFunc[R], background func() (
 	c.mu.Unlock()
 	go func() {
 		if len(b.changes) > 0 {
-			b.res, b.err = c.call(b.changes, apply, background)
+			b.res, b.err = callJoined(b.changes, apply, background)
 		}
 		close(b.done)
 		c.finish(key, apply, background)
 	}()
 }
 
-// call applies changes joined into one.
-func (c *Combiner[R]) call(changes []*state.Change, apply ApplyFunc[R], background func() (context.Context, context.CancelFunc)) (R, error) {
+// callJoined applies changes joined into one.
+func callJoined[R any](changes []*state.Change, apply ApplyFunc[R], background func() (context.Context, context.CancelFunc)) (R, error) {
 	joined, err := state.Join(changes)
 	if err != nil {
 		var zero R

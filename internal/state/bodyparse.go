@@ -47,10 +47,11 @@ func ParseBodyRaw(data []byte) (*State, error) {
 		st.Raw = raw
 		return st, nil
 	}
-	st.Values = make(map[string][]byte, len(ms))
-	if !keyStrings(ms, func(i int, key string) { st.Values[key] = ms[i].value }) {
+	values, ok := valueMap(ms)
+	if !ok {
 		return nil, ErrBody
 	}
+	st.Values = values
 	return st, nil
 }
 
@@ -289,6 +290,12 @@ func (p *bodyParser) values() (map[string][]byte, bool) {
 	if !ok {
 		return nil, false
 	}
+	return valueMap(ms)
+}
+
+// valueMap makes the members of the "v" object into raw values by key.
+// The values share data's memory; the keys share one string.
+func valueMap(ms []member) (map[string][]byte, bool) {
 	m := make(map[string][]byte, len(ms))
 	return m, keyStrings(ms, func(i int, key string) { m[key] = ms[i].value })
 }

@@ -2,8 +2,8 @@ package state
 
 import (
 	"bytes"
-	"fmt"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"

@@ -153,7 +153,7 @@ func (st *State) Valued() *State {
 		return st
 	}
 	c := *st
-	c.Values, c.Raw = st.Raw.Map(), ValueSet{}
+	c.ValueMap()
 	return &c
 }
 

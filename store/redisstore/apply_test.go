@@ -169,8 +169,7 @@ func TestApplyKeepsTheNewestTokens(t *testing.T) {
 // what is stored (the other write kept); a duplicate of the first change
 // is recognised by its token.
 func TestApplyWritesTheBodyMergedByTheClient(t *testing.T) {
-	c := singleClient(t)
-	st := newTestStore(t, c)
+	st := newTestStore(t, singleClient(t))
 	ctx := t.Context()
 	key := sessiontest.Key(t)
 	now := time.Now()
