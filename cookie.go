@@ -12,7 +12,7 @@ import (
 
 // cookieSessions keeps the whole session in its cookie, sealed by
 // Config.Format. Ending a signed-in session is recorded in
-// Config.Revocations (revoke.go), since a copied cookie cannot be deleted.
+// Config.Revocations (users.go), since a copied cookie cannot be deleted.
 type cookieSessions struct {
 	m      *Manager
 	sealer state.Sealer
@@ -89,7 +89,7 @@ func (c *cookieSessions) load(s *Session) {
 		if cfg.Revocations != nil && opened.User != "" { // else nothing to look up
 			ctx := c.m.storeContext(s.req.Context())
 			status, err = c.m.revocationOf(ctx, opened, now)
-			ctx.stop()
+			ctx.Stop()
 		}
 		if err != nil {
 			s.loadErr = err
@@ -160,7 +160,7 @@ func (c *cookieSessions) endIdentity(s *Session) error {
 			from = now.Add(cfg.renewGrace)
 		}
 		ctx := c.m.bound(&s.commitCtx, s.req.Context(), true)
-		defer ctx.stop()
+		defer ctx.Stop()
 		if err := c.m.retire(ctx, s.holder.user, s.holder.id, s.holder.signedIn, from, now); err != nil {
 			return fmt.Errorf("session: ending the old session: %w", err)
 		}

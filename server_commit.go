@@ -14,7 +14,7 @@ import (
 func (b *storeSessions) commit(s *Session) error {
 	cfg := b.m.cfg
 	ctx := s.m.bound(&s.commitCtx, s.req.Context(), true)
-	defer ctx.stop()
+	defer ctx.Stop()
 	if s.server.readOnly {
 		if s.modified {
 			cfg.Logger.InfoContext(ctx, "session: the session ID of this request was renewed at a change of user while it ran; its changes are not saved")

@@ -71,7 +71,7 @@ const maxForwards = 4
 func (b *storeSessions) load(s *Session) {
 	cfg := b.m.cfg
 	ctx := b.m.bound(&s.loadCtx, s.req.Context(), false)
-	defer ctx.stop()
+	defer ctx.Stop()
 	now := cfg.Now()
 	n, found := 0, false
 	for value := range cookie.Values(s.req, cfg.Cookie.Name) {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/websession/session/internal/commitwriter"
+	"github.com/websession/session/internal/deadline"
 	"github.com/websession/session/internal/state"
 )
 
@@ -63,7 +64,7 @@ type Session struct {
 
 	// The contexts of the store calls that load and commit the session
 	// (Manager.bound): fields, so a request allocates none.
-	loadCtx, commitCtx boundedContext
+	loadCtx, commitCtx deadline.Context
 }
 
 // loadedIdentity is who the session belonged to when it was loaded: what

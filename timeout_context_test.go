@@ -5,40 +5,9 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/websession/session/internal/deadline"
 )
-
-// The bounded context of store calls starts no timer until a store asks
-// for Done, yet ends at its deadline either way.
-
-func TestBoundedContextEndsAtItsDeadlineWithoutDone(t *testing.T) {
-	c := &boundedContext{parent: context.Background(), deadline: time.Now().Add(-time.Millisecond)}
-	if err := c.Err(); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("Err past the deadline, Done never called: %v, want context.DeadlineExceeded", err)
-	}
-	c = &boundedContext{parent: context.Background(), deadline: time.Now().Add(time.Hour)}
-	if err := c.Err(); err != nil {
-		t.Fatalf("Err before the deadline: %v, want nil", err)
-	}
-	if d, ok := c.Deadline(); !ok || !d.Equal(c.deadline) {
-		t.Fatalf("Deadline() = %v, %v; want %v, true", d, ok, c.deadline)
-	}
-}
-
-func TestBoundedContextDoneClosesAtTheDeadline(t *testing.T) {
-	c := &boundedContext{parent: context.Background(), deadline: time.Now().Add(20 * time.Millisecond)}
-	defer c.stop()
-	select {
-	case <-c.Done():
-	case <-time.After(10 * time.Second):
-		t.Fatal("Done not closed 10 s after a deadline 20 ms away")
-	}
-	if err := c.Err(); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("Err after Done closed at the deadline: %v, want context.DeadlineExceeded", err)
-	}
-	if context.Cause(c) == nil {
-		t.Fatal("context.Cause is nil after the deadline")
-	}
-}
 
 func TestStoreContextFollowsTheRequestAndCommitContextOutlivesIt(t *testing.T) {
 	m, err := New(Config{Secret: []byte("timeout test secret 0123456789abcdef")})
@@ -48,7 +17,7 @@ func TestStoreContextFollowsTheRequestAndCommitContextOutlivesIt(t *testing.T) {
 	type key struct{}
 	for _, early := range []bool{false, true} { // Done asked for before the request ends, or after
 		req, cancel := context.WithCancel(context.WithValue(context.Background(), key{}, "v"))
-		load, commit := m.storeContext(req), m.bound(new(boundedContext), req, true)
+		load, commit := m.storeContext(req), m.bound(new(deadline.Context), req, true)
 		if early {
 			load.Done()
 			commit.Done()
@@ -76,15 +45,15 @@ func TestStoreContextFollowsTheRequestAndCommitContextOutlivesIt(t *testing.T) {
 		if commit.Value(key{}) != "v" || load.Value(key{}) != "v" {
 			t.Errorf("Done asked early %v: the request's values are lost", early)
 		}
-		for _, c := range []*boundedContext{load, commit} {
-			c.stop()
+		for _, c := range []*deadline.Context{load, commit} {
+			c.Stop()
 			if err := c.Err(); err == nil {
-				t.Errorf("Done asked early %v: Err after stop is nil", early)
+				t.Errorf("Done asked early %v: Err after Stop is nil", early)
 			}
 			select {
 			case <-c.Done():
 			case <-time.After(10 * time.Second):
-				t.Errorf("Done asked early %v: Done not closed after stop", early)
+				t.Errorf("Done asked early %v: Done not closed after Stop", early)
 			}
 		}
 	}

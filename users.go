@@ -261,7 +261,7 @@ func (s *Session) DestroyOthers() (int, error) {
 		return 0, errors.New("session: DestroyOthers on a session not bound to a user; call SetUser at log-in")
 	}
 	ctx := s.m.storeContext(s.req.Context())
-	defer ctx.stop()
+	defer ctx.Stop()
 	return s.m.backend.endUser(ctx, s.user, s)
 }
 

@@ -6,14 +6,20 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/websession/session/internal/golden"
 )
 
 // TestGoldenRecords opens the server-side sessions an earlier version
-// wrote, from the hashes and user sets it left in Redis: an upgrade logs no
-// one out.
+// wrote, from the hashes and user sets it left in Redis, on a single node
+// and on a cluster (the same keys): an upgrade logs no one out.
 func TestGoldenRecords(t *testing.T) {
-	client := singleClient(t)
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) { testGoldenRecords(t, b.client(t)) })
+	}
+}
+
+func testGoldenRecords(t *testing.T, client redis.UniversalClient) {
 	for _, v := range golden.Versions(t) {
 		t.Run(v.Name, func(t *testing.T) {
 			st := newTestStore(t, client)
