@@ -12,7 +12,7 @@ import (
 // For Sentinel or Cluster pass a redis.NewFailoverClient or
 // redis.NewClusterClient instead.
 func newRedisManager(ctx context.Context, secret []byte, addr string) (*session.Manager, *redis.Client, error) {
-	client := redis.NewClient(&redis.Options{Addr: addr})
+	client := redis.NewClient(&redis.Options{Addr: addr, ContextTimeoutEnabled: true}) // deadlines end hung calls
 	if err := client.Ping(ctx).Err(); err != nil {
 		client.Close()
 		return nil, nil, err

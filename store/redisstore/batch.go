@@ -17,7 +17,8 @@ import (
 // each side, the main cost of a session request on Redis.
 //
 // A lone command is sent as it is, so a quiet store costs exactly what it
-// did without batching. No goroutine is started: the callers do the work.
+// did without batching. The callers do the work: a goroutine is started
+// only to send a batch whose first caller's time ran out.
 type batcher struct {
 	client redis.UniversalClient
 	max    int
@@ -31,9 +32,10 @@ type batcher struct {
 // caller must send (its own command first), or nil once another caller has
 // sent the command and the reply is in it.
 type queued struct {
-	ctx  context.Context
-	cmd  redis.Cmder
-	lead chan []*queued
+	ctx   context.Context
+	cmd   redis.Cmder
+	lead  chan []*queued
+	leads bool // the batch goes to this caller to send (set under mu)
 }
 
 // defaultMaxInFlight is how many commands or pipelines one Store keeps on
@@ -43,7 +45,9 @@ type queued struct {
 const defaultMaxInFlight = 2
 
 // process sends cmd, alone or in a pipeline with other callers' commands,
-// and returns its error. The reply is in cmd.
+// and returns its error. The reply is in cmd. A caller waiting in the
+// queue, or for a pipeline another caller sent, stops waiting when ctx is
+// done, so a hung server costs it no more than its own deadline.
 func (b *batcher) process(ctx context.Context, cmd redis.Cmder) error {
 	b.mu.Lock()
 	if b.inflight < b.max {
@@ -56,13 +60,46 @@ func (b *batcher) process(ctx context.Context, cmd redis.Cmder) error {
 	q := &queued{ctx: ctx, cmd: cmd, lead: make(chan []*queued, 1)}
 	b.queue = append(b.queue, q)
 	b.mu.Unlock()
-	// No select on ctx: the command is queued and will be sent; the wait is
-	// bounded by the client's own timeouts, as a command on the wire is.
-	if batch := <-q.lead; batch != nil {
-		b.send(ctx, batch)
-		b.next()
+	select {
+	case batch := <-q.lead:
+		if batch != nil {
+			b.send(ctx, batch)
+			b.next()
+		}
+		return cmd.Err()
+	case <-ctx.Done():
 	}
-	return cmd.Err()
+	if b.leave(q) {
+		return ctx.Err()
+	}
+	// Taken from the queue meanwhile: as a member of a batch another
+	// caller sends, which needs nothing more of this one; or as the one
+	// to send it, which the others wait for: sent then without this
+	// caller waiting for the reply.
+	b.mu.Lock()
+	leads := q.leads
+	b.mu.Unlock()
+	if leads {
+		batch := <-q.lead // handed over as soon as next unlocks
+		go func() {
+			b.send(ctx, batch)
+			b.next()
+		}()
+	}
+	return ctx.Err()
+}
+
+// leave takes q out of the queue and reports whether it was still there.
+func (b *batcher) leave(q *queued) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for i, other := range b.queue {
+		if other == q {
+			b.queue = append(b.queue[:i:i], b.queue[i+1:]...)
+			return true
+		}
+	}
+	return false
 }
 
 // send sends batch as one pipeline and wakes the callers whose commands it
@@ -113,6 +150,7 @@ func (b *batcher) next() {
 	}
 	batch := b.queue
 	b.queue = nil
+	batch[0].leads = true
 	b.mu.Unlock()
 	batch[0].lead <- batch
 }

@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"sync"
@@ -96,23 +97,30 @@ func TestBusyStorePipelinesQueuedCommands(t *testing.T) {
 			}
 			wg.Go(func() { load(0, t.Context()) })
 			<-g.held // the first load is on the wire, alone
-			cancelled, cancel := context.WithCancel(t.Context())
-			cancel()
+			gaveUp, cancel := context.WithCancel(t.Context())
 			for i := 1; i < n; i++ {
 				ctx := t.Context()
 				if i == 1 {
-					ctx = cancelled // the caller that will send the batch gave up
+					ctx = gaveUp // the first in the queue: its visitor leaves
 				}
 				wg.Go(func() { load(i, ctx) })
 				for queuedCommands(st) < i { // queue in a known order
 					time.Sleep(time.Millisecond)
 				}
 			}
+			cancel()
+			for queuedCommands(st) != n-2 { // it leaves the queue at once
+				time.Sleep(time.Millisecond)
+			}
 			close(g.release)
 			wg.Wait()
 
 			for i, got := range results {
-				if want := fmt.Sprintf("record %d", i); got != want {
+				want := fmt.Sprintf("record %d", i)
+				if i == 1 {
+					want = "redisstore: load: " + context.Canceled.Error()
+				}
+				if got != want {
 					t.Errorf("load %d got %q, want %q", i, got, want)
 				}
 			}
@@ -122,10 +130,73 @@ func TestBusyStorePipelinesQueuedCommands(t *testing.T) {
 			for _, size := range g.pipelines {
 				total += size
 			}
-			if len(g.pipelines) != 1 || total != n-1 {
-				t.Fatalf("the %d loads queued behind a busy one went out as pipelines of %v, want one of %d", n-1, g.pipelines, n-1)
+			if len(g.pipelines) != 1 || total != n-2 {
+				t.Fatalf("the %d loads still queued behind a busy one went out as pipelines of %v, want one of %d", n-2, g.pipelines, n-2)
 			}
 		})
+	}
+}
+
+// TestQueuedCallerStopsAtItsDeadline holds the one command on the wire, as
+// a hung server would: a call queued behind it returns when its deadline
+// passes, not when the held command returns, and a call queued after it
+// is sent as soon as the wire is free.
+func TestQueuedCallerStopsAtItsDeadline(t *testing.T) {
+	client := singleClient(t)
+	g := newGate()
+	client.AddHook(g)
+	st, err := New(client, WithPrefix(randomPrefix(t)), WithMaxInFlight(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { deletePrefix(client, st.prefix) })
+	key := sessiontest.Key(t)
+	if err := st.Save(t.Context(), key, session.Record{Data: []byte("x"), Expires: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	g.armed.Store(true)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	released := false
+	release := func() {
+		if !released {
+			released = true
+			close(g.release)
+		}
+	}
+	defer release()
+	wg.Go(func() { st.Load(t.Context(), key) })
+	<-g.held
+
+	bounded := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+		defer cancel()
+		_, err := st.Load(ctx, key)
+		bounded <- err
+	}()
+	for queuedCommands(st) < 1 {
+		time.Sleep(time.Millisecond)
+	}
+	later := make(chan error, 1)
+	go func() {
+		_, err := st.Load(t.Context(), key)
+		later <- err
+	}()
+	for queuedCommands(st) < 2 {
+		time.Sleep(time.Millisecond)
+	}
+	select {
+	case err := <-bounded:
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("a queued load past its deadline returned %v, want context.DeadlineExceeded", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("a queued load with a 200 ms deadline still waits 30 s later, for the command held on the wire")
+	}
+	release()
+	if err := <-later; err != nil {
+		t.Fatalf("the load queued after the one that gave up: %v", err)
 	}
 }
 

@@ -5,7 +5,8 @@
 // New accepts any redis.UniversalClient.
 //
 //	client := redis.NewUniversalClient(&redis.UniversalOptions{
-//		Addrs: []string{"127.0.0.1:6379"},
+//		Addrs:                 []string{"127.0.0.1:6379"},
+//		ContextTimeoutEnabled: true, // see Timeouts
 //	})
 //	defer client.Close()
 //	st, err := redisstore.New(client) // keys "session:<key>"
@@ -72,7 +73,20 @@
 // out together as one pipeline as soon as one of those returns. Redis and
 // the client then make a few large reads and writes instead of one pair of
 // system calls per command, which is most of what a session request costs.
-// A lone command is never delayed, and no goroutine is started for this.
+// A lone command is never delayed, and a call waiting in the queue stops
+// waiting when its context is done.
+//
+// # Timeouts
+//
+// Make the client with ContextTimeoutEnabled, as storeurl does:
+//
+//	client := redis.NewClient(&redis.Options{Addr: addr, ContextTimeoutEnabled: true})
+//
+// Every call of the Manager carries a deadline (Config.StoreTimeout, or
+// the request's own), and go-redis honours it only then; without it, a hung
+// Redis holds each request for the client's ReadTimeout and its retries
+// instead (TestHungServerCostsABoundedTime, and storeurl's
+// TestHungRedisCostsABoundedTime).
 //
 // Iterate walks the whole keyspace of every primary with SCAN (on a
 // cluster, each primary in turn), so its cost grows with the total number

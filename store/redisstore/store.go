@@ -77,7 +77,9 @@ func (s *Store) Load(ctx context.Context, key string) (session.Record, error) {
 		return session.Record{}, fmt.Errorf("redisstore: load: %w", session.ErrInvalidKey)
 	}
 	cmd := redis.NewMapStringStringCmd(ctx, "hgetall", s.prefix+key)
-	s.batch.process(ctx, cmd)
+	if err := s.batch.process(ctx, cmd); err != nil {
+		return session.Record{}, fmt.Errorf("redisstore: load: %w", err)
+	}
 	fields, err := cmd.Result()
 	if err != nil {
 		return session.Record{}, fmt.Errorf("redisstore: load: %w", err)
@@ -153,7 +155,15 @@ func (s *Store) run(ctx context.Context, script *redis.Script, keys []string, ar
 	}
 	cmdArgs = append(cmdArgs, args...)
 	cmd := redis.NewCmd(ctx, cmdArgs...)
-	if err := s.batch.process(ctx, cmd); redis.HasErrorPrefix(err, "NOSCRIPT") {
+	err := s.batch.process(ctx, cmd)
+	if err != nil && !redis.HasErrorPrefix(err, "NOSCRIPT") {
+		// A caller that stopped waiting leaves cmd to the pipeline that
+		// may still fill it in: its error goes in a command of its own.
+		failed := redis.NewCmd(ctx)
+		failed.SetErr(err)
+		return failed
+	}
+	if err != nil {
 		// The server lost its scripts (a restart, SCRIPT FLUSH) or never
 		// had them: load the others too, so the next calls of each cost
 		// one round trip again.

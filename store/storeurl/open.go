@@ -170,6 +170,10 @@ func openRedis(ctx context.Context, spec Spec, o options) (session.Store, func()
 	if err != nil {
 		return nil, noop, fmt.Errorf("storeurl: redis URL: %v", err)
 	}
+	// Every call ends at its context's deadline (Config.StoreTimeout, or
+	// the request's), not only at the client's own read and write
+	// timeouts, so a hung Redis costs a request a bounded time.
+	ro.ContextTimeoutEnabled = true
 	client := redis.NewClient(ro)
 	if err := client.Ping(ctx).Err(); err != nil {
 		client.Close()
