@@ -272,9 +272,13 @@ func newClientAppGrace(t *testing.T, st session.Store, c clock, grace time.Durat
 		case "/destroy":
 			s.Destroy()
 		case "/renew":
-			s.Renew()
+			if err := s.Renew(); err != nil {
+				fmt.Fprint(w, err)
+			}
 		case "/login":
-			s.SetUser(r.URL.Query().Get("u"))
+			if err := s.SetUser(r.URL.Query().Get("u")); err != nil {
+				fmt.Fprint(w, err)
+			}
 		case "/user":
 			fmt.Fprint(w, s.User())
 		case "/has":

@@ -3,6 +3,7 @@ package sessiontest
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -35,6 +36,9 @@ func testRenewedAwayIDCannotTakeOver(t *testing.T, newClocked func(t *testing.T)
 		}
 		if r.setCookie != "" {
 			t.Fatalf("GET %s with an ID renewed away within RenewGrace sent a cookie (%s): the old ID took the session over", path, r.setCookie)
+		}
+		if want := session.ErrSuperseded.Error(); !strings.Contains(r.body, want) {
+			t.Fatalf("GET %s with an ID renewed away within RenewGrace: the handler got %q, want an error saying %q", path, r.body, want)
 		}
 	}
 	if got := c.getWithCookie("/user", victim); got != "alice" {
