@@ -11,9 +11,10 @@ import (
 // Store keeps server-side session records. Set Config.Store to one to keep
 // session data on the server; the cookie then carries only a random ID.
 //
-// Keys are chosen by the Manager: the lowercase hex SHA-256 of the session
-// ID (64 characters), never the raw ID and never a value from the request.
-// A Store may refuse any other key with ErrInvalidKey.
+// Keys are chosen by the Manager: a record's key is its session's handle
+// (Session.Handle), the lowercase hex SHA-256 of the session ID (64
+// characters), never the raw ID and never a value from the request. A
+// Store may refuse any other key with ErrInvalidKey.
 //
 // Implementations must be safe for concurrent use. Extra powers are optional
 // interfaces found by type assertion: Toucher, Iterator, Sweeper,
@@ -101,7 +102,7 @@ var (
 	ErrConflict = state.ErrConflict
 	// ErrInvalidKey is returned by a Store given a key the Manager would
 	// never produce (not 64 lowercase hex characters).
-	ErrInvalidKey = errors.New("session: invalid store key; keys are the hex SHA-256 of a session ID")
+	ErrInvalidKey = errors.New("session: invalid store key; a key is a session handle, the hex SHA-256 of a session ID")
 	// ErrNotSupported is returned when a store lacks an optional capability.
 	ErrNotSupported = errors.New("session: the store does not support this operation")
 )

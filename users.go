@@ -137,13 +137,15 @@ func (s *Session) setValue(key string, raw []byte) {
 }
 
 // SessionInfo describes one session for a "your devices" page or an
-// operator's listing: its Handle (the store key, to pass to
-// Manager.DestroySession), User, Created, SignedIn, LastSeen, Expires,
+// operator's listing: its Handle (to pass to Manager.DestroySession; also
+// the key of its record in the store), User, Created, SignedIn, LastSeen, Expires,
 // Agent, Size and Renewed. It never holds the session ID.
 type SessionInfo = state.Info
 
-// Handle returns the name of a server-side session for Manager.Sessions and
-// Manager.DestroySession: the hex SHA-256 of its ID. It is "" for cookie
+// Handle returns the handle of a server-side session, the name
+// Manager.Sessions lists it under and Manager.DestroySession takes: the hex
+// SHA-256 of its ID, which is also the key of its record in the store. It
+// can be shown and logged, as the ID must not be. It is "" for cookie
 // sessions and for a session not saved yet.
 func (s *Session) Handle() string {
 	s.lock()

@@ -9,7 +9,8 @@ import (
 // operator's listing. It never holds the session ID: Handle names the
 // session without being usable as a cookie.
 type Info struct {
-	// Handle is the session's store key, the hex SHA-256 of its ID. Pass it
+	// Handle is the session's handle, the hex SHA-256 of its ID (also its
+	// record's key in the store). Pass it
 	// to Manager.DestroySession to end this session.
 	Handle string
 	// User is the user the session is bound to, or "".
