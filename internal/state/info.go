@@ -10,8 +10,8 @@ import (
 // session without being usable as a cookie.
 type Info struct {
 	// Handle is the session's handle, the hex SHA-256 of its ID (also its
-	// record's key in the store). Pass it
-	// to Manager.DestroySession to end this session.
+	// record's key in the store). Pass it to Manager.DestroySession to end
+	// this session.
 	Handle string
 	// User is the user the session is bound to, or "".
 	User string
