@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/websession/session/internal/state"
@@ -60,7 +61,9 @@ func (s *encryptedSealer) Name() string { return "encrypted" }
 
 func (s *encryptedSealer) Seal(st *state.State) (string, error) {
 	k := s.keys[0]
-	buf := make([]byte, encryptedHeader, encryptedHeader+state.BodySize(st)+gcmTagSize)
+	p := getScratch(encryptedHeader + state.BodySize(st) + gcmTagSize)
+	defer putScratch(p)
+	buf := (*p)[:encryptedHeader]
 	buf[0] = encryptedVersion
 	copy(buf[1:], k.id[:])
 	nonce := buf[1+keyIDSize : encryptedHeader]
@@ -69,7 +72,11 @@ func (s *encryptedSealer) Seal(st *state.State) (string, error) {
 	}
 	buf = state.AppendBody(buf, st)
 	buf = k.aead.Seal(buf[:encryptedHeader], nonce, buf[encryptedHeader:], s.ad) // in place
-	return base64.RawURLEncoding.EncodeToString(buf), nil
+	*p = buf
+	var out strings.Builder
+	out.Grow(base64.RawURLEncoding.EncodedLen(len(buf)))
+	encodeTo(&out, buf)
+	return out.String(), nil
 }
 
 func (s *encryptedSealer) Open(value string, now time.Time) (*state.State, error) {

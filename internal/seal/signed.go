@@ -68,18 +68,20 @@ func (k *signingKey) appendMAC(dst, body []byte) []byte {
 
 func (s *signedSealer) Seal(st *state.State) (string, error) {
 	k := s.keys[0]
-	body := state.AppendBody(make([]byte, 0, state.BodySize(st)), st)
-	trailer := make([]byte, 0, signedTrailer)
-	trailer = append(trailer, signedVersion)
-	trailer = append(trailer, k.id[:]...)
-	trailer = k.appendMAC(trailer, body)
+	p := getScratch(state.BodySize(st))
+	defer putScratch(p)
+	body := state.AppendBody(*p, st)
+	*p = body
+	var trailer [signedTrailer]byte
+	t := append(append(trailer[:0], signedVersion), k.id[:]...)
+	t = k.appendMAC(t, body)
 	enc := base64.RawURLEncoding
-	out := make([]byte, enc.EncodedLen(len(body))+1+enc.EncodedLen(len(trailer)))
-	enc.Encode(out, body)
-	n := enc.EncodedLen(len(body))
-	out[n] = '.'
-	enc.Encode(out[n+1:], trailer)
-	return string(out), nil
+	var out strings.Builder
+	out.Grow(enc.EncodedLen(len(body)) + 1 + enc.EncodedLen(len(t)))
+	encodeTo(&out, body)
+	out.WriteByte('.')
+	encodeTo(&out, t)
+	return out.String(), nil
 }
 
 func (s *signedSealer) Open(value string, now time.Time) (*state.State, error) {
