@@ -1,17 +1,28 @@
 package state
 
-import "time"
+import (
+	"slices"
+	"strings"
+	"time"
+)
 
 // Log is what one request did to a session, key by key, so a server-side
 // commit can send the store only the changes (Change), and one that lost a
 // compare-and-set race can apply the same changes to the newer record
 // instead of overwriting it (Replay). The zero value is empty.
 type Log struct {
-	values       map[string]ValueChange
+	values []keyChange // sorted by key: a request changes few keys
+
 	Cleared      bool // Clear or Destroy: every older value and flash goes
 	FlashesTaken int  // loaded flashes shown, oldest first
 	FlashesAdded []Flash
 	User         *UserChange // the last SetUser, Clear or Destroy; nil for none
+}
+
+// keyChange is the change of one key.
+type keyChange struct {
+	key string
+	ch  ValueChange
 }
 
 // ValueChange is one key's change: a new encoding, a deletion, or an
@@ -31,23 +42,30 @@ type UserChange struct {
 
 // Set records the change of key.
 func (l *Log) Set(key string, ch ValueChange) {
-	if l.values == nil {
-		l.values = make(map[string]ValueChange)
+	i, found := l.find(key)
+	if found {
+		l.values[i].ch = ch
+		return
 	}
-	l.values[key] = ch
+	l.values = slices.Insert(l.values, i, keyChange{key, ch})
+}
+
+// find returns where key's change is in l.values, or would be inserted.
+func (l *Log) find(key string) (int, bool) {
+	return slices.BinarySearchFunc(l.values, key, func(c keyChange, key string) int { return strings.Compare(c.key, key) })
 }
 
 // Clear records that every value and flash went.
 func (l *Log) Clear() {
-	clear(l.values)
+	l.values = l.values[:0]
 	l.Cleared = true
 	l.FlashesAdded = nil
 }
 
 // HasUpdates reports whether an update function changed a key.
 func (l *Log) HasUpdates() bool {
-	for _, ch := range l.values {
-		if ch.Update != nil {
+	for _, c := range l.values {
+		if c.ch.Update != nil {
 			return true
 		}
 	}
@@ -68,7 +86,8 @@ func (l *Log) Replay(st *State, permanent, permChanged bool) error {
 		st.Flashes = st.Flashes[min(l.FlashesTaken, len(st.Flashes)):]
 	}
 	st.Flashes = append(st.Flashes, l.FlashesAdded...)
-	for k, ch := range l.values {
+	for _, c := range l.values {
+		k, ch := c.key, c.ch
 		switch {
 		case ch.Deleted:
 			delete(st.Values, k)
@@ -101,7 +120,8 @@ func (l *Log) Change(ch *Change, base map[string][]byte) (*Change, error) {
 	if len(l.values) > 0 {
 		ch.Set = make(map[string][]byte, len(l.values))
 	}
-	for k, v := range l.values {
+	for _, c := range l.values {
+		k, v := c.key, c.ch
 		switch {
 		case v.Deleted:
 			ch.Delete = append(ch.Delete, k)
@@ -127,7 +147,8 @@ func (l *Log) Change(ch *Change, base map[string][]byte) (*Change, error) {
 			out := make(map[string][]byte, len(ch.Expect))
 			for k := range ch.Expect {
 				old, ok := cur[k]
-				raw, err := l.values[k].Update(old, ok)
+				i, _ := l.find(k)
+				raw, err := l.values[i].ch.Update(old, ok)
 				if err != nil {
 					return nil, err
 				}
