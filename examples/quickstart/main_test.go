@@ -83,11 +83,23 @@ func TestQuickStartCurl(t *testing.T) {
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer func() { srv.Process.Kill(); srv.Wait() }()
+	// The server's log is collected and logged from the test's goroutine
+	// once the server has exited: t.Log after the test ends would panic.
+	var logged []string
+	readDone := make(chan struct{})
 	go func() {
+		defer close(readDone)
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
-			t.Log("server: ", sc.Text())
+			logged = append(logged, sc.Text())
+		}
+	}()
+	defer func() {
+		srv.Process.Kill()
+		<-readDone // all read before Wait, which closes the pipe
+		srv.Wait()
+		for _, line := range logged {
+			t.Log("server: ", line)
 		}
 	}()
 	for i := 0; ; i++ {

@@ -6,7 +6,10 @@ import (
 	"html"
 	"io"
 	"net/http"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -94,17 +97,74 @@ func TestHomeSaysItIsADemo(t *testing.T) {
 	}
 }
 
-// TestHomeShowsSessionctlDecodeForCookies: with cookie sessions the
-// command decodes a cookie with the shop's secret file.
+// TestHomeShowsSessionctlDecodeForCookies: with cookie sessions the home
+// page gives a sessionctl decode command, and that command, run by a real
+// sessionctl on the cookie the shop issued, prints the visitor's session,
+// whichever secret source and cookie format the shop was started with.
 func TestHomeShowsSessionctlDecodeForCookies(t *testing.T) {
-	h, err := newApp(appConfig{Secret: []byte("home page test secret 0123456789abc"), Sessionctl: sessionctlHint("cookie", storeSpec{Kind: cookieKind}, "file", ".shop-secret")})
-	if err != nil {
-		t.Fatal(err)
+	sessionctl := buildSessionctl(t)
+	const envSecret = "a SESSION_SECRET of 32 bytes or more, for tests only"
+	for _, tt := range []struct {
+		name, format, env string
+		want              string // the command; FILE is the secret file
+	}{
+		{"secret file", "", "", "sessionctl decode --secret-file 'FILE' 'shop_session=…'"},
+		{"SESSION_SECRET, signed", "signed", envSecret, "sessionctl decode --format signed --secret-env SESSION_SECRET 'shop_session=…'"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			// The space makes the hint quote the path.
+			secretFile := filepath.Join(t.TempDir(), "shop secret")
+			args := []string{"-addr", "127.0.0.1:0", "-secret-file", secretFile, "-revocations", ""}
+			if tt.format != "" {
+				args = append(args, "-format", tt.format)
+			}
+			getenv := func(k string) string { return map[string]string{"SESSION_SECRET": tt.env}[k] }
+			srv, err := start(t.Context(), args, getenv, &bytes.Buffer{}, testLogger(t, &syncBuffer{}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv.ln.Close() // startShop serves the handler itself
+			t.Cleanup(func() { srv.closeStore() })
+			s := startShop(t, func(string) http.Handler { return srv.http.Handler })
+			s.login("alice", "wonderland")
+
+			m := sessionctlCodeRe.FindStringSubmatch(s.get("/"))
+			if m == nil {
+				t.Fatal("the home page of a cookie shop shows no sessionctl command")
+			}
+			hint := html.UnescapeString(m[1])
+			if want := strings.Replace(tt.want, "FILE", secretFile, 1); hint != want {
+				t.Fatalf("the home page shows %q, want %q", hint, want)
+			}
+
+			line := strings.Replace(strings.Replace(hint, "…", s.cookie(), 1), "sessionctl", shellQuote(sessionctl), 1)
+			cmd := exec.Command("sh", "-c", line)
+			cmd.Env = append(os.Environ(), "SESSION_SECRET="+tt.env)
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("the home page's command %s failed: %v\n%s", hint, err, out)
+			}
+			if !strings.Contains(string(out), `"user": "alice"`) {
+				t.Errorf("the home page's command %s does not show alice's session:\n%s", hint, out)
+			}
+		})
 	}
-	rec := httpGet(h, "/")
-	if got := stripTags(html.UnescapeString(rec)); !strings.Contains(got, "sessionctl decode --secret-file .shop-secret 'session=…'") {
-		t.Errorf("the home page of a cookie shop does not show sessionctl decode:\n%s", got)
+}
+
+// sessionctlCodeRe finds the sessionctl command on the home page.
+var sessionctlCodeRe = regexp.MustCompile(`<code class="sessionctl">([^<]*)</code>`)
+
+// buildSessionctl builds cmd/sessionctl, the workspace's copy, into a
+// temporary directory and returns the binary's path.
+func buildSessionctl(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "sessionctl")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Dir = filepath.Join("..", "..", "cmd", "sessionctl")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building sessionctl: %v\n%s", err, out)
 	}
+	return bin
 }
 
 // TestLoggedOutDevicesPanelAgrees: a logged-out visitor sent from Your

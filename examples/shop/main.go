@@ -187,7 +187,7 @@ func start(ctx context.Context, args []string, getenv func(string) string, stder
 	case !tls:
 		log.Warn("shop: plain HTTP on a non-loopback address: the session cookie is Secure, so browsers return it only over HTTPS; use -tls-cert/-tls-key or a TLS proxy")
 	}
-	hint := sessionctlHint(f.store, spec, source, f.secretFile)
+	hint := sessionctlHint(f.store, spec, f.format, source, f.secretFile)
 	h, err := newApp(appConfig{
 		Sessionctl:  hint,
 		Secret:      secret,

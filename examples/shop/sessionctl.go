@@ -47,16 +47,33 @@ func sessionctlStoreURL(raw string, spec storeSpec) string {
 
 // sessionctlHint is the command that shows this shop's sessions: sessionctl
 // ls on the store, or for cookie sessions sessionctl decode with the shop's
-// secret (from the environment variable or the file secretFrom names).
-func sessionctlHint(raw string, spec storeSpec, secretFrom, secretFile string) string {
+// secret (from the environment variable or the file secretFrom names) and
+// cookie format, for a cookie named as the shop names it: the encrypted
+// format binds the cookie's name, so sessionctl must be told it.
+func sessionctlHint(raw string, spec storeSpec, format, secretFrom, secretFile string) string {
 	if u := sessionctlStoreURL(raw, spec); u != "" {
 		return "sessionctl ls --store '" + u + "'"
 	}
 	if spec.Kind != cookieKind {
 		return ""
 	}
-	if secretFrom == "SESSION_SECRET" {
-		return "sessionctl decode --secret-env SESSION_SECRET 'session=…'"
+	cmd := "sessionctl decode"
+	if format != "" && format != "encrypted" {
+		cmd += " --format " + format
 	}
-	return "sessionctl decode --secret-file " + secretFile + " 'session=…'"
+	if secretFrom == "SESSION_SECRET" {
+		cmd += " --secret-env SESSION_SECRET"
+	} else {
+		cmd += " --secret-file " + shellQuote(secretFile)
+	}
+	return cmd + " '" + cookieName + "=…'"
+}
+
+// shellQuote returns s as one shell word: as it is when it holds only
+// characters no shell treats specially, else in single quotes.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:@%+=,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
