@@ -296,7 +296,7 @@ func TestLiveSetOfFlasksKeysFailsAtSet(t *testing.T) {
 		cfg  session.Config
 		keys []string
 	}{
-		{session.Config{}, []string{"_permanent", "_flashes", "_user_id", "_signed_in", "_revocation_id"}},
+		{session.Config{}, []string{"_permanent", "_flashes", "_user_id", "_fresh", "_id", "_signed_in", "_revocation_id"}},
 		{session.Config{AbsoluteTimeout: time.Hour}, []string{"_created"}},
 	} {
 		goURL := goApp(t, tc.cfg, func(w http.ResponseWriter, r *http.Request, s *session.Session) {
