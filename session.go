@@ -40,6 +40,7 @@ type Session struct {
 	created       time.Time
 	issued        time.Time
 	user          string    // bound by SetUser; "" when anonymous
+	userRaw       string    // the user as the cookie carried it (state.State.UserRaw)
 	signedIn      time.Time // when SetUser bound it
 	agent         string    // browser summary at sign-in (server-side)
 

@@ -31,6 +31,11 @@
 // Python type (a Markup stays Markup). Session.SetUser writes the keys
 // Flask-Login 0.6's login_user() writes ("_user_id", "_fresh" and "_id", see
 // LoginIdentifier), so a user signed in on either side is signed in on both.
+// A "_user_id" Flask-Login stored as an integer (a get_id() that returns an
+// int) is Session.User's decimal text, and goes back to Flask as the same
+// integer for as long as Go leaves the user alone (no SetUser, Clear or
+// Destroy); SetUser writes the user as text, as login_user() does for a
+// get_id() that returns a str.
 // The cookie carries when it was signed but not when the session began: with
 // Config.AbsoluteTimeout, the Go side keeps that time under "_created" and
 // enforces the timeout.

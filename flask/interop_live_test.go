@@ -249,6 +249,62 @@ func TestLiveGoReadsFlaskLoginSignIn(t *testing.T) {
 	})
 }
 
+// TestLiveUnchangedUserGoesBackAsFlaskLoginWroteIt: after Flask-Login's
+// login_user() with a get_id() that returns an int (so "_user_id" is the
+// int 7), a Go handler that only sets a value leaves "_user_id" the int 7,
+// while Go reads the user as "7"; Flask-Login's user_loader gets the ID it
+// stored. Once Go signs a user in itself, "_user_id" is Go's text.
+func TestLiveUnchangedUserGoesBackAsFlaskLoginWroteIt(t *testing.T) {
+	flaskURL := startFlaskApp(t, interopKey)
+	goURL := goApp(t, session.Config{}, func(w http.ResponseWriter, r *http.Request, s *session.Session) {
+		switch r.URL.Path {
+		case "/go/set":
+			if err := s.Set("x", 1); err != nil {
+				t.Error(err)
+			}
+		case "/go/login":
+			if err := s.SetUser(s.User()); err != nil { // the same user, signed in again
+				t.Error(err)
+			}
+		}
+		json.NewEncoder(w).Encode(map[string]any{"User": s.User()})
+	})
+	for _, tc := range []struct {
+		name, user, query  string
+		wantRepr, wantType string
+	}{
+		{"int", "7", "&int=1", "7", "int"},
+		{"int beyond 64 bits", "123456789012345678901234567890", "&int=1", "123456789012345678901234567890", "int"},
+		{"text", "7", "", "'7'", "str"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			client := browser(newJar(t), loginBrowsers[0].headers)
+			getJSON(t, client, flaskURL+"/flask/fl/login?user="+tc.user+tc.query, nil)
+			var g struct{ User string }
+			getJSON(t, client, goURL+"/go/set", &g)
+			if g.User != tc.user {
+				t.Fatalf("Go reads the user Flask-Login signed in as %q, want %q", g.User, tc.user)
+			}
+			var v flaskView
+			getJSON(t, client, flaskURL+"/flask/get", &v)
+			if v.Session["_user_id"] != tc.wantRepr || v.Types["_user_id"] != tc.wantType || v.Session["x"] != "1" {
+				t.Fatalf("after a Go handler that only set x, Flask sees _user_id %s (%s), x %s; want %s (%s), x 1",
+					v.Session["_user_id"], v.Types["_user_id"], v.Session["x"], tc.wantRepr, tc.wantType)
+			}
+			var fl loginView
+			getJSON(t, client, flaskURL+"/flask/fl/current?protection=strong", &fl)
+			if fl.User != tc.wantRepr || !fl.Fresh {
+				t.Fatalf("Flask-Login after the Go handler loads %s (fresh %v), want %s, fresh", fl.User, fl.Fresh, tc.wantRepr)
+			}
+			getJSON(t, client, goURL+"/go/login", &g)
+			getJSON(t, client, flaskURL+"/flask/get", &v)
+			if v.Session["_user_id"] != "'"+tc.user+"'" {
+				t.Fatalf("after Go's SetUser(%q), Flask sees _user_id %s, want the text Go wrote", tc.user, v.Session["_user_id"])
+			}
+		})
+	}
+}
+
 // TestLiveAbsoluteTimeoutEndsFlaskSessions: with AbsoluteTimeout 5
 // minutes, a session Go created is still there after 4 minutes and gone
 // after 6, although Flask wrote the cookie again in between: the creation
