@@ -38,6 +38,7 @@ type Session struct {
 	loadedFlashes int
 	permanent     bool
 	created       time.Time
+	stampCreated  bool // no creation time came for AbsoluteTimeout (Flask's cookie): commit writes created
 	issued        time.Time
 	user          string    // bound by SetUser; "" when anonymous
 	userRaw       string    // the user as the cookie carried it (state.State.UserRaw)

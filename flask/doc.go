@@ -38,5 +38,7 @@
 // get_id() that returns a str.
 // The cookie carries when it was signed but not when the session began: with
 // Config.AbsoluteTimeout, the Go side keeps that time under "_created" and
-// enforces the timeout.
+// enforces the timeout. A session Flask began has no "_created": the limit
+// then counts from when Go first saw it, and that response writes the
+// cookie again to carry the time.
 package flask

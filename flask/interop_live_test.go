@@ -6,6 +6,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -340,6 +341,47 @@ func TestLiveAbsoluteTimeoutEndsFlaskSessions(t *testing.T) {
 	offset.Store(int64(6 * time.Minute))
 	if getJSON(t, client, goURL+"/go/cart", &g); g.Cart != "" {
 		t.Fatalf("after 6 minutes, past AbsoluteTimeout, Go still has the session (cart %q)", g.Cart)
+	}
+}
+
+// TestLiveAbsoluteTimeoutCountsFromGosFirstSight: a session Flask began,
+// which Go only reads, ends 5 minutes (AbsoluteTimeout) after Go first
+// saw it: that read wrote "_created" into the cookie, which Flask then
+// carries along while it keeps writing the session.
+func TestLiveAbsoluteTimeoutCountsFromGosFirstSight(t *testing.T) {
+	flaskURL := startFlaskApp(t, interopKey)
+	var offset atomic.Int64 // the Go clock runs ahead of Flask's by this
+	goURL := goApp(t, session.Config{
+		AbsoluteTimeout: 5 * time.Minute,
+		Now:             func() time.Time { return time.Now().Add(time.Duration(offset.Load())) },
+	}, func(w http.ResponseWriter, r *http.Request, s *session.Session) {
+		touched, _ := session.Get[int](s, "touched")
+		json.NewEncoder(w).Encode(map[string]any{"Touched": touched, "Modified": s.Modified()})
+	})
+	client := browser(newJar(t), nil)
+	getJSON(t, client, flaskURL+"/flask/touch", nil) // Flask begins the session
+	var g struct {
+		Touched  int
+		Modified bool
+	}
+	if getJSON(t, client, goURL+"/go/read", &g); g.Touched != 1 || g.Modified {
+		t.Fatalf("Go's first read of Flask's session: %+v, want touched 1, not modified by the handler", g)
+	}
+	firstSight := time.Now().Unix()
+	getJSON(t, client, flaskURL+"/flask/touch", nil) // Flask writes it again
+	var v flaskView
+	getJSON(t, client, flaskURL+"/flask/get", &v)
+	created, err := strconv.ParseInt(v.Session["_created"], 10, 64)
+	if v.Types["_created"] != "int" || err != nil || created < firstSight-1 || created > firstSight || v.Session["touched"] != "2" {
+		t.Fatalf("Flask's session after Go's first read: %v %v; want _created the time of that read (%d)", v.Session, v.Types, firstSight)
+	}
+	offset.Store(int64(4 * time.Minute))
+	if getJSON(t, client, goURL+"/go/read", &g); g.Touched != 2 {
+		t.Fatalf("4 minutes after Go first saw it, Go lost Flask's session: %+v", g)
+	}
+	offset.Store(int64(6 * time.Minute))
+	if getJSON(t, client, goURL+"/go/read", &g); g.Touched != 0 {
+		t.Fatalf("6 minutes after Go first saw it, past AbsoluteTimeout, Go still reads Flask's session: %+v", g)
 	}
 }
 
