@@ -41,4 +41,22 @@
 // enforces the timeout. A session Flask began has no "_created": the limit
 // then counts from when Go first saw it, and that response writes the
 // cookie again to carry the time.
+//
+// With Config.Revocations, Manager.DestroyUser ends a user's sessions
+// signed in before it, by the sign-in time SetUser keeps under
+// "_signed_in" (Unix seconds) and "_signed_in_nsec" (nanoseconds within
+// that second, absent when 0). Flask-Login's login_user() writes neither,
+// and a session without them counts as signed in before every revocation
+// of its user: after DestroyUser("alice"), Go refuses alice's sessions
+// signed in by login_user(), also those signed in after the call, until
+// the revocation lapses (Config.Lifetime later). This fails safe. To keep
+// new Flask log-ins valid, let the login view record the time as Go does,
+// after login_user():
+//
+//	ns = time.time_ns()
+//	session["_signed_in"] = ns // 1_000_000_000
+//	session["_signed_in_nsec"] = ns % 1_000_000_000
+//
+// The Flask and Go hosts' clocks must then agree: a log-in whose time
+// falls before the revocation's, by the clocks' difference, is refused.
 package flask

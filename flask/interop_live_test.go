@@ -385,6 +385,58 @@ func TestLiveAbsoluteTimeoutCountsFromGosFirstSight(t *testing.T) {
 	}
 }
 
+// TestLiveRevocationsAndFlaskLoginSignIns: with Config.Revocations, after
+// DestroyUser("alice") Go refuses alice's session that Flask-Login signed
+// in before it. A new log-in by login_user() alone, which records no
+// sign-in time, is refused too (it fails safe, as documented); a new
+// log-in whose view also records "_signed_in" and "_signed_in_nsec", as
+// the flask package doc says, is accepted, and so is one by Go's SetUser.
+func TestLiveRevocationsAndFlaskLoginSignIns(t *testing.T) {
+	flaskURL := startFlaskApp(t, interopKey)
+	m, err := session.New(session.Config{Secret: interopKey, Format: flask.Format(),
+		Cookie: session.CookieOptions{Insecure: true}, Revocations: memstore.New()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := session.From(r)
+		if r.URL.Path == "/go/login" {
+			if err := s.SetUser("alice"); err != nil {
+				t.Error(err)
+			}
+		}
+		json.NewEncoder(w).Encode(map[string]string{"User": s.User()})
+	})))
+	t.Cleanup(srv.Close)
+	var g struct{ User string }
+
+	before := browser(newJar(t), loginBrowsers[0].headers)
+	getJSON(t, before, flaskURL+"/flask/fl/login?user=alice&signed_in=1", nil)
+	if getJSON(t, before, srv.URL+"/go/me", &g); g.User != "alice" {
+		t.Fatalf("Go before DestroyUser: user %q, want alice", g.User)
+	}
+	if _, err := m.DestroyUser(t.Context(), "alice"); err != nil {
+		t.Fatal(err)
+	}
+	if getJSON(t, before, srv.URL+"/go/me", &g); g.User != "" {
+		t.Fatalf("Go after DestroyUser still has the log-in from before it: user %q", g.User)
+	}
+
+	for _, tc := range []struct{ name, login, want string }{
+		{"login_user() alone", flaskURL + "/flask/fl/login?user=alice", ""},
+		{"login_user() and _signed_in", flaskURL + "/flask/fl/login?user=alice&signed_in=1", "alice"},
+		{"Go's SetUser", srv.URL + "/go/login", "alice"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			client := browser(newJar(t), loginBrowsers[0].headers)
+			getJSON(t, client, tc.login, nil)
+			if getJSON(t, client, srv.URL+"/go/me", &g); g.User != tc.want {
+				t.Fatalf("Go after a log-in made after DestroyUser: user %q, want %q", g.User, tc.want)
+			}
+		})
+	}
+}
+
 // TestLiveSetOfFlasksKeysFailsAtSet: Set (or Update) of a key Flask's
 // format manages itself returns the error at once and changes nothing; the response is
 // not a 500, and Flask reads the session as Go left it.
