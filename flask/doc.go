@@ -24,7 +24,10 @@
 // time.Time, and Go writes those types back so Flask sees the same Python
 // types. Go writes exactly the JSON text, and so exactly the cookie, Flask
 // writes for the same data, key and time; only when the payload is
-// compressed may the zlib bytes differ (both sides read either).
+// compressed may the zlib bytes differ. Go's zlib sometimes compresses a
+// short session a few bytes worse than Python's, so a small session Flask
+// would store compressed may be stored uncompressed. Both sides read both
+// forms.
 //
 // Flask's flash() messages are the Manager's flashes, and session.permanent
 // its Permanent flag; a flash Go passes on unread goes back to Flask with its
