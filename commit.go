@@ -41,7 +41,7 @@ func (s *Session) state(now time.Time) *state.State {
 	st := &state.State{Flashes: s.flashes, Permanent: s.permanent, Created: created, Issued: now, ID: s.id}
 	st.SetValues(s.values)
 	if s.user != "" {
-		st.User, st.SignedIn, st.Agent = s.user, s.signedIn, s.agent
+		st.User, st.UserRaw, st.SignedIn, st.Agent = s.user, s.userRaw, s.signedIn, s.agent
 	}
 	return st
 }

@@ -54,7 +54,9 @@ type Config struct {
 	IdleTimeout time.Duration
 
 	// AbsoluteTimeout ends a session this long after it was created,
-	// however active it is. Default: 0, no absolute limit.
+	// however active it is. With flask.Format(), a session a Flask app
+	// created counts from the first request this Manager sees it in.
+	// Default: 0, no absolute limit.
 	AbsoluteTimeout time.Duration
 
 	// RefreshOnlyWhenModified sends a permanent session's cookie (and a new

@@ -108,6 +108,13 @@ func (c *cookieSessions) load(s *Session) {
 	}
 	s.adopt(st)
 	s.retiring = status == revocation.Retiring
+	if cfg.AbsoluteTimeout > 0 && st.Created.IsZero() {
+		// A session this Manager has not seen before (one a Flask app
+		// began): AbsoluteTimeout counts from now, and the commit writes
+		// the time into the cookie.
+		s.created = now
+		s.stampCreated = true
+	}
 }
 
 // commit writes the session's cookie following Flask's rules: write when
@@ -130,7 +137,7 @@ func (c *cookieSessions) commit(s *Session) error {
 		}
 		return nil
 	}
-	if !s.modified && !s.oldKey && !(s.permanent && cfg.refresh) && cfg.IdleTimeout == 0 {
+	if !s.modified && !s.oldKey && !s.stampCreated && !(s.permanent && cfg.refresh) && cfg.IdleTimeout == 0 {
 		return nil
 	}
 	now := cfg.Now()

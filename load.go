@@ -35,7 +35,7 @@ func (s *Session) adopt(st *state.State) {
 	s.created = st.Created
 	s.issued = st.Issued
 	s.oldKey = st.OldKey
-	s.user = st.User
+	s.user, s.userRaw = st.User, st.UserRaw
 	s.signedIn = st.SignedIn
 	s.agent = st.Agent
 	s.id = st.ID

@@ -98,7 +98,7 @@ func (s *Session) renew(ctx context.Context, st *state.State, expires, now time.
 func (s *Session) adoptReplayed(st *state.State) {
 	s.values = st.ValueSet()
 	s.flashes, s.permanent = st.Flashes, st.Permanent
-	s.user, s.signedIn, s.agent = st.User, st.SignedIn, st.Agent
+	s.user, s.userRaw, s.signedIn, s.agent = st.User, st.UserRaw, st.SignedIn, st.Agent
 	clear(s.decoded)
 }
 

@@ -38,8 +38,10 @@ type Session struct {
 	loadedFlashes int
 	permanent     bool
 	created       time.Time
+	stampCreated  bool // no creation time came for AbsoluteTimeout (Flask's cookie): commit writes created
 	issued        time.Time
 	user          string    // bound by SetUser; "" when anonymous
+	userRaw       string    // the user as the cookie carried it (state.State.UserRaw)
 	signedIn      time.Time // when SetUser bound it
 	agent         string    // browser summary at sign-in (server-side)
 

@@ -60,7 +60,7 @@ func (s *Session) SetUser(user string) error {
 		}
 		return nil
 	}
-	s.user = user
+	s.user, s.userRaw = user, ""
 	s.signedIn = s.m.cfg.Now()
 	s.agent = state.SummarizeAgent(s.req.UserAgent())
 	if l, ok := s.m.codec.(state.LoginKeys); ok {
@@ -81,7 +81,7 @@ func (s *Session) unbind() {
 	if s.user != "" {
 		s.userChanged = true
 	}
-	s.user, s.signedIn, s.agent = "", time.Time{}, ""
+	s.user, s.userRaw, s.signedIn, s.agent = "", "", time.Time{}, ""
 	s.log.User = &state.UserChange{}
 }
 

@@ -47,7 +47,9 @@ const Salt = "cookie-session"
 // (category, message) tuples is State.Flashes; every other key is a value.
 // Flask's cookie carries no creation time of its own. With
 // Config.AbsoluteTimeout set, the Go side keeps it under "_created" (Unix
-// seconds, a key Flask carries along untouched) and enforces the timeout;
+// seconds, a key Flask carries along untouched) and enforces the timeout,
+// counted for a session Flask began from the first request Go saw it in
+// (whose response writes "_created");
 // Flask itself does not, so a Flask request can still use a session the
 // Go side has ended. Without AbsoluteTimeout, State.Created is zero and
 // "_created" is an ordinary key. The cookie name is not bound either: any

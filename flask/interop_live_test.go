@@ -6,6 +6,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -249,6 +250,62 @@ func TestLiveGoReadsFlaskLoginSignIn(t *testing.T) {
 	})
 }
 
+// TestLiveUnchangedUserGoesBackAsFlaskLoginWroteIt: after Flask-Login's
+// login_user() with a get_id() that returns an int (so "_user_id" is the
+// int 7), a Go handler that only sets a value leaves "_user_id" the int 7,
+// while Go reads the user as "7"; Flask-Login's user_loader gets the ID it
+// stored. Once Go signs a user in itself, "_user_id" is Go's text.
+func TestLiveUnchangedUserGoesBackAsFlaskLoginWroteIt(t *testing.T) {
+	flaskURL := startFlaskApp(t, interopKey)
+	goURL := goApp(t, session.Config{}, func(w http.ResponseWriter, r *http.Request, s *session.Session) {
+		switch r.URL.Path {
+		case "/go/set":
+			if err := s.Set("x", 1); err != nil {
+				t.Error(err)
+			}
+		case "/go/login":
+			if err := s.SetUser(s.User()); err != nil { // the same user, signed in again
+				t.Error(err)
+			}
+		}
+		json.NewEncoder(w).Encode(map[string]any{"User": s.User()})
+	})
+	for _, tc := range []struct {
+		name, user, query  string
+		wantRepr, wantType string
+	}{
+		{"int", "7", "&int=1", "7", "int"},
+		{"int beyond 64 bits", "123456789012345678901234567890", "&int=1", "123456789012345678901234567890", "int"},
+		{"text", "7", "", "'7'", "str"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			client := browser(newJar(t), loginBrowsers[0].headers)
+			getJSON(t, client, flaskURL+"/flask/fl/login?user="+tc.user+tc.query, nil)
+			var g struct{ User string }
+			getJSON(t, client, goURL+"/go/set", &g)
+			if g.User != tc.user {
+				t.Fatalf("Go reads the user Flask-Login signed in as %q, want %q", g.User, tc.user)
+			}
+			var v flaskView
+			getJSON(t, client, flaskURL+"/flask/get", &v)
+			if v.Session["_user_id"] != tc.wantRepr || v.Types["_user_id"] != tc.wantType || v.Session["x"] != "1" {
+				t.Fatalf("after a Go handler that only set x, Flask sees _user_id %s (%s), x %s; want %s (%s), x 1",
+					v.Session["_user_id"], v.Types["_user_id"], v.Session["x"], tc.wantRepr, tc.wantType)
+			}
+			var fl loginView
+			getJSON(t, client, flaskURL+"/flask/fl/current?protection=strong", &fl)
+			if fl.User != tc.wantRepr || !fl.Fresh {
+				t.Fatalf("Flask-Login after the Go handler loads %s (fresh %v), want %s, fresh", fl.User, fl.Fresh, tc.wantRepr)
+			}
+			getJSON(t, client, goURL+"/go/login", &g)
+			getJSON(t, client, flaskURL+"/flask/get", &v)
+			if v.Session["_user_id"] != "'"+tc.user+"'" {
+				t.Fatalf("after Go's SetUser(%q), Flask sees _user_id %s, want the text Go wrote", tc.user, v.Session["_user_id"])
+			}
+		})
+	}
+}
+
 // TestLiveAbsoluteTimeoutEndsFlaskSessions: with AbsoluteTimeout 5
 // minutes, a session Go created is still there after 4 minutes and gone
 // after 6, although Flask wrote the cookie again in between: the creation
@@ -287,6 +344,99 @@ func TestLiveAbsoluteTimeoutEndsFlaskSessions(t *testing.T) {
 	}
 }
 
+// TestLiveAbsoluteTimeoutCountsFromGosFirstSight: a session Flask began,
+// which Go only reads, ends 5 minutes (AbsoluteTimeout) after Go first
+// saw it: that read wrote "_created" into the cookie, which Flask then
+// carries along while it keeps writing the session.
+func TestLiveAbsoluteTimeoutCountsFromGosFirstSight(t *testing.T) {
+	flaskURL := startFlaskApp(t, interopKey)
+	var offset atomic.Int64 // the Go clock runs ahead of Flask's by this
+	goURL := goApp(t, session.Config{
+		AbsoluteTimeout: 5 * time.Minute,
+		Now:             func() time.Time { return time.Now().Add(time.Duration(offset.Load())) },
+	}, func(w http.ResponseWriter, r *http.Request, s *session.Session) {
+		touched, _ := session.Get[int](s, "touched")
+		json.NewEncoder(w).Encode(map[string]any{"Touched": touched, "Modified": s.Modified()})
+	})
+	client := browser(newJar(t), nil)
+	getJSON(t, client, flaskURL+"/flask/touch", nil) // Flask begins the session
+	var g struct {
+		Touched  int
+		Modified bool
+	}
+	if getJSON(t, client, goURL+"/go/read", &g); g.Touched != 1 || g.Modified {
+		t.Fatalf("Go's first read of Flask's session: %+v, want touched 1, not modified by the handler", g)
+	}
+	firstSight := time.Now().Unix()
+	getJSON(t, client, flaskURL+"/flask/touch", nil) // Flask writes it again
+	var v flaskView
+	getJSON(t, client, flaskURL+"/flask/get", &v)
+	created, err := strconv.ParseInt(v.Session["_created"], 10, 64)
+	if v.Types["_created"] != "int" || err != nil || created < firstSight-1 || created > firstSight || v.Session["touched"] != "2" {
+		t.Fatalf("Flask's session after Go's first read: %v %v; want _created the time of that read (%d)", v.Session, v.Types, firstSight)
+	}
+	offset.Store(int64(4 * time.Minute))
+	if getJSON(t, client, goURL+"/go/read", &g); g.Touched != 2 {
+		t.Fatalf("4 minutes after Go first saw it, Go lost Flask's session: %+v", g)
+	}
+	offset.Store(int64(6 * time.Minute))
+	if getJSON(t, client, goURL+"/go/read", &g); g.Touched != 0 {
+		t.Fatalf("6 minutes after Go first saw it, past AbsoluteTimeout, Go still reads Flask's session: %+v", g)
+	}
+}
+
+// TestLiveRevocationsAndFlaskLoginSignIns: with Config.Revocations, after
+// DestroyUser("alice") Go refuses alice's session that Flask-Login signed
+// in before it. A new log-in by login_user() alone, which records no
+// sign-in time, is refused too (it fails safe, as documented); a new
+// log-in whose view also records "_signed_in" and "_signed_in_nsec", as
+// the flask package doc says, is accepted, and so is one by Go's SetUser.
+func TestLiveRevocationsAndFlaskLoginSignIns(t *testing.T) {
+	flaskURL := startFlaskApp(t, interopKey)
+	m, err := session.New(session.Config{Secret: interopKey, Format: flask.Format(),
+		Cookie: session.CookieOptions{Insecure: true}, Revocations: memstore.New()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := session.From(r)
+		if r.URL.Path == "/go/login" {
+			if err := s.SetUser("alice"); err != nil {
+				t.Error(err)
+			}
+		}
+		json.NewEncoder(w).Encode(map[string]string{"User": s.User()})
+	})))
+	t.Cleanup(srv.Close)
+	var g struct{ User string }
+
+	before := browser(newJar(t), loginBrowsers[0].headers)
+	getJSON(t, before, flaskURL+"/flask/fl/login?user=alice&signed_in=1", nil)
+	if getJSON(t, before, srv.URL+"/go/me", &g); g.User != "alice" {
+		t.Fatalf("Go before DestroyUser: user %q, want alice", g.User)
+	}
+	if _, err := m.DestroyUser(t.Context(), "alice"); err != nil {
+		t.Fatal(err)
+	}
+	if getJSON(t, before, srv.URL+"/go/me", &g); g.User != "" {
+		t.Fatalf("Go after DestroyUser still has the log-in from before it: user %q", g.User)
+	}
+
+	for _, tc := range []struct{ name, login, want string }{
+		{"login_user() alone", flaskURL + "/flask/fl/login?user=alice", ""},
+		{"login_user() and _signed_in", flaskURL + "/flask/fl/login?user=alice&signed_in=1", "alice"},
+		{"Go's SetUser", srv.URL + "/go/login", "alice"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			client := browser(newJar(t), loginBrowsers[0].headers)
+			getJSON(t, client, tc.login, nil)
+			if getJSON(t, client, srv.URL+"/go/me", &g); g.User != tc.want {
+				t.Fatalf("Go after a log-in made after DestroyUser: user %q, want %q", g.User, tc.want)
+			}
+		})
+	}
+}
+
 // TestLiveSetOfFlasksKeysFailsAtSet: Set (or Update) of a key Flask's
 // format manages itself returns the error at once and changes nothing; the response is
 // not a 500, and Flask reads the session as Go left it.
@@ -296,7 +446,7 @@ func TestLiveSetOfFlasksKeysFailsAtSet(t *testing.T) {
 		cfg  session.Config
 		keys []string
 	}{
-		{session.Config{}, []string{"_permanent", "_flashes", "_user_id", "_signed_in", "_revocation_id"}},
+		{session.Config{}, []string{"_permanent", "_flashes", "_user_id", "_fresh", "_id", "_signed_in", "_revocation_id"}},
 		{session.Config{AbsoluteTimeout: time.Hour}, []string{"_created"}},
 	} {
 		goURL := goApp(t, tc.cfg, func(w http.ResponseWriter, r *http.Request, s *session.Session) {

@@ -78,7 +78,11 @@ func encodePlainSession(st *state.State) ([]byte, bool) {
 	var scratch [64]byte // the user's name and sign-in time as JSON
 	extra := scratch[:0]
 	if st.User != "" {
-		extra = appendString(extra, canonical(st.User))
+		if userIsNumber(st) {
+			extra = append(extra, st.User...)
+		} else {
+			extra = appendString(extra, canonical(st.User))
+		}
 		ms = append(ms, rawMember{keyUser, extra[:len(extra):len(extra)]})
 		if !st.SignedIn.IsZero() {
 			start := len(extra)

@@ -108,8 +108,8 @@ func (s *sealer) CheckKey(key string) error {
 		use = "Session.SetPermanent sets it"
 	case keyFlashes:
 		use = "Session.Flash adds to it"
-	case keyUser, keySignedIn, keySignedInNsec:
-		use = "Session.SetUser sets it"
+	case keyUser, keySignedIn, keySignedInNsec, keyFresh, keyLoginID:
+		use = "Session.SetUser sets it, as Flask-Login's login_user() does"
 	case keyRevocationID:
 		use = "it identifies the session for Config.Revocations"
 	case keyCreated:

@@ -73,6 +73,10 @@ func encodeSessionTree(st *state.State) ([]byte, error) {
 	}
 	if st.User != "" {
 		dict[keyUser] = st.User
+		if userIsNumber(st) {
+			n, _ := new(big.Int).SetString(st.User, 10)
+			dict[keyUser] = n
+		}
 		if !st.SignedIn.IsZero() {
 			dict[keySignedIn] = st.SignedIn.Unix()
 			if ns := st.SignedIn.Nanosecond(); ns != 0 {
@@ -98,6 +102,26 @@ func encodeSessionTree(st *state.State) ([]byte, error) {
 		}
 	}
 	return dump(dict)
+}
+
+// userIsNumber reports whether st's user goes into the cookie as a JSON
+// integer: it came as one (Flask-Login with a get_id() that returns an
+// int) and is still the same user. The text of such a user is its decimal
+// integer, so UserRaw equals User.
+func userIsNumber(st *state.State) bool {
+	if st.UserRaw == "" || st.UserRaw != st.User {
+		return false
+	}
+	digits := strings.TrimPrefix(st.User, "-")
+	if digits == "" || len(digits) > 1 && digits[0] == '0' || digits == "0" && st.User != "0" {
+		return false
+	}
+	for i := 0; i < len(digits); i++ {
+		if digits[i] < '0' || digits[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // decodeSession reads the session dict Flask wrote. It checks every value
@@ -166,8 +190,10 @@ func decodeSessionTree(data []byte) (*state.State, error) {
 				st.User = user
 			case int: // an app whose get_id() returns an int
 				st.User = strconv.Itoa(user)
+				st.UserRaw = st.User // written back as the number it is
 			case *big.Int:
 				st.User = user.String()
+				st.UserRaw = st.User
 			default:
 				return nil, fmt.Errorf("flask: %q is neither a string nor an integer", k)
 			}

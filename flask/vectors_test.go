@@ -208,6 +208,12 @@ func TestFlaskVectors(t *testing.T) {
 					t.Errorf("value %q: got %#v (%v), want %#v", k, got, err, v)
 				}
 			}
+			// Sealed again unchanged, Flask's cookie is Flask's cookie: an
+			// integer user stays an integer, a Markup flash Markup. (Only
+			// "_permanent": False is dropped: Flask reads its absence alike.)
+			if again, err := s.Seal(st); err != nil || name != "not permanent" && !strings.HasPrefix(want.Cookie, ".") && again != want.Cookie {
+				t.Errorf("Seal(Open(Flask's cookie)) = %s (%v), want Flask's cookie %s", again, err, want.Cookie)
+			}
 			if c.readOnly {
 				return
 			}

@@ -37,7 +37,9 @@ func runDecode(args []string, stdout, stderr io.Writer) int {
 Verifies a session cookie and prints its content as JSON: the bound user
 and sign-in time, permanence, flashes and values. Flask values are printed
 as Flask wrote them, NaN and Infinity included (Python's JSON, not strict
-JSON). sign takes this output back as it is.
+JSON), and "user" is a number when Flask-Login stored the user's ID as an
+integer (a get_id() that returns an int), text otherwise. sign takes this
+output back as it is and writes the same session, the user's type included.
 
 COOKIE is the cookie's value, or NAME=VALUE as copied from a browser. Exit
 code 0 when the cookie is valid, 1 with the reason (bad signature, expired,
@@ -122,13 +124,15 @@ func splitCookie(arg string) (name, value string) {
 	return state.DefaultCookieName, arg
 }
 
-// decoded is what decode prints, and what sign reads back.
+// decoded is what decode prints, and what sign reads back. User is text,
+// or a number when Flask-Login stored the user's ID as an integer (an app
+// whose get_id() returns an int): sign writes it back as that number.
 type decoded struct {
 	Format    string                     `json:"format"`
 	Verified  bool                       `json:"verified"`
 	Issued    *time.Time                 `json:"issued,omitempty"`
 	Created   *time.Time                 `json:"created,omitempty"`
-	User      string                     `json:"user,omitempty"`
+	User      json.RawMessage            `json:"user,omitempty"`
 	SignedIn  *time.Time                 `json:"signed_in,omitempty"`
 	Permanent bool                       `json:"permanent"`
 	Flashes   []decodedFlash             `json:"flashes,omitempty"`
@@ -146,8 +150,19 @@ type decodedFlash struct {
 // describe returns what decode prints of st. Values that are Python's JSON
 // but not strict JSON (NaN, Infinity) go through sp.
 func describe(format string, st *state.State, sp *splicer) decoded {
-	d := decoded{Format: format, Verified: true, User: st.User, Permanent: st.Permanent,
+	d := decoded{Format: format, Verified: true, Permanent: st.Permanent,
 		Session: make(map[string]json.RawMessage, len(st.Values))}
+	switch {
+	case st.User == "":
+	case st.UserRaw == st.User && json.Valid([]byte(st.UserRaw)):
+		d.User = json.RawMessage(st.UserRaw) // Flask-Login's integer ID, a number as Flask has it
+	default:
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false) // as the rest of the output
+		enc.Encode(st.User)
+		d.User = bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+	}
 	if len(st.Flashes) > 0 {
 		d.Flashes = make([]decodedFlash, len(st.Flashes))
 		for i, f := range st.Flashes {

@@ -92,6 +92,45 @@ func TestFlaskNaNAndInfinityDecodeAndSignBack(t *testing.T) {
 	}
 }
 
+// TestFlaskSignTakesDecodeOutputOfAnySession: for sessions Flask wrote
+// whose keys look like Flask's tags (" t", " di", " m"), whose only other
+// content is a flash, that hold an integer Flask-Login user ID, or whose
+// keys are decode's own, sign of decode's output makes a cookie Flask
+// reads as the session it wrote, and decode shows an integer user as a
+// number.
+func TestFlaskSignTakesDecodeOutputOfAnySession(t *testing.T) {
+	python := requirePythonFlask(t)
+	kf := keyFile(t, testKey)
+	for _, tc := range []struct{ name, expr, wantUser string }{
+		{"a key like the tuple tag", `{" t": nan}`, ""},
+		{"a key like the dict tag", `{" di": 1}`, ""},
+		{"a key like the Markup tag and a flash", `{" m": "x", "_flashes": [("message", "hi")]}`, ""},
+		{"an integer user ID", `{"_user_id": 7, "_fresh": True, "x": 1}`, "7"},
+		{"an integer user ID beyond 64 bits", `{"_user_id": 123456789012345678901234567890}`, "123456789012345678901234567890"},
+		{"a text user ID", `{"_user_id": "7"}`, `"7"`},
+		{"decode's own keys", `{"format": "flask", "verified": True, "session": {" t": [1, 2]}}`, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cookie := pyFlask(t, python, "dump", tc.expr)
+			want := pyFlask(t, python, "load", cookie)
+			code, out, errs := ctl(t, "decode", "--format", "flask", "--secret-file", kf, cookie)
+			if code != exitOK {
+				t.Fatalf("decode of Flask's cookie for %s: exit %d, %s", tc.expr, code, errs)
+			}
+			if tc.wantUser != "" && !strings.Contains(out, `"user": `+tc.wantUser+",") {
+				t.Errorf("decode shows the user of %s other than as %s:\n%s", tc.expr, tc.wantUser, out)
+			}
+			code, signed, errs := ctl(t, "sign", "--format", "flask", "--secret-file", kf, out)
+			if code != exitOK {
+				t.Fatalf("sign of decode's output: exit %d, %s\n%s", code, errs, out)
+			}
+			if got := pyFlask(t, python, "load", strings.TrimSpace(signed)); got != want {
+				t.Errorf("Flask reads the cookie signed from decode's output as\n%s\nwant\n%s\ndecode printed:\n%s", got, want, out)
+			}
+		})
+	}
+}
+
 // TestDecodeShowsUserSignInAndFlashes: a user signed in by Go and a flash
 // Flask added show in decode as "user", "signed_in" and flashes with
 // lower-case keys.

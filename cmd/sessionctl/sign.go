@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -28,9 +29,12 @@ Makes a session cookie holding the JSON object's keys and prints its value.
 For the flask format the JSON is Flask's session dict as its tagged JSON
 (" t" tuples, " b" bytes, " d" dates..., NaN and Infinity as Python writes
 them, a top-level " di" wrapper), and "_permanent", "_flashes" and
-"_user_id" mean what they mean to Flask and Flask-Login. JSON may also be
-exactly what decode printed: its session, user, sign-in time, permanence and
-flashes are signed again (its issue time is not: see --timestamp). The first line of the secret's variable or file
+"_user_id" mean what they mean to Flask and Flask-Login (an integer
+"_user_id" stays an integer). JSON may also be exactly what decode printed,
+recognised by its "format", "verified" and "session" members before any
+value is read: its session, user (a number stays a number), sign-in time,
+permanence and flashes are signed again (its issue time is not: see
+--timestamp). The first line of the secret's variable or file
 signs: the key's own text, or with --secret-encoding hex or base64 a binary
 key (one that may hold a line break) written in that encoding. The file or
 variable holds at most 64 KiB.
@@ -79,13 +83,23 @@ Flags:`)
 }
 
 // stateFromJSON reads the session to sign: a session dict, or what decode
-// prints (an object with "format", "verified" and "session"), whose user,
-// sign-in time, creation time, permanence and flashes are kept too. Each
-// value goes through the format's codec, so what is sealed is what the
-// format would write itself. With flaskKeys the text is Flask's tagged JSON
-// (Python's NaN and Infinity, a top-level " di" wrapper), and "_permanent",
-// "_flashes", "_user_id" and the format's other keys are Flask's.
+// prints (an object whose "format" is text, "verified" true or false and
+// "session" an object), whose user, sign-in time, creation time,
+// permanence and flashes are kept too. decode's output is recognised
+// before any value is decoded, so a session key that looks like one of
+// Flask's tags (" t", " m", " di") stays a key. Each value goes through the
+// format's codec, so what is sealed is what the format would write itself.
+// With flaskKeys the text is Flask's tagged JSON (Python's NaN and
+// Infinity, a top-level " di" wrapper), and "_permanent", "_flashes",
+// "_user_id" and the format's other keys are Flask's.
 func stateFromJSON(codec state.Codec, text []byte, flaskKeys bool) (*state.State, error) {
+	if env, ok := decodeOutput(text); ok {
+		st, err := stateFromDecoded(codec, env, flaskKeys)
+		if err != nil {
+			return nil, fmt.Errorf("reading decode's output: %w", err)
+		}
+		return st, nil
+	}
 	v, err := codec.Unmarshal(text)
 	if err != nil {
 		return nil, fmt.Errorf("the session must be a JSON object: %v", err)
@@ -94,14 +108,25 @@ func stateFromJSON(codec state.Codec, text []byte, flaskKeys bool) (*state.State
 	if !ok {
 		return nil, errors.New("the session must be a JSON object")
 	}
-	if _, ok := dict["format"].(string); ok {
-		if _, ok := dict["verified"].(bool); ok {
-			if values, ok := dict["session"].(map[string]any); ok {
-				return stateFromDecoded(codec, dict, values, flaskKeys)
-			}
-		}
-	}
 	return stateFromDict(codec, dict, flaskKeys)
+}
+
+// decodeOutput returns the members of text, undecoded, when text has the
+// shape of what decode prints.
+func decodeOutput(text []byte) (map[string][]byte, bool) {
+	ms, err := objectMembers(text)
+	if err != nil {
+		return nil, false
+	}
+	env := make(map[string][]byte, len(ms))
+	for _, m := range ms {
+		env[m.key] = m.raw
+	}
+	format, verified, values := env["format"], string(env["verified"]), env["session"]
+	if len(format) == 0 || format[0] != '"' || verified != "true" && verified != "false" || len(values) == 0 || values[0] != '{' {
+		return nil, false
+	}
+	return env, true
 }
 
 // stateFromDict reads a session dict.
@@ -158,6 +183,9 @@ func flaskKey(st *state.State, k string, v any, signedIn, signedInNsec *int) (bo
 			return true, fmt.Errorf("_user_id must be text or an integer")
 		}
 		st.User = user
+		if _, text := v.(string); !text {
+			st.UserRaw = user // Flask-Login's integer, written back as one
+		}
 	case "_signed_in", "_signed_in_nsec":
 		n, ok := v.(int)
 		if !ok || k == "_signed_in_nsec" && (n < 0 || n >= 1e9) {
@@ -186,60 +214,108 @@ func flaskKey(st *state.State, k string, v any, signedIn, signedInNsec *int) (bo
 	return true, nil
 }
 
-// stateFromDecoded reads what decode prints: env is the whole object and
-// values its "session".
-func stateFromDecoded(codec state.Codec, env, values map[string]any, flaskKeys bool) (*state.State, error) {
+// stateFromDecoded reads what decode prints, given as the undecoded
+// members of its object.
+func stateFromDecoded(codec state.Codec, env map[string][]byte, flaskKeys bool) (*state.State, error) {
+	ms, err := objectMembers(env["session"])
+	if err != nil {
+		return nil, fmt.Errorf(`"session": %v`, err)
+	}
+	values := make(map[string]any, len(ms))
+	for _, m := range ms {
+		if values[m.key], err = codec.Unmarshal(m.raw); err != nil {
+			return nil, fmt.Errorf("value of %q: %v", m.key, err)
+		}
+	}
 	st, err := stateFromDict(codec, values, flaskKeys)
 	if err != nil {
 		return nil, err
 	}
-	if p, ok := env["permanent"]; ok {
-		if st.Permanent, ok = p.(bool); !ok {
+	if raw, ok := env["permanent"]; ok {
+		switch string(raw) {
+		case "true", "false":
+			st.Permanent = string(raw) == "true"
+		default:
 			return nil, errors.New(`"permanent" must be true or false`)
 		}
 	}
-	if u, ok := env["user"]; ok {
-		if st.User, ok = u.(string); !ok {
-			return nil, errors.New(`"user" must be text`)
+	if raw, ok := env["user"]; ok {
+		v, err := codec.Unmarshal(raw)
+		user, ok := userText(v)
+		if err != nil || !ok {
+			return nil, errors.New(`"user" must be text, or an integer for a Flask-Login user ID stored as one`)
+		}
+		st.User = user
+		if _, text := v.(string); !text {
+			st.UserRaw = user // Flask-Login's integer, written back as one
 		}
 	}
 	for _, f := range []struct {
 		name string
 		into *time.Time
 	}{{"signed_in", &st.SignedIn}, {"created", &st.Created}} {
-		v, ok := env[f.name]
+		raw, ok := env[f.name]
 		if !ok {
 			continue
 		}
-		text, _ := v.(string)
+		var text string
+		json.Unmarshal(raw, &text)
 		t, err := time.Parse(time.RFC3339Nano, text)
 		if err != nil {
 			return nil, fmt.Errorf("%q must be a time as decode prints it (RFC 3339)", f.name)
 		}
 		*f.into = t
 	}
-	if list, ok := env["flashes"]; ok {
-		items, ok := list.([]any)
-		if !ok {
-			return nil, errors.New(`"flashes" must be a list of {"category", "message"} objects`)
+	if raw, ok := env["flashes"]; ok {
+		if st.Flashes, err = decodedFlashes(codec, raw, flaskKeys); err != nil {
+			return nil, err
 		}
-		for _, item := range items {
-			obj, _ := item.(map[string]any)
-			c, ok1 := obj["category"].(string)
-			m, ok2 := obj["message"].(string)
-			if !ok1 || !ok2 {
-				return nil, errors.New(`"flashes" must be a list of {"category", "message"} objects`)
-			}
-			f := session.Flash{Category: c, Message: m}
-			if raw, ok := obj["raw"]; ok && flaskKeys {
-				b, err := codec.Marshal(raw)
+	}
+	return st, nil
+}
+
+// decodedFlashes reads decode's "flashes": a list of objects with a
+// "category", a "message" and, for the flask format, maybe the "raw" form
+// Flask stored.
+func decodedFlashes(codec state.Codec, text []byte, flaskKeys bool) ([]session.Flash, error) {
+	errFlashes := errors.New(`"flashes" must be a list of {"category", "message"} objects`)
+	items, err := arrayElements(text)
+	if err != nil {
+		return nil, errFlashes
+	}
+	var flashes []session.Flash
+	for _, item := range items {
+		ms, err := objectMembers(item)
+		if err != nil {
+			return nil, errFlashes
+		}
+		var f session.Flash
+		var hasCategory, hasMessage bool
+		for _, m := range ms {
+			switch m.key {
+			case "category":
+				hasCategory = m.raw[0] == '"' && json.Unmarshal(m.raw, &f.Category) == nil
+			case "message":
+				hasMessage = m.raw[0] == '"' && json.Unmarshal(m.raw, &f.Message) == nil
+			case "raw":
+				if !flaskKeys {
+					continue
+				}
+				v, err := codec.Unmarshal(m.raw)
+				if err != nil {
+					return nil, fmt.Errorf("flash raw: %w", err)
+				}
+				b, err := codec.Marshal(v)
 				if err != nil {
 					return nil, fmt.Errorf("flash raw: %w", err)
 				}
 				f.Raw = string(b)
 			}
-			st.Flashes = append(st.Flashes, f)
 		}
+		if !hasCategory || !hasMessage {
+			return nil, errFlashes
+		}
+		flashes = append(flashes, f)
 	}
-	return st, nil
+	return flashes, nil
 }

@@ -9,6 +9,7 @@ key for key, including its _create_identifier()."""
 import json
 import sys
 import threading
+import time
 from hashlib import sha512
 
 from flask import Flask, flash, get_flashed_messages, request, session
@@ -115,7 +116,19 @@ def fl_login():
     session["_user_id"] = user
     session["_fresh"] = True
     session["_id"] = _create_identifier()
+    if request.args.get("signed_in"):
+        mark_signed_in()
     return "ok"
+
+
+def mark_signed_in():
+    # The recipe of the flask package's doc for an app whose Go side has
+    # Config.Revocations: record when the user signed in, to the
+    # nanosecond, as Go's SetUser does, so DestroyUser's revocation ends
+    # the log-ins before it and not this one.
+    ns = time.time_ns()
+    session["_signed_in"] = ns // 1_000_000_000
+    session["_signed_in_nsec"] = ns % 1_000_000_000
 
 
 @app.get("/flask/fl/current")

@@ -84,6 +84,13 @@ type State struct {
 	// for an anonymous session. Formats must carry it (with SignedIn) for
 	// per-user revocation to work.
 	User string
+	// UserRaw is the user as the format carried it, in the format's
+	// encoding, when that is not the text of User: Flask-Login keeps the
+	// integer 7 where User is "7". A format that reads it sets it; the
+	// Manager passes it back unchanged while the session's user is the one
+	// it was loaded with, so the format writes the user as it came. ""
+	// otherwise.
+	UserRaw string
 	// SignedIn is when Session.SetUser bound the session to User. A
 	// revocation of the user's sessions (Manager.DestroyUser) ends every
 	// session signed in before it, to the nanosecond: formats must carry
