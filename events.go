@@ -4,20 +4,15 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strings"
 	"time"
+
+	"github.com/websession/session/internal/cookie"
 )
 
-// The kinds of Event, as Event.Kind documents them.
+// The kinds of Event that more than one place reports; Event.Kind lists
+// them all.
 const (
-	kindCreated         = "created"
-	kindRenewed         = "renewed"
-	kindDestroyed       = "destroyed"
-	kindCookieRejected  = "cookie_rejected"
 	kindConflictRetried = "conflict_retried"
-	kindStoreError      = "store_error"
-	kindStoreCall       = "store_call"
-	kindCookieTooLarge  = "cookie_too_large"
 	kindChangeLost      = "change_lost"
 )
 
@@ -81,25 +76,7 @@ func (m *Manager) rejected(ctx context.Context, detail string) {
 	if m.cfg.OnEvent == nil {
 		return
 	}
-	m.emit(ctx, Event{Kind: kindCookieRejected, Reason: rejectReason(detail), Detail: detail})
-}
-
-// rejectReason maps the text logged for a rejected cookie to a short code.
-func rejectReason(detail string) string {
-	for _, r := range [...]struct{ text, code string }{
-		{"unknown or expired session ID", "unknown_id"},
-		{"revoked", "revoked"},
-		{"expired", "expired"},
-		{"malformed", "malformed"},
-		{"longer than", "too_long"},
-		{"session cookies in one request", "too_many"},
-		{"more than one", "duplicate"},
-	} {
-		if strings.Contains(detail, r.text) {
-			return r.code
-		}
-	}
-	return "invalid"
+	m.emit(ctx, Event{Kind: "cookie_rejected", Reason: cookie.RejectReason(detail), Detail: detail})
 }
 
 // timed runs one store call named op and reports its latency and any
@@ -110,9 +87,9 @@ func (m *Manager) timed(ctx context.Context, op string, call func() error) error
 	}
 	start := time.Now()
 	err := call()
-	m.emit(ctx, Event{Kind: kindStoreCall, Op: op, Duration: time.Since(start)})
+	m.emit(ctx, Event{Kind: "store_call", Op: op, Duration: time.Since(start)})
 	if err != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrConflict) {
-		m.emit(ctx, Event{Kind: kindStoreError, Op: op, Err: err, Detail: err.Error()})
+		m.emit(ctx, Event{Kind: "store_error", Op: op, Err: err, Detail: err.Error()})
 	}
 	return err
 }
@@ -174,17 +151,17 @@ func (m *Manager) committed(s *Session, err error) {
 	}
 	if err != nil {
 		if tl := (*CookieTooLargeError)(nil); errors.As(err, &tl) {
-			m.emit(ctx, Event{Kind: kindCookieTooLarge, Size: tl.Size, Detail: err.Error()})
+			m.emit(ctx, Event{Kind: "cookie_too_large", Size: tl.Size, Detail: err.Error()})
 		}
 		return
 	}
 	if s.destroyed && !s.isNew {
-		m.emit(ctx, Event{Kind: kindDestroyed})
+		m.emit(ctx, Event{Kind: "destroyed"})
 	}
 	if s.renewed && !s.isNew && !s.destroyed {
-		m.emit(ctx, Event{Kind: kindRenewed})
+		m.emit(ctx, Event{Kind: "renewed"})
 	}
 	if (s.isNew || s.destroyed) && m.backend.saved(s) {
-		m.emit(ctx, Event{Kind: kindCreated})
+		m.emit(ctx, Event{Kind: "created"})
 	}
 }

@@ -199,3 +199,24 @@ var cookieByte = func() (t [256]byte) {
 	}
 	return t
 }()
+
+// RejectReason maps the text logged for a rejected session cookie or ID
+// to the short code Event.Reason reports: "unknown_id", "revoked",
+// "expired", "malformed", "too_long", "too_many", "duplicate", or else
+// "invalid".
+func RejectReason(detail string) string {
+	for _, r := range [...]struct{ text, code string }{
+		{"unknown or expired session ID", "unknown_id"},
+		{"revoked", "revoked"},
+		{"expired", "expired"},
+		{"malformed", "malformed"},
+		{"longer than", "too_long"},
+		{"session cookies in one request", "too_many"},
+		{"more than one", "duplicate"},
+	} {
+		if strings.Contains(detail, r.text) {
+			return r.code
+		}
+	}
+	return "invalid"
+}
