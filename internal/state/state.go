@@ -164,11 +164,11 @@ func (st *State) Valued() *State {
 	return &c
 }
 
-// SetValues makes v the values of st: in Values when v holds only a map
+// SetValues makes v the values of st: in Values when v holds a map
 // (ValuesOf), else in Raw. st then shares them with v.
 func (st *State) SetValues(v ValueSet) {
-	if len(v.spans) == 0 && v.changed != nil {
-		st.Values, st.Raw = v.changed, ValueSet{}
+	if v.m != nil {
+		st.Values, st.Raw = v.m, ValueSet{}
 		return
 	}
 	st.Values, st.Raw = nil, v

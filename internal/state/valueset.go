@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"strings"
 )
 
 // ValueSet holds a session's values by key, each in the codec's encoding:
@@ -16,8 +17,18 @@ import (
 // ValuesOf makes one of a map. The zero value holds no values.
 type ValueSet struct {
 	data    []byte
-	spans   []valueSpan       // the members read in place, sorted by key
-	changed map[string][]byte // over spans: the value set, or nil when deleted
+	spans   []valueSpan // the members read in place, sorted by key
+	changed []keyValue  // over spans, sorted by key: the value set, or nil when deleted
+
+	// m holds the values instead, in a ValueSet made by ValuesOf: a format
+	// that decodes into a map (Flask's) gets it back as it was, changed.
+	m map[string][]byte
+}
+
+// keyValue is one key's value in the codec's encoding.
+type keyValue struct {
+	key string
+	raw []byte
 }
 
 // valueSpan locates one member in ValueSet.data: the key's text without
@@ -25,7 +36,12 @@ type ValueSet struct {
 type valueSpan struct{ key, keyEnd, value, valueEnd int32 }
 
 // ValuesOf returns a ValueSet holding m, which it then owns.
-func ValuesOf(m map[string][]byte) ValueSet { return ValueSet{changed: m} }
+func ValuesOf(m map[string][]byte) ValueSet { return ValueSet{m: m} }
+
+// change returns where key is in v.changed, or would be inserted.
+func (v *ValueSet) change(key string) (int, bool) {
+	return slices.BinarySearchFunc(v.changed, key, func(c keyValue, key string) int { return strings.Compare(c.key, key) })
+}
 
 // valuesInPlace returns ms, members of data, as a ValueSet, or false when
 // a key is not written as AppendJSONString writes it unescaped
@@ -65,7 +81,12 @@ func offset(data, part []byte) int32 {
 
 // Get returns the encoding of key's value.
 func (v *ValueSet) Get(key string) ([]byte, bool) {
-	if raw, ok := v.changed[key]; ok {
+	if v.m != nil {
+		raw, ok := v.m[key]
+		return raw, ok
+	}
+	if i, ok := v.change(key); ok {
+		raw := v.changed[i].raw
 		return raw, raw != nil
 	}
 	return v.loaded(key)
@@ -95,10 +116,16 @@ func compareText(b []byte, s string) int {
 
 // Set stores raw, not nil, under key.
 func (v *ValueSet) Set(key string, raw []byte) {
-	if v.changed == nil {
-		v.changed = make(map[string][]byte, 1)
+	if v.m != nil {
+		v.m[key] = raw
+		return
 	}
-	v.changed[key] = raw
+	i, ok := v.change(key)
+	if ok {
+		v.changed[i].raw = raw
+		return
+	}
+	v.changed = slices.Insert(v.changed, i, keyValue{key, raw})
 }
 
 // Delete removes key and reports whether it held a value.
@@ -106,29 +133,37 @@ func (v *ValueSet) Delete(key string) bool {
 	if _, ok := v.Get(key); !ok {
 		return false
 	}
-	if _, ok := v.loaded(key); ok {
-		if v.changed == nil {
-			v.changed = make(map[string][]byte, 1)
-		}
-		v.changed[key] = nil // hides the loaded value
-	} else {
-		delete(v.changed, key)
+	if v.m != nil {
+		delete(v.m, key)
+		return true
+	}
+	i, changed := v.change(key)
+	_, loaded := v.loaded(key)
+	switch {
+	case loaded && changed:
+		v.changed[i].raw = nil // hides the loaded value
+	case loaded:
+		v.changed = slices.Insert(v.changed, i, keyValue{key, nil})
+	default:
+		v.changed = slices.Delete(v.changed, i, i+1)
 	}
 	return true
 }
 
 // Clear removes every value.
 func (v *ValueSet) Clear() {
-	v.data, v.spans = nil, nil
-	clear(v.changed)
+	v.data, v.spans, v.changed, v.m = nil, nil, nil, nil
 }
 
 // Len returns the number of values.
 func (v *ValueSet) Len() int {
+	if v.m != nil {
+		return len(v.m)
+	}
 	n := len(v.spans)
-	for k, raw := range v.changed {
-		_, was := v.loaded(k)
-		switch {
+	for _, c := range v.changed {
+		_, was := v.loaded(c.key)
+		switch raw := c.raw; {
 		case raw == nil && was:
 			n--
 		case raw != nil && !was:
@@ -142,7 +177,7 @@ func (v *ValueSet) Len() int {
 func (v *ValueSet) Keys() []string {
 	keys := make([]string, 0, v.Len())
 	v.each(func(key string, _ []byte) { keys = append(keys, key) })
-	if len(v.changed) > 0 {
+	if len(v.changed) > 0 || v.m != nil {
 		slices.Sort(keys)
 	}
 	return keys
@@ -158,6 +193,9 @@ func (v *ValueSet) Map() map[string][]byte {
 // each calls fn with every key and its value: those read in place in
 // sorted order, their keys sharing one string, then the others.
 func (v *ValueSet) each(fn func(key string, raw []byte)) {
+	for key, raw := range v.m {
+		fn(key, raw)
+	}
 	n := 0
 	for _, s := range v.spans {
 		n += int(s.keyEnd - s.key)
@@ -172,13 +210,13 @@ func (v *ValueSet) each(fn func(key string, raw []byte)) {
 		n := int(s.keyEnd - s.key)
 		key := joined[at : at+n]
 		at += n
-		if _, ok := v.changed[key]; !ok {
+		if _, ok := v.change(key); !ok {
 			fn(key, v.data[s.value:s.valueEnd:s.valueEnd])
 		}
 	}
-	for key, raw := range v.changed {
-		if raw != nil {
-			fn(key, raw)
+	for _, c := range v.changed {
+		if c.raw != nil {
+			fn(c.key, c.raw)
 		}
 	}
 }
@@ -187,12 +225,14 @@ func (v *ValueSet) each(fn func(key string, raw []byte)) {
 // `"k":v,...`, in sorted key order as AppendBody writes them: the
 // unchanged ones copied as they stand.
 func (v *ValueSet) appendMembers(b []byte) []byte {
-	var arr [16]string
-	keys := arr[:0]
-	for k := range v.changed {
-		keys = append(keys, k)
+	keys := v.changed // sorted
+	if v.m != nil {   // no spans then
+		keys = make([]keyValue, 0, len(v.m))
+		for k, raw := range v.m {
+			keys = append(keys, keyValue{k, raw})
+		}
+		slices.SortFunc(keys, func(a, b keyValue) int { return strings.Compare(a.key, b.key) })
 	}
-	slices.Sort(keys)
 	first := true
 	put := func(key []byte, quote string, raw []byte) {
 		if !first {
@@ -212,15 +252,15 @@ func (v *ValueSet) appendMembers(b []byte) []byte {
 	next := 0 // the first key of keys not written yet
 	for _, s := range v.spans {
 		key := v.data[s.key:s.keyEnd]
-		for next < len(keys) && compareText(key, keys[next]) > 0 {
-			if raw := v.changed[keys[next]]; raw != nil {
-				put(nil, keys[next], raw)
+		for next < len(keys) && compareText(key, keys[next].key) > 0 {
+			if c := keys[next]; c.raw != nil {
+				put(nil, c.key, c.raw)
 			}
 			next++
 		}
-		if next < len(keys) && compareText(key, keys[next]) == 0 {
-			if raw := v.changed[keys[next]]; raw != nil {
-				put(nil, keys[next], raw)
+		if next < len(keys) && compareText(key, keys[next].key) == 0 {
+			if c := keys[next]; c.raw != nil {
+				put(nil, c.key, c.raw)
 			}
 			next++
 			continue
@@ -228,8 +268,8 @@ func (v *ValueSet) appendMembers(b []byte) []byte {
 		put(key, "", v.data[s.value:s.valueEnd])
 	}
 	for ; next < len(keys); next++ {
-		if raw := v.changed[keys[next]]; raw != nil {
-			put(nil, keys[next], raw)
+		if c := keys[next]; c.raw != nil {
+			put(nil, c.key, c.raw)
 		}
 	}
 	return b
@@ -238,8 +278,11 @@ func (v *ValueSet) appendMembers(b []byte) []byte {
 // size returns about how many bytes appendMembers writes.
 func (v *ValueSet) size() int {
 	n := len(v.data)
-	for k, raw := range v.changed {
+	for k, raw := range v.m {
 		n += len(k) + len(raw) + 4
+	}
+	for _, c := range v.changed {
+		n += len(c.key) + len(c.raw) + 4
 	}
 	return n
 }
