@@ -63,11 +63,10 @@ type Event struct {
 
 // emit reports e to Config.OnEvent, if set.
 func (m *Manager) emit(ctx context.Context, e Event) {
-	if m.cfg.OnEvent == nil {
-		return
+	if m.cfg.OnEvent != nil {
+		e.Context = ctx
+		m.cfg.OnEvent(e)
 	}
-	e.Context = ctx
-	m.cfg.OnEvent(e)
 }
 
 // rejected reports a rejected cookie or ID, with detail classified into a
@@ -94,23 +93,28 @@ func (m *Manager) timed(ctx context.Context, op string, call func() error) error
 	return err
 }
 
-// load is st.Load, observed.
+// load is st.Load, observed: LoadShared when the store has it (memstore),
+// since the Manager never changes what it loads.
 func (m *Manager) load(ctx context.Context, st Store, key string) (rec Record, err error) {
-	err = m.timed(ctx, "load", func() error { rec, err = st.Load(ctx, key); return err })
+	load := st.Load
+	if sh, ok := st.(interface {
+		LoadShared(context.Context, string) (Record, error)
+	}); ok {
+		load = sh.LoadShared
+	}
+	err = m.timed(ctx, "load", func() error { rec, err = load(ctx, key); return err })
 	return rec, err
 }
 
-// save is st.Save, observed.
+// save, delete and touch are the Store calls, observed.
 func (m *Manager) save(ctx context.Context, st Store, key string, rec Record) error {
 	return m.timed(ctx, "save", func() error { return st.Save(ctx, key, rec) })
 }
 
-// delete is st.Delete, observed.
 func (m *Manager) delete(ctx context.Context, st Store, key string) error {
 	return m.timed(ctx, "delete", func() error { return st.Delete(ctx, key) })
 }
 
-// touch is t.Touch, observed.
 func (m *Manager) touch(ctx context.Context, t Toucher, key string, expires time.Time) error {
 	return m.timed(ctx, "touch", func() error { return t.Touch(ctx, key, expires) })
 }

@@ -276,7 +276,7 @@ func (c *cookieSessions) userIndex() (UserIndex, error) {
 // valid. Cookies cannot be counted: it reports 0.
 func (c *cookieSessions) endUser(ctx context.Context, user string, keep *Session) (int, error) {
 	if c.m.cfg.Revocations == nil {
-		return 0, errNoRevocations
+		return 0, fmt.Errorf("%w: cookie sessions can be revoked only when Config.Revocations is set", ErrNotSupported)
 	}
 	now := c.m.cfg.Now()
 	if err := c.m.revokeBefore(ctx, user, now); err != nil {
@@ -288,9 +288,6 @@ func (c *cookieSessions) endUser(ctx context.Context, user string, keep *Session
 	}
 	return 0, nil
 }
-
-// errNoRevocations is why cookie sessions cannot be ended everywhere.
-var errNoRevocations = fmt.Errorf("%w: cookie sessions can be revoked only when Config.Revocations is set", ErrNotSupported)
 
 // Revocation of cookie sessions, in Config.Revocations: one record per
 // user, whose rules package revocation keeps.

@@ -105,6 +105,16 @@ func (s *Store) live(key string, now time.Time) *entry {
 // Load returns a copy of the live record under key, or an error wrapping
 // session.ErrNotFound.
 func (s *Store) Load(ctx context.Context, key string) (session.Record, error) {
+	rec, err := s.LoadShared(ctx, key)
+	rec.Data = bytes.Clone(rec.Data) // the stored bytes are never changed: no lock needed
+	return rec, err
+}
+
+// LoadShared is Load without the copy: the record's Data is the store's
+// own, which it never changes (a save stores new bytes), and the caller
+// must not change it either. The session Manager reads sessions with it,
+// so a request copies no record it only reads.
+func (s *Store) LoadShared(ctx context.Context, key string) (session.Record, error) {
 	if err := check(ctx, key); err != nil {
 		return session.Record{}, err
 	}
@@ -115,7 +125,7 @@ func (s *Store) Load(ctx context.Context, key string) (session.Record, error) {
 		return session.Record{}, session.ErrNotFound
 	}
 	s.used(e)
-	return e.record(), nil
+	return session.Record{Data: e.data, Expires: e.expires, Version: e.version, User: e.user}, nil
 }
 
 // Save stores a copy of rec under key if rec.Version equals the live
