@@ -306,17 +306,25 @@ func TestLiveUnchangedUserGoesBackAsFlaskLoginWroteIt(t *testing.T) {
 	}
 }
 
+// absoluteTimeoutApps starts the Flask app and a Go app with handle and an
+// AbsoluteTimeout of 5 minutes, whose clock runs ahead of Flask's by what
+// offset holds.
+func absoluteTimeoutApps(t *testing.T, handle func(http.ResponseWriter, *http.Request, *session.Session)) (flaskURL, goURL string, offset *atomic.Int64) {
+	flaskURL = startFlaskApp(t, interopKey)
+	offset = new(atomic.Int64)
+	goURL = goApp(t, session.Config{
+		AbsoluteTimeout: 5 * time.Minute,
+		Now:             func() time.Time { return time.Now().Add(time.Duration(offset.Load())) },
+	}, handle)
+	return flaskURL, goURL, offset
+}
+
 // TestLiveAbsoluteTimeoutEndsFlaskSessions: with AbsoluteTimeout 5
 // minutes, a session Go created is still there after 4 minutes and gone
 // after 6, although Flask wrote the cookie again in between: the creation
 // time rides in "_created", which Flask carries along untouched.
 func TestLiveAbsoluteTimeoutEndsFlaskSessions(t *testing.T) {
-	flaskURL := startFlaskApp(t, interopKey)
-	var offset atomic.Int64 // the Go clock runs ahead of Flask's by this
-	goURL := goApp(t, session.Config{
-		AbsoluteTimeout: 5 * time.Minute,
-		Now:             func() time.Time { return time.Now().Add(time.Duration(offset.Load())) },
-	}, func(w http.ResponseWriter, r *http.Request, s *session.Session) {
+	flaskURL, goURL, offset := absoluteTimeoutApps(t, func(w http.ResponseWriter, r *http.Request, s *session.Session) {
 		if r.URL.Path == "/go/start" {
 			s.Set("cart", "tea")
 		}
@@ -349,12 +357,7 @@ func TestLiveAbsoluteTimeoutEndsFlaskSessions(t *testing.T) {
 // saw it: that read wrote "_created" into the cookie, which Flask then
 // carries along while it keeps writing the session.
 func TestLiveAbsoluteTimeoutCountsFromGosFirstSight(t *testing.T) {
-	flaskURL := startFlaskApp(t, interopKey)
-	var offset atomic.Int64 // the Go clock runs ahead of Flask's by this
-	goURL := goApp(t, session.Config{
-		AbsoluteTimeout: 5 * time.Minute,
-		Now:             func() time.Time { return time.Now().Add(time.Duration(offset.Load())) },
-	}, func(w http.ResponseWriter, r *http.Request, s *session.Session) {
+	flaskURL, goURL, offset := absoluteTimeoutApps(t, func(w http.ResponseWriter, r *http.Request, s *session.Session) {
 		touched, _ := session.Get[int](s, "touched")
 		json.NewEncoder(w).Encode(map[string]any{"Touched": touched, "Modified": s.Modified()})
 	})

@@ -44,15 +44,7 @@ func newApp(secret []byte) (http.Handler, error) {
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("/visit", func(w http.ResponseWriter, r *http.Request) {
-		s := session.From(r)
-		n, _ := session.Get[int](s, "visits")
-		if err := s.Set("visits", n+1); err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		fmt.Fprintf(w, "visit %d\n", n+1)
-	})
+	mux.HandleFunc("/visit", visit)
 	mux.HandleFunc("/logout", func(w http.ResponseWriter, r *http.Request) {
 		if err := session.From(r).Destroy(); err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
@@ -64,4 +56,15 @@ func newApp(secret []byte) (http.Handler, error) {
 	root.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	root.Handle("/", m.Handler(mux))
 	return root, nil
+}
+
+// visit counts the visitor's visits in the session.
+func visit(w http.ResponseWriter, r *http.Request) {
+	s := session.From(r)
+	n, _ := session.Get[int](s, "visits")
+	if err := s.Set("visits", n+1); err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	fmt.Fprintf(w, "visit %d\n", n+1)
 }

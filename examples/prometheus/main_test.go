@@ -103,15 +103,7 @@ func TestFailureMetricsAreScraped(t *testing.T) {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/visit", server.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s := session.From(r)
-		n, _ := session.Get[int](s, "visits")
-		if err := s.Set("visits", n+1); err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		fmt.Fprintf(w, "visit %d\n", n+1)
-	})))
+	mux.Handle("/visit", server.Handler(http.HandlerFunc(visit)))
 	mux.Handle("/late", server.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "hello") // the response starts: the session is committed
 		if err := session.From(r).Set("greeted", true); !errors.Is(err, session.ErrCommitted) {
