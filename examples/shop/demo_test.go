@@ -195,22 +195,6 @@ func TestLoggedOutDevicesPanelAgrees(t *testing.T) {
 	}
 }
 
-func httpGet(h http.Handler, path string) string {
-	req, _ := http.NewRequest("GET", "http://127.0.0.1"+path, nil)
-	rec := &recorder{header: http.Header{}}
-	h.ServeHTTP(rec, req)
-	return rec.body.String()
-}
-
-type recorder struct {
-	header http.Header
-	body   bytes.Buffer
-}
-
-func (r *recorder) Header() http.Header         { return r.header }
-func (r *recorder) Write(p []byte) (int, error) { return r.body.Write(p) }
-func (r *recorder) WriteHeader(int)             {}
-
 // stripTags removes HTML tags and collapses white space, leaving the text
 // a reader sees.
 func stripTags(s string) string {
