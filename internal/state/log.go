@@ -1,17 +1,14 @@
 package state
 
-import (
-	"slices"
-	"strings"
-	"time"
-)
+import "time"
 
 // Log is what one request did to a session, key by key, so a server-side
 // commit can send the store only the changes (Change), and one that lost a
 // compare-and-set race can apply the same changes to the newer record
 // instead of overwriting it (Replay). The zero value is empty.
 type Log struct {
-	values []keyChange // sorted by key: a request changes few keys
+	values []keyChange    // in the order first changed: a request changes few keys
+	index  map[string]int // key -> position in values, once there are many
 
 	Cleared      bool // Clear or Destroy: every older value and flash goes
 	FlashesTaken int  // loaded flashes shown, oldest first
@@ -40,24 +37,45 @@ type UserChange struct {
 	Agent    string
 }
 
+// manyChanges is how many changed keys a Log finds by scanning them; past
+// it, it keeps an index.
+const manyChanges = 32
+
 // Set records the change of key.
 func (l *Log) Set(key string, ch ValueChange) {
-	i, found := l.find(key)
-	if found {
+	if i, found := l.find(key); found {
 		l.values[i].ch = ch
 		return
 	}
-	l.values = slices.Insert(l.values, i, keyChange{key, ch})
+	l.values = append(l.values, keyChange{key, ch})
+	switch n := len(l.values); {
+	case l.index != nil:
+		l.index[key] = n - 1
+	case n > manyChanges:
+		l.index = make(map[string]int, 2*n)
+		for i, c := range l.values {
+			l.index[c.key] = i
+		}
+	}
 }
 
-// find returns where key's change is in l.values, or would be inserted.
+// find returns where key's change is in l.values.
 func (l *Log) find(key string) (int, bool) {
-	return slices.BinarySearchFunc(l.values, key, func(c keyChange, key string) int { return strings.Compare(c.key, key) })
+	if l.index != nil {
+		i, ok := l.index[key]
+		return i, ok
+	}
+	for i, c := range l.values {
+		if c.key == key {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 // Clear records that every value and flash went.
 func (l *Log) Clear() {
-	l.values = l.values[:0]
+	l.values, l.index = l.values[:0], nil
 	l.Cleared = true
 	l.FlashesAdded = nil
 }

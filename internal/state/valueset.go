@@ -126,6 +126,15 @@ func (v *ValueSet) Set(key string, raw []byte) {
 		return
 	}
 	v.changed = slices.Insert(v.changed, i, keyValue{key, raw})
+	v.fewChanges()
+}
+
+// fewChanges keeps v.changed short: past manyChanges keys, the values move
+// to a map, where a change costs no copying of the others.
+func (v *ValueSet) fewChanges() {
+	if len(v.changed) > manyChanges {
+		*v = ValuesOf(v.Map())
+	}
 }
 
 // Delete removes key and reports whether it held a value.
@@ -144,6 +153,7 @@ func (v *ValueSet) Delete(key string) bool {
 		v.changed[i].raw = nil // hides the loaded value
 	case loaded:
 		v.changed = slices.Insert(v.changed, i, keyValue{key, nil})
+		v.fewChanges()
 	default:
 		v.changed = slices.Delete(v.changed, i, i+1)
 	}
