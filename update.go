@@ -44,7 +44,7 @@ func Update[T any](s *Session, key string, fn func(old T, ok bool) T) error {
 	}
 	s.values.Set(key, raw)
 	delete(s.decoded, key)
-	s.record(key, state.ValueChange{Update: apply})
+	s.record(key, state.ValueChange{Raw: raw, Update: apply})
 	s.modified = true
 	return nil
 }

@@ -23,7 +23,8 @@ type keyChange struct {
 }
 
 // ValueChange is one key's change: a new encoding, a deletion, or an
-// update function to run again on the newer value.
+// update function to run again on the newer value (with Raw, the value it
+// gave in this request).
 type ValueChange struct {
 	Raw     []byte
 	Deleted bool
@@ -41,10 +42,28 @@ type UserChange struct {
 // it, it keeps an index.
 const manyChanges = 32
 
-// Set records the change of key.
+// Set records the change of key. A change that follows another of the same
+// key in this request includes it: an update after a set or a deletion is
+// a set of the value it gave (ch.Raw), and an update after an update runs
+// both, in turn.
 func (l *Log) Set(key string, ch ValueChange) {
 	if i, found := l.find(key); found {
-		l.values[i].ch = ch
+		prev := &l.values[i].ch
+		switch {
+		case ch.Update == nil:
+			*prev = ch
+		case prev.Update == nil:
+			*prev = ValueChange{Raw: ch.Raw}
+		default:
+			first, then := prev.Update, ch.Update
+			prev.Update = func(old []byte, ok bool) ([]byte, error) {
+				mid, err := first(old, ok)
+				if err != nil {
+					return nil, err
+				}
+				return then(mid, true)
+			}
+		}
 		return
 	}
 	l.values = append(l.values, keyChange{key, ch})
