@@ -44,7 +44,7 @@ type serverState struct {
 	version uint64 // version loaded; 0 when there is no record
 	expires time.Time
 	loaded  []byte       // the record's data as loaded, kept for renewal
-	parsed  *state.State // loaded as read then, which a commit merges into
+	parsed  *state.State // loaded as read then, which a commit merges into (its Values, when set, become the session's own map)
 	user    string       // the user bound when loaded
 	// tokens are the loaded record's save tokens, carried into the next
 	// save so a duplicate of a recent save is still recognised.

@@ -33,15 +33,10 @@ func (s *Store) Apply(ctx context.Context, key string, ch *session.Change) (sess
 	}
 	untracked := *ch
 	untracked.Token = ""
-	var data []byte
-	var err error
-	ok := false
-	if ch.LoadedVersion == e.version { // the record as the request loaded it: merged as read then
-		data, _, ok = untracked.MergeLoaded()
-	}
-	if !ok {
-		data, _, err = untracked.Merge(e.data) // applied only with a token
-	}
+	// Applied only with a token. When e.data is still the record the
+	// request loaded (LoadShared lends the very bytes), Merge splices what
+	// the request read then instead of reading it again.
+	data, _, err := untracked.Merge(e.data)
 	if err != nil {
 		if errors.Is(err, session.ErrConflict) {
 			return e.record(), err
