@@ -10,7 +10,7 @@ import (
 // constantTimeAllowlist lists the comparisons of ID-named values that leak
 // nothing, each with the reason.
 var constantTimeAllowlist = []ctcheck.Allow{
-	{File: "internal/seal/encrypted.go", Func: "encryptedSealer.Open", Expr: "[keyIDSize]byte(raw[1:1+keyIDSize]) != k.id",
+	{File: "internal/seal/encrypted.go", Func: "encryptedSealer.open", Expr: "[keyIDSize]byte(raw[1:1+keyIDSize]) != k.id",
 		Reason: "a key id picks the key to try; it is public, written in clear in every cookie, and the AEAD tag is checked by crypto/cipher in constant time"},
 	{File: "internal/seal/signed.go", Func: "signedSealer.Open", Expr: "k.id != id",
 		Reason: "a key id picks the key to try; it is public, written in clear in every cookie, and the MAC is compared with hmac.Equal"},

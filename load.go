@@ -28,7 +28,7 @@ func (s *Session) load() {
 
 // adopt takes the content of an opened cookie or record.
 func (s *Session) adopt(st *state.State) {
-	s.values = st.ValueSet()
+	s.values, s.lent = st.ValueSet(), st.Lent
 	s.flashes = st.Flashes
 	s.loadedFlashes = len(st.Flashes)
 	s.permanent = st.Permanent

@@ -69,6 +69,9 @@ func (m *Manager) Handler(next http.Handler) http.Handler {
 		s.w = commitwriter.Writer{ResponseWriter: w, Session: (*committer)(s)}
 		next.ServeHTTP(&s.w, r)
 		s.w.Finish()
+		s.mu.Lock()
+		s.lent.GiveBack(&s.values) // the handler has returned
+		s.mu.Unlock()
 	})
 }
 

@@ -67,6 +67,7 @@ type Session struct {
 	// The contexts of the store calls that load and commit the session
 	// (Manager.bound): fields, so a request allocates none.
 	loadCtx, commitCtx deadline.Context
+	lent               state.Loan // the buffer values is read in place from
 }
 
 // loadedIdentity is who the session belonged to when it was loaded: what
@@ -104,6 +105,8 @@ func (s *Session) lock() {
 	s.mu.Lock()
 	if !s.loaded {
 		s.load()
+	} else if s.values.Detached() {
+		s.lent.Reopen(&s.values, s.m.codec.(state.Sealer), s.m.cfg.Now())
 	}
 }
 
@@ -180,10 +183,7 @@ func (s *Session) Set(key string, value any) error {
 	if old, ok := s.values.Get(key); ok && bytes.Equal(old, raw) {
 		return nil
 	}
-	s.values.Set(key, raw)
-	delete(s.decoded, key)
-	s.record(key, state.ValueChange{Raw: raw})
-	s.modified = true
+	s.setValue(key, raw)
 	return nil
 }
 
@@ -209,11 +209,7 @@ func (s *Session) Delete(key string) error {
 	if err := s.change("Delete", key); err != nil {
 		return err
 	}
-	if s.values.Delete(key) {
-		delete(s.decoded, key)
-		s.record(key, state.ValueChange{Deleted: true})
-		s.modified = true
-	}
+	s.setValue(key, nil)
 	return nil
 }
 

@@ -121,19 +121,21 @@ func (s *Session) Fresh() bool {
 	return true
 }
 
-// setValue stores raw under key, or deletes key when raw is nil, as Set
-// and Delete do. It runs with s.mu held.
+// setValue stores raw under key, or deletes key when raw is nil, marking
+// the session modified if that changes it. It runs with s.mu held.
 func (s *Session) setValue(key string, raw []byte) {
 	if raw == nil {
 		if s.values.Delete(key) {
 			delete(s.decoded, key)
 			s.record(key, state.ValueChange{Deleted: true})
+			s.modified = true
 		}
 		return
 	}
 	s.values.Set(key, raw)
 	delete(s.decoded, key)
 	s.record(key, state.ValueChange{Raw: raw})
+	s.modified = true
 }
 
 // SessionInfo describes one session for a "your devices" page or an

@@ -61,8 +61,8 @@ func (s *encryptedSealer) Name() string { return "encrypted" }
 
 func (s *encryptedSealer) Seal(st *state.State) (string, error) {
 	k := s.keys[0]
-	p := getScratch(encryptedHeader + state.BodySize(st) + gcmTagSize)
-	defer putScratch(p)
+	p := state.GetBuffer(encryptedHeader + state.BodySize(st) + gcmTagSize)
+	defer state.PutBuffer(p)
 	buf := (*p)[:encryptedHeader]
 	buf[0] = encryptedVersion
 	copy(buf[1:], k.id[:])
@@ -83,10 +83,20 @@ func (s *encryptedSealer) Open(value string, now time.Time) (*state.State, error
 	if len(value) < base64.RawURLEncoding.EncodedLen(encryptedHeader+gcmTagSize) {
 		return nil, fmt.Errorf("%w: too short", state.ErrInvalidCookie)
 	}
-	raw, err := decodeB64(value)
+	p, raw, err := decodePooled(value)
 	if err != nil {
 		return nil, fmt.Errorf("%w: not base64url", state.ErrInvalidCookie)
 	}
+	st, err := s.open(raw)
+	if err != nil {
+		state.PutBuffer(p)
+		return nil, err
+	}
+	return st.Lend(p, value), nil
+}
+
+// open authenticates raw, a decoded cookie, and reads its body in place.
+func (s *encryptedSealer) open(raw []byte) (*state.State, error) {
 	if len(raw) < encryptedHeader+gcmTagSize {
 		return nil, fmt.Errorf("%w: too short", state.ErrInvalidCookie)
 	}

@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/websession/session/internal/state"
 )
 
 // keyIDSize is the length of the key id written into Encrypted and Signed
@@ -59,4 +61,19 @@ func decodeB64(s string) ([]byte, error) {
 		return nil, errors.New("line break in base64")
 	}
 	return strictB64.DecodeString(s)
+}
+
+// decodePooled is decodeB64 into a pooled buffer (state.GetBuffer), which
+// the caller lends (State.Lend) or puts back. On error it is put back.
+func decodePooled(s string) (*[]byte, []byte, error) {
+	if strings.IndexByte(s, '\r') >= 0 || strings.IndexByte(s, '\n') >= 0 {
+		return nil, nil, errors.New("line break in base64")
+	}
+	p := state.GetBuffer(strictB64.DecodedLen(len(s)))
+	n, err := strictB64.Decode((*p)[:cap(*p)], []byte(s))
+	if err != nil {
+		state.PutBuffer(p)
+		return nil, nil, err
+	}
+	return p, (*p)[:n], nil
 }

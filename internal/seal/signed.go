@@ -68,8 +68,8 @@ func (k *signingKey) appendMAC(dst, body []byte) []byte {
 
 func (s *signedSealer) Seal(st *state.State) (string, error) {
 	k := s.keys[0]
-	p := getScratch(state.BodySize(st))
-	defer putScratch(p)
+	p := state.GetBuffer(state.BodySize(st))
+	defer state.PutBuffer(p)
 	body := state.AppendBody(*p, st)
 	*p = body
 	var trailer [signedTrailer]byte
@@ -93,7 +93,7 @@ func (s *signedSealer) Open(value string, now time.Time) (*state.State, error) {
 	if err != nil || len(trailer) != signedTrailer || trailer[0] != signedVersion {
 		return nil, fmt.Errorf("%w: malformed signature", state.ErrInvalidCookie)
 	}
-	body, err := decodeB64(b64body)
+	p, body, err := decodePooled(b64body)
 	if err != nil {
 		return nil, fmt.Errorf("%w: not base64url", state.ErrInvalidCookie)
 	}
@@ -105,10 +105,12 @@ func (s *signedSealer) Open(value string, now time.Time) (*state.State, error) {
 		}
 		st, err := state.ParseBodyRaw(body)
 		if err != nil {
+			state.PutBuffer(p)
 			return nil, fmt.Errorf("%w: %w", state.ErrInvalidCookie, err)
 		}
 		st.OldKey = i > 0
-		return st, nil
+		return st.Lend(p, value), nil
 	}
+	state.PutBuffer(p)
 	return nil, fmt.Errorf("%w: bad signature (tampered, or signed with an unknown key or for another cookie name)", state.ErrInvalidCookie)
 }

@@ -114,7 +114,9 @@ func (JSONCodec) UnmarshalTo(data []byte, dst any) error {
 	if err := checkDepth(data, MaxDepth); err != nil {
 		return err
 	}
-	if err := json.Unmarshal(data, dst); err != nil {
+	// A copy: a type's UnmarshalJSON may keep what it is given, and data
+	// may be read in place from a pooled buffer (Loan).
+	if err := json.Unmarshal(bytes.Clone(data), dst); err != nil {
 		return fmt.Errorf("session: cannot decode value into %T: %w", dst, err)
 	}
 	return nil

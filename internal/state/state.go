@@ -119,6 +119,11 @@ type State struct {
 	// Tokens are the save tokens of a server-side record's latest saves
 	// (see Manager.saveOnce).
 	Tokens Tokens
+
+	// Lent is the pooled buffer Raw's values are read in place from, set
+	// by a Sealer that opened the cookie in one (Lend): the Manager gives
+	// it back when the request is over. Zero when there is none.
+	Lent Loan
 }
 
 // Flash is a one-time message stored in the session until it is shown, as
