@@ -55,3 +55,35 @@ func TestSealingReusesNoBytesOfAnEarlierCookie(t *testing.T) {
 		}
 	}
 }
+
+// TestKeysWithTheSameIDEachOpenTheirCookies: when a current and an old key
+// share a key id, a cookie sealed under the old key still opens after the
+// current key failed on it.
+func TestKeysWithTheSameIDEachOpenTheirCookies(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	old, err := Encrypted.Bind(state.Params{Secret: []byte("the old secret of thirty-two bytes or more"), CookieName: "session", Lifetime: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	value, err := old.Seal(&state.State{Values: map[string][]byte{"v": []byte(`"old"`)}, Issued: now, Created: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	both, err := Encrypted.Bind(state.Params{Secret: []byte("the new secret of thirty-two bytes or more"), OldSecrets: [][]byte{[]byte("the old secret of thirty-two bytes or more")}, CookieName: "session", Lifetime: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := both.(*encryptedSealer)
+	// Give the current key the old key's id, as a collision would.
+	s.keys[0].id = s.keys[1].id
+	if s.sharedIDs = sharedIDs(s.keys); !s.sharedIDs {
+		t.Fatal("sharedIDs does not see two keys with one id")
+	}
+	st, err := s.Open(value, now)
+	if err != nil {
+		t.Fatalf("a cookie of the old key did not open once the current key, with the same id, failed on it: %v", err)
+	}
+	if st.ValueMap(); string(st.Values["v"]) != `"old"` || !st.OldKey {
+		t.Fatalf("opened to v = %q (old key: %v), want \"old\" under the old key", st.Values["v"], st.OldKey)
+	}
+}

@@ -37,7 +37,20 @@ func (encryptedFormat) Bind(p state.Params) (state.Sealer, error) {
 		}
 		s.keys = append(s.keys, aeadKey{id: k.id, aead: aead})
 	}
+	s.sharedIDs = sharedIDs(s.keys)
 	return s, nil
+}
+
+// sharedIDs reports whether two of keys have the same id.
+func sharedIDs(keys []aeadKey) bool {
+	for i := range keys {
+		for j := range i {
+			if keys[i].id == keys[j].id {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 type aeadKey struct {
@@ -47,8 +60,9 @@ type aeadKey struct {
 
 type encryptedSealer struct {
 	state.JSONCodec
-	keys []aeadKey // keys[0] seals
-	ad   []byte
+	keys      []aeadKey // keys[0] seals
+	ad        []byte
+	sharedIDs bool // two keys have the same id
 }
 
 const (
@@ -104,11 +118,19 @@ func (s *encryptedSealer) open(raw []byte) (*state.State, error) {
 		return nil, fmt.Errorf("%w: unknown version %d", state.ErrInvalidCookie, raw[0])
 	}
 	nonce := raw[1+keyIDSize : encryptedHeader]
+	sealed := raw[encryptedHeader:]
 	for i, k := range s.keys {
 		if [keyIDSize]byte(raw[1:1+keyIDSize]) != k.id {
 			continue
 		}
-		body, err := k.aead.Open(raw[encryptedHeader:encryptedHeader], nonce, raw[encryptedHeader:], s.ad) // in place
+		// In place, unless another key has the same id (one pair in 2^32):
+		// a failed Open may clear what it was given, which the next key
+		// would then need.
+		dst := sealed[:0]
+		if s.sharedIDs {
+			dst = nil
+		}
+		body, err := k.aead.Open(dst, nonce, sealed, s.ad)
 		if err != nil {
 			continue // a key id collision is possible; try the others
 		}
