@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/websession/session"
+	"github.com/websession/session/flask"
 	"github.com/websession/session/internal/testkit"
+	"github.com/websession/session/store/memstore"
 )
 
 // getUser is a handler that only reads the session.
@@ -496,6 +498,47 @@ func TestCookieAttributes(t *testing.T) {
 				t.Fatalf("Set-Cookie %q: %v", raw, err)
 			}
 			tc.check(t, c, raw)
+		})
+	}
+}
+
+// A cookie value holding a byte no cookie value may (a control, non-ASCII,
+// '"', '\\') never opens a session, wherever the byte is, in any format or
+// store: the cookie reader drops it as net/http does, and each format and
+// the session ID check refuse such bytes too.
+func TestValuesNetHTTPDropsOpenNoSession(t *testing.T) {
+	apps := map[string]*testkit.App{
+		"encrypted": testkit.NewApp(t, nil),
+		"signed":    testkit.NewApp(t, func(c *session.Config) { c.Format = session.Signed }),
+		"flask":     testkit.NewApp(t, func(c *session.Config) { c.Format = flask.Format() }),
+		"memstore":  testkit.NewStoreApp(t, memstore.New(), nil),
+	}
+	for name, app := range apps {
+		t.Run(name, func(t *testing.T) {
+			value := app.Issue(func(s *session.Session) { s.Set("user_id", 7) }).Value
+			for _, b := range []byte{0x00, '\t', '\r', '\n', 0x1f, '"', '\\', 0x7f, 0x80, 0xff} {
+				for _, at := range []int{0, 1, len(value) / 2, len(value) - 1, len(value)} {
+					bad := value[:at] + string(b) + value[at:]
+					for _, replace := range []bool{false, true} {
+						if replace && at < len(value) {
+							bad = value[:at] + string(b) + value[at+1:]
+						}
+						req := testkit.Request("/", "session="+bad)
+						if len(req.CookiesNamed("session")) > 0 {
+							continue // net/http keeps it: a tab at the end is trimmed
+						}
+						var isNew bool
+						var n int
+						app.ServeRequest(func(w http.ResponseWriter, r *http.Request) {
+							s := session.From(r)
+							isNew, n = s.IsNew(), s.Len()
+						}, req)
+						if !isNew || n != 0 {
+							t.Fatalf("cookie with byte %#x at %d (replacing: %v) opened a session of %d keys", b, at, replace, n)
+						}
+					}
+				}
+			}
 		})
 	}
 }

@@ -57,20 +57,25 @@ var strictB64 = base64.RawURLEncoding.Strict()
 // breaks encoding/base64 would otherwise skip: with them a value could have
 // many spellings, and its length would not tell the decoded length.
 func decodeB64(s string) ([]byte, error) {
+	b := make([]byte, strictB64.DecodedLen(len(s)))
+	n, err := decodeB64To(b, s)
+	return b[:n], err
+}
+
+// decodeB64To is decodeB64 into dst, which has room for
+// strictB64.DecodedLen(len(s)) bytes; it returns how many it wrote.
+func decodeB64To(dst []byte, s string) (int, error) {
 	if strings.IndexByte(s, '\r') >= 0 || strings.IndexByte(s, '\n') >= 0 {
-		return nil, errors.New("line break in base64")
+		return 0, errors.New("line break in base64")
 	}
-	return strictB64.DecodeString(s)
+	return strictB64.Decode(dst, []byte(s))
 }
 
 // decodePooled is decodeB64 into a pooled buffer (state.GetBuffer), which
 // the caller lends (State.Lend) or puts back. On error it is put back.
 func decodePooled(s string) (*[]byte, []byte, error) {
-	if strings.IndexByte(s, '\r') >= 0 || strings.IndexByte(s, '\n') >= 0 {
-		return nil, nil, errors.New("line break in base64")
-	}
 	p := state.GetBuffer(strictB64.DecodedLen(len(s)))
-	n, err := strictB64.Decode((*p)[:cap(*p)], []byte(s))
+	n, err := decodeB64To((*p)[:cap(*p)], s)
 	if err != nil {
 		state.PutBuffer(p)
 		return nil, nil, err
