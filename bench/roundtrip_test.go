@@ -25,9 +25,9 @@ import (
 // server's own INFO commandstats (which also counts, by name, the commands
 // a Lua script runs inside the server). The server is a private redis-server on
 // a free loopback port, so no other test's traffic is counted. A read-only
-// request of a permanent session is one HGETALL (the expiry refresh is
-// throttled), a writing request is HGETALL and one EVALSHA (the
-// compare-and-set save), and a read after the throttle window adds the
+// request of a permanent session is one HMGET (the expiry refresh is
+// throttled), a writing request is HMGET and one EVALSHA (the
+// apply script), and a read after the throttle window adds the
 // one EVALSHA of a touch.
 func TestRedisRoundTrips(t *testing.T) {
 	addr := privateRedis(t)
@@ -90,11 +90,11 @@ func TestRedisRoundTrips(t *testing.T) {
 		// cached yet: EVALSHA fails and one EVAL follows.
 		{"log in (warms the save script)", 0, "/login", nil, nil},
 		{"read after 2 min (warms the touch script)", 2 * time.Minute, "/read", nil, nil},
-		{"read-only request", time.Second, "/read", []string{"hgetall"}, nil},
-		{"writing request", time.Second, "/write", []string{"hgetall", "evalsha"}, saveInside},
-		{"read-only request again", time.Second, "/read", []string{"hgetall"}, nil},
-		{"read past the throttle window touches once", 2 * time.Minute, "/read", []string{"hgetall", "evalsha"}, touchInside},
-		{"read right after the touch", time.Second, "/read", []string{"hgetall"}, nil},
+		{"read-only request", time.Second, "/read", []string{"hmget"}, nil},
+		{"writing request", time.Second, "/write", []string{"hmget", "evalsha"}, saveInside},
+		{"read-only request again", time.Second, "/read", []string{"hmget"}, nil},
+		{"read past the throttle window touches once", 2 * time.Minute, "/read", []string{"hmget", "evalsha"}, touchInside},
+		{"read right after the touch", time.Second, "/read", []string{"hmget"}, nil},
 	}
 	for _, step := range steps {
 		now = now.Add(step.advance)
@@ -190,7 +190,7 @@ func commandStats(t *testing.T, admin *redis.Client) map[string]int {
 	}
 	stats := map[string]int{}
 	for line := range strings.Lines(info) {
-		// cmdstat_hgetall:calls=3,usec=21,usec_per_call=7.00,...
+		// cmdstat_hmget:calls=3,usec=21,usec_per_call=7.00,...
 		name, rest, ok := strings.Cut(strings.TrimPrefix(strings.TrimSpace(line), "cmdstat_"), ":calls=")
 		if !ok || name == "info" {
 			continue

@@ -72,18 +72,18 @@ func (c *Change) SetLoaded(body []byte, version uint64, parsed *State) {
 }
 
 // MergeLoaded returns Merge(c.Loaded), the body to store when the stored
-// version is still c.LoadedVersion, and how many save tokens it holds. ok
-// is false when nothing is loaded or the change cannot be applied to it
-// (a conflict, or c.Token already there): apply it to the stored body then.
-func (c *Change) MergeLoaded() (body []byte, tokens int, ok bool) {
+// version is still c.LoadedVersion. ok is false when nothing is loaded or
+// the change cannot be applied to it (a conflict, or c.Token already
+// there): apply it to the stored body then.
+func (c *Change) MergeLoaded() (body []byte, ok bool) {
 	if c.Loaded == nil || c.LoadedVersion == 0 {
-		return nil, 0, false
+		return nil, false
 	}
-	out, applied, tokens, err := c.merge(c.Loaded)
+	out, applied, err := c.Merge(c.Loaded)
 	if err != nil || applied {
-		return nil, 0, false
+		return nil, false
 	}
-	return out, tokens, true
+	return out, true
 }
 
 // Merge applies the change to data, a record body as the Manager writes
@@ -100,24 +100,18 @@ func (c *Change) MergeLoaded() (body []byte, tokens int, ok bool) {
 // at Now, dropping tokens older than TokenAge and, past TokensKept, the
 // oldest. Every other field is kept.
 func (c *Change) Merge(data []byte) (out []byte, applied bool, err error) {
-	out, applied, _, err = c.merge(data)
-	return out, applied, err
-}
-
-// merge is Merge, also reporting how many save tokens out holds.
-func (c *Change) merge(data []byte) (out []byte, applied bool, tokens int, err error) {
 	if len(c.Expect) == 0 && !c.Clear {
 		if p := c.parsed; p != nil && p.Values == nil && p.Raw.changed == nil && len(data) > 0 &&
 			len(data) == len(c.Loaded) && &data[0] == &c.Loaded[0] {
 			// data is Loaded, read at load time: splice what was read.
 			var buf [maxInline]member
 			st := *p
-			if out, applied, tokens, ok, err := c.spliceRead(data, &st, p.Raw.members(buf[:0])); ok {
-				return out, applied, tokens, err
+			if out, applied, ok, err := c.spliceRead(data, &st, p.Raw.members(buf[:0])); ok {
+				return out, applied, err
 			}
 		}
-		if out, applied, tokens, ok, err := c.splice(data); ok {
-			return out, applied, tokens, err
+		if out, applied, ok, err := c.splice(data); ok {
+			return out, applied, err
 		}
 	}
 	return c.mergeAll(data)
@@ -125,22 +119,22 @@ func (c *Change) merge(data []byte) (out []byte, applied bool, tokens int, err e
 
 // mergeAll is Merge by the general path: the values made into a map,
 // changed, and written again.
-func (c *Change) mergeAll(data []byte) (out []byte, applied bool, tokens int, err error) {
+func (c *Change) mergeAll(data []byte) (out []byte, applied bool, err error) {
 	st, err := ParseBody(data)
 	if err != nil {
-		return nil, false, 0, err
+		return nil, false, err
 	}
 	if c.Token != "" && st.Tokens.Has(c.Token) {
-		return data, true, st.Tokens.count(), nil
+		return data, true, nil
 	}
 	if st.MovedTo != "" {
-		return nil, false, 0, ErrConflict
+		return nil, false, ErrConflict
 	}
 	set := c.Set
 	if c.Recompute != nil && len(c.Expect) > 0 {
 		fresh, err := c.Recompute(st.Values)
 		if err != nil {
-			return nil, false, 0, err
+			return nil, false, err
 		}
 		set = make(map[string][]byte, len(c.Set))
 		maps.Copy(set, c.Set)
@@ -149,7 +143,7 @@ func (c *Change) mergeAll(data []byte) (out []byte, applied bool, tokens int, er
 		for k, want := range c.Expect {
 			got, ok := st.Values[k]
 			if ok != (want != nil) || !bytes.Equal(got, want) {
-				return nil, false, 0, ErrConflict
+				return nil, false, ErrConflict
 			}
 		}
 	}
@@ -173,7 +167,7 @@ func (c *Change) mergeAll(data []byte) (out []byte, applied bool, tokens int, er
 	if c.Token != "" {
 		st.Tokens = st.Tokens.Stamp(c.Token, c.Now, c.TokenAge, c.TokensKept)
 	}
-	return AppendBody(nil, st), false, st.Tokens.count(), nil
+	return AppendBody(nil, st), false, nil
 }
 
 // splice is Merge for a change that reads no key and clears nothing, the
@@ -183,7 +177,7 @@ func (c *Change) mergeAll(data []byte) (out []byte, applied bool, tokens int, er
 // Delete left out. It gives the bytes the general path gives. It reports
 // ok false, and Merge takes the general path, for values it cannot copy
 // so: a key written with escapes, or keys out of order.
-func (c *Change) splice(data []byte) (out []byte, applied bool, tokens int, ok bool, err error) {
+func (c *Change) splice(data []byte) (out []byte, applied bool, ok bool, err error) {
 	var buf [maxInline]member
 	p := bodyParser{jsonscan.Scanner{Data: data}}
 	st, raw, err := p.body(buf[:0])
@@ -191,19 +185,19 @@ func (c *Change) splice(data []byte) (out []byte, applied bool, tokens int, ok b
 		if p.Fault == jsonscan.TooDeep {
 			err = errTooDeep
 		}
-		return nil, false, 0, true, err
+		return nil, false, true, err
 	}
 	return c.spliceRead(data, st, raw)
 }
 
 // spliceRead is splice on data already read: st its State (which it
 // changes) and raw the members of its values.
-func (c *Change) spliceRead(data []byte, st *State, raw []member) (out []byte, applied bool, tokens int, ok bool, err error) {
+func (c *Change) spliceRead(data []byte, st *State, raw []member) (out []byte, applied bool, ok bool, err error) {
 	if c.Token != "" && st.Tokens.Has(c.Token) {
-		return data, true, st.Tokens.count(), true, nil
+		return data, true, true, nil
 	}
 	if st.MovedTo != "" {
-		return nil, false, 0, true, ErrConflict
+		return nil, false, true, ErrConflict
 	}
 	var keyBuf [8]string
 	keys := keyBuf[:0]
@@ -247,7 +241,7 @@ func (c *Change) spliceRead(data []byte, st *State, raw []member) (out []byte, a
 	for i, m := range raw {
 		inner := m.key[1 : len(m.key)-1]
 		if !copyable(inner) || (i > 0 && bytes.Compare(inner, prev) <= 0) {
-			return nil, false, 0, false, nil
+			return nil, false, false, nil
 		}
 		prev = inner
 		for next < len(keys) && keys[next] < string(inner) {
@@ -265,7 +259,7 @@ func (c *Change) spliceRead(data []byte, st *State, raw []member) (out []byte, a
 	for ; next < len(keys); next++ {
 		put(nil, keys[next], c.Set[keys[next]])
 	}
-	return append(b, "}}"...), false, st.Tokens.count(), true, nil
+	return append(b, "}}"...), false, true, nil
 }
 
 // copyable reports whether inner is the text of a key as AppendJSONString

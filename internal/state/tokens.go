@@ -34,14 +34,6 @@ func (t Tokens) Has(tok string) bool {
 	return bytes.Contains(t, needle)
 }
 
-// count returns how many tokens t holds.
-func (t Tokens) count() int {
-	if len(t) == 0 {
-		return 0
-	}
-	return bytes.Count(t, []byte{','}) + 1
-}
-
 // tokenEntry is one token of Tokens: where its text, `"tok":at`, starts
 // and ends, and its time. Offsets, not slices, so a buffer of them holds no
 // pointers.

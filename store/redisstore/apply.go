@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"strconv"
@@ -19,17 +20,25 @@ var _ session.Applier = (*Store)(nil)
 // load it again. A change whose token the record already carries is not
 // applied again. See session.Applier.
 //
+// The record keeps the tokens of its latest changes (ch.TokensKept of
+// them, none older than ch.TokenAge) in a field of its own, beside the
+// body: a load never carries them, and the body keeps only the tokens of
+// compare-and-set saves, which the Manager reads back.
+//
 // When the record is still the one the request loaded (ch.LoadedVersion),
 // the script stores the body Merge makes of it here, and reads nothing
-// but the version. Otherwise it edits the record's body as text,
-// following the rules of session.Change.Merge: it splits the body's
-// top-level fields and the members of its values, tokens and flashes
-// without decoding any value.
+// but the version and the tokens. Otherwise it edits the record's body as
+// text, following the rules of session.Change.Merge with the token left
+// out: it splits the body's top-level fields and the members of its
+// values and flashes without decoding any value.
 // On a single node it also extends the user's set when the record now
 // lives longer; on a cluster one more round trip does, as for Save.
 func (s *Store) Apply(ctx context.Context, key string, ch *session.Change) (session.Record, error) {
 	if !session.ValidKey(key) {
 		return session.Record{}, fmt.Errorf("redisstore: apply: %w", session.ErrInvalidKey)
+	}
+	if ch.Token == "" {
+		return session.Record{}, errors.New("redisstore: apply: the change has no save token; pass the Change the Manager made, with its token")
 	}
 	perm := ""
 	if ch.Permanent != nil {
@@ -50,15 +59,19 @@ func (s *Store) Apply(ctx context.Context, key string, ch *session.Change) (sess
 		flashes = append(flashes, ch.Quote(f.Message)...)
 		flashes = append(flashes, ']')
 	}
-	merged, mergedTokens, loadedVersion := []byte(nil), 0, ""
-	if body, tokens, ok := ch.MergeLoaded(); ok {
-		merged, mergedTokens, loadedVersion = body, tokens, strconv.FormatUint(ch.LoadedVersion, 10)
+	// The body keeps the tokens of saves alone; the script keeps those
+	// of changes beside it.
+	untracked := *ch
+	untracked.Token = ""
+	merged, loadedVersion := []byte(nil), ""
+	if body, ok := untracked.MergeLoaded(); ok {
+		merged, loadedVersion = body, strconv.FormatUint(ch.LoadedVersion, 10)
 	}
-	args := make([]any, 0, 19+2*len(ch.Set)+len(ch.Delete)+3*len(ch.Expect))
+	args := make([]any, 0, 18+2*len(ch.Set)+len(ch.Delete)+3*len(ch.Expect))
 	args = append(args,
 		time.Now().UnixMilli(),
 		ch.Expires.UnixMilli(),
-		ch.Token,
+		tokenDigest(ch.Token),
 		ch.Now.Unix(),
 		ch.Now.Add(-ch.TokenAge).Unix(),
 		max(ch.TokensKept, 1),
@@ -70,7 +83,6 @@ func (s *Store) Apply(ctx context.Context, key string, ch *session.Change) (sess
 		flashes,
 		loadedVersion,
 		merged,
-		mergedTokens,
 		len(ch.Set),
 	)
 	for k, v := range ch.Set {
@@ -110,11 +122,11 @@ func (s *Store) Apply(ctx context.Context, key string, ch *session.Change) (sess
 		}
 		return session.Record{Version: v}, nil
 	case 2:
-		fields := map[string]string{fieldData: str(res[1]), fieldExpires: str(res[2]), fieldVersion: str(res[3])}
+		var user any
 		if u := str(res[4]); u != "" {
-			fields[fieldUser] = u
+			user = u
 		}
-		rec, err := decode(fields)
+		rec, err := decode(res[1], res[2], res[3], user)
 		if err != nil {
 			return session.Record{}, fmt.Errorf("redisstore: apply: %w", err)
 		}
@@ -134,4 +146,11 @@ func version(v any) (uint64, error) {
 		return 0, fmt.Errorf("redisstore: apply: %w", errMalformed)
 	}
 	return n, nil
+}
+
+// tokenDigest returns the 8 bytes under which the record keeps tok: the
+// start of its SHA-256, so every token takes one width.
+func tokenDigest(tok string) string {
+	sum := sha256.Sum256([]byte(tok))
+	return string(sum[:8])
 }

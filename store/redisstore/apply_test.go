@@ -2,10 +2,12 @@ package redisstore
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -38,7 +40,6 @@ func TestApplyScriptMatchesMerge(t *testing.T) {
 		{"not permanent", session.Change{Permanent: &perm, Set: map[string][]byte{"a": []byte("1")}}},
 		{"clear", session.Change{Clear: true, Set: map[string][]byte{"only": []byte("true")}, Flashes: []session.Flash{{Category: "a", Message: "b"}}}},
 		{"expect met", session.Change{Expect: map[string][]byte{"n": []byte("1"), "none": nil}, Set: map[string][]byte{"n": []byte("2")}}},
-		{"one token kept", session.Change{TokensKept: 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ch := tc.ch
@@ -67,10 +68,10 @@ func TestApplyScriptMatchesMerge(t *testing.T) {
 
 // scriptAndMerge saves body for user under a new key, applies ch to it
 // with the script, and returns the record as stored then and the body
-// session.Change.Merge makes of body.
+// session.Change.Merge makes of body, the token left out.
 func scriptAndMerge(t *testing.T, st *Store, body, user string, ch *session.Change) (session.Record, []byte) {
 	t.Helper()
-	want, _, err := ch.Merge([]byte(body))
+	want, err := mergeUntracked(ch, body)
 	if err != nil {
 		t.Fatalf("Merge: %v", err)
 	}
@@ -106,60 +107,90 @@ func TestApplyScriptExpectFails(t *testing.T) {
 	}
 }
 
+// mergeUntracked returns the body session.Change.Merge makes of body
+// with ch's token left out, as the script keeps tokens beside the body.
+func mergeUntracked(ch *session.Change, body string) ([]byte, error) {
+	untracked := *ch
+	untracked.Token = ""
+	out, _, err := untracked.Merge([]byte(body))
+	return out, err
+}
+
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-// TestApplyKeepsTheNewestTokens: however many changes are applied, and
-// after a Save that writes tokens of its own, the record keeps at most
-// TokensKept tokens, the newest, and still knows each of them.
+// TestApplyKeepsTheNewestTokens: however many changes are applied, the
+// record keeps the tokens of the newest TokensKept of them, beside its
+// body, and knows each of them; tokens older than TokenAge go; a Save in
+// between keeps them, so a change delivered again after it is still
+// known; and a load carries none of them.
 func TestApplyKeepsTheNewestTokens(t *testing.T) {
-	st := newTestStore(t, singleClient(t))
+	client := singleClient(t)
+	st := newTestStore(t, client)
 	ctx := t.Context()
 	key := sessiontest.Key(t)
 	now := time.Now()
 	if err := st.Save(ctx, key, session.Record{Data: []byte(`{"c":1,"i":2,"v":{}}`), Expires: now.Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
-	apply := func(i int) string {
-		tok := fmt.Sprintf("T%011d", i)
-		ch := &session.Change{Token: tok, Now: now, Expires: now.Add(time.Hour), TokenAge: time.Hour, TokensKept: 8,
+	apply := func(i int, at time.Time) session.Record {
+		ch := &session.Change{Token: fmt.Sprintf("T%011d", i), Now: at, Expires: now.Add(time.Hour), TokenAge: time.Hour, TokensKept: 8,
 			Set: map[string][]byte{"n": []byte(strconv.Itoa(i))}}
-		if _, err := st.Apply(ctx, key, ch); err != nil {
-			t.Fatal(err)
-		}
-		return tok
-	}
-	tokensOf := func() int {
-		rec, err := st.Load(ctx, key)
+		rec, err := st.Apply(ctx, key, ch)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return bytes.Count(rec.Data, []byte(`"T`))
+		return rec
+	}
+	// kept returns the digests of the tokens the record keeps, oldest
+	// first, and checks that each was stamped with its change's time.
+	kept := func() []string {
+		toks := client.HGet(ctx, st.prefix+key, "tokens").Val()
+		if len(toks)%12 != 0 {
+			t.Fatalf("the tokens field is %d bytes, not a whole number of 12-byte entries", len(toks))
+		}
+		var digests []string
+		for i := 0; i < len(toks); i += 12 {
+			digests = append(digests, toks[i:i+8])
+			at := int64(binary.BigEndian.Uint32([]byte(toks[i+8 : i+12])))
+			if at != now.Unix() && at != now.Add(2*time.Hour).Unix() {
+				t.Fatalf("token %d was stamped %d, want %d or two hours later", i/12, at, now.Unix())
+			}
+		}
+		return digests
+	}
+	want := func(from, to int) []string {
+		var digests []string
+		for i := from; i <= to; i++ {
+			digests = append(digests, tokenDigest(fmt.Sprintf("T%011d", i)))
+		}
+		return digests
 	}
 	for i := range 20 {
-		apply(i)
+		apply(i, now)
 	}
-	if n := tokensOf(); n != 8 {
-		t.Fatalf("after 20 changes the record holds %d tokens, want 8", n)
+	if got := kept(); !slices.Equal(got, want(12, 19)) {
+		t.Fatalf("after 20 changes the record keeps the tokens %x, want the newest 8: %x", got, want(12, 19))
 	}
-	rec, _ := st.Load(ctx, key)
-	if !bytes.Contains(rec.Data, []byte(`"T00000000019"`)) || bytes.Contains(rec.Data, []byte(`"T00000000011"`)) {
-		t.Fatalf("the record kept the wrong tokens: %s", rec.Data)
-	}
-	body := `{"c":1,"i":2,"t":{"T00000000100":` + itoa(now.Unix()) + `,"T00000000101":` + itoa(now.Unix()) + `},"v":{}}`
-	if err := st.Save(ctx, key, session.Record{Data: []byte(body), Expires: now.Add(time.Hour), Version: rec.Version}); err != nil {
+	rec, err := st.Load(ctx, key)
+	if err != nil {
 		t.Fatal(err)
 	}
-	for i := 200; i < 205; i++ {
-		apply(i)
+	if bytes.Contains(rec.Data, []byte("T000")) || !strings.Contains(string(rec.Data), `"n":19`) {
+		t.Fatalf("the loaded body is %s; want the last change's value and no token of a change", rec.Data)
 	}
-	if n := tokensOf(); n != 7 {
-		t.Fatalf("after a Save with 2 tokens and 5 changes the record holds %d tokens, want 7", n)
+	if err := st.Save(ctx, key, session.Record{Data: rec.Data, Expires: now.Add(time.Hour), Version: rec.Version}); err != nil {
+		t.Fatal(err)
 	}
-	for i := 205; i < 215; i++ {
-		apply(i)
+	if again := apply(19, now); again.Version != rec.Version+1 {
+		t.Fatalf("a change delivered again after a Save: version %d, want %d (not applied again)", again.Version, rec.Version+1)
 	}
-	if n := tokensOf(); n != 8 {
-		t.Fatalf("after 10 more changes the record holds %d tokens, want 8", n)
+	if got := kept(); !slices.Equal(got, want(12, 19)) {
+		t.Fatalf("after a Save the record keeps the tokens %x, want %x", got, want(12, 19))
+	}
+	// Two hours on, every token kept is older than TokenAge.
+	apply(100, now.Add(2*time.Hour))
+	if got := kept(); !slices.Equal(got, want(100, 100)) {
+		t.Fatalf("after a change two hours on the record keeps %x, want only its own token", got)
 	}
 }
 
@@ -186,7 +217,7 @@ func TestApplyWritesTheBodyMergedByTheClient(t *testing.T) {
 	// stored shows the script took the client's body without reading.
 	loaded := strings.Replace(body, `"b":"x"`, `"b":"x","c":true`, 1)
 	first := change("FIRSTTOKEN01", map[string][]byte{"a": []byte("2")}, loaded, 1)
-	want, _, _ := first.Merge([]byte(loaded))
+	want, _ := mergeUntracked(first, loaded)
 	if rec, err := st.Apply(ctx, key, first); err != nil || rec.Version != 2 {
 		t.Fatalf("Apply to the record as loaded: version %d, %v; want 2, nil", rec.Version, err)
 	}

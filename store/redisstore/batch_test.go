@@ -15,7 +15,7 @@ import (
 	"github.com/websession/session/sessiontest"
 )
 
-// gate is a client hook that holds the first HGETALL sent alone until
+// gate is a client hook that holds the first HMGET (a Load) sent alone until
 // released, and records the size of every pipeline the store sends.
 type gate struct {
 	armed     atomic.Bool
@@ -35,7 +35,7 @@ func (g *gate) DialHook(next redis.DialHook) redis.DialHook {
 
 func (g *gate) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 	return func(ctx context.Context, cmd redis.Cmder) error {
-		if cmd.Name() == "hgetall" && g.armed.CompareAndSwap(true, false) {
+		if cmd.Name() == "hmget" && g.armed.CompareAndSwap(true, false) {
 			close(g.held)
 			<-g.release
 		}
@@ -45,7 +45,7 @@ func (g *gate) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 
 func (g *gate) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
 	return func(ctx context.Context, cmds []redis.Cmder) error {
-		if len(cmds) > 0 && cmds[0].Name() == "hgetall" { // not a new connection's handshake
+		if len(cmds) > 0 && cmds[0].Name() == "hmget" { // not a new connection's handshake
 			g.mu.Lock()
 			g.pipelines = append(g.pipelines, len(cmds))
 			g.mu.Unlock()

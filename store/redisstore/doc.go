@@ -24,6 +24,12 @@
 //	                                 expires  <unix milliseconds>
 //	                                 version  <decimal, starts at 1>
 //	                                 user     <Record.User; only when bound to one>
+//	                                 tokens   <save tokens of the latest changes Apply made>
+//
+// The tokens let Apply know a change delivered twice (a client library
+// that sent it again, a reply lost); only the apply script reads them, and
+// Load reads the other four fields (HMGET), so a busy session's tokens
+// (12 bytes each, 768 bytes for the 64 the Manager keeps) never travel.
 //
 // The key also carries a native expiry (PEXPIREAT) at the same instant, so
 // Redis itself drops expired sessions; Load additionally treats a record
@@ -51,13 +57,13 @@
 // the old set: UserRecords and DeleteUser check each member's record and
 // remove the members that are no longer a live record of that user (then
 // read those records again, so a session bound to the user meanwhile is
-// put back). UserRecords is SMEMBERS and one pipeline of HGETALL;
+// put back). UserRecords is SMEMBERS and one pipeline of HMGET;
 // DeleteUser is SMEMBERS and one pipeline of a script that deletes each
 // record only if it is still bound to the user, then the clean-up.
 //
 // # Cost
 //
-// Load is one HGETALL; Save, Touch and Delete are one command each (Save
+// Load is one HMGET; Save, Touch and Delete are one command each (Save
 // and Touch are Lua scripts run with EVALSHA; on a node that has not
 // cached the script yet, after a restart for instance, EVALSHA fails and
 // one EVAL follows, which caches it). Save and Touch compare and set on

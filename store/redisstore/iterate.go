@@ -22,7 +22,7 @@ const scanCount = 256
 //
 // Iterate runs SCAN MATCH prefix* on every primary in turn (on a cluster,
 // all masters; on a Ring, all shards) and fetches each page of keys with
-// one pipeline of HGETALL. SCAN visits every key in the database, so the
+// one pipeline of HMGET. SCAN visits every key in the database, so the
 // cost grows with the whole keyspace, not with the number of sessions.
 // Records created or deleted during the walk may or may not be reported,
 // and, as SCAN promises no more, a record may be reported twice when the
@@ -105,20 +105,20 @@ func (s *Store) visit(ctx context.Context, names []string, fn func(string, sessi
 		return nil
 	}
 	pipe := s.client.Pipeline()
-	cmds := make([]*redis.MapStringStringCmd, len(keys))
+	cmds := make([]*redis.SliceCmd, len(keys))
 	for i, key := range keys {
-		cmds[i] = pipe.HGetAll(ctx, s.prefix+key)
+		cmds[i] = loadCmd(ctx, s.prefix+key)
+		pipe.Process(ctx, cmds[i])
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("redisstore: iterate: load: %w", err)
 	}
 	now := time.Now()
 	for i, key := range keys {
-		fields := cmds[i].Val()
-		if len(fields) == 0 {
+		rec, found, err := decodeLoaded(cmds[i])
+		if !found {
 			continue // deleted or expired since the scan
 		}
-		rec, err := decode(fields)
 		if err != nil {
 			return fmt.Errorf("redisstore: iterate: %w", err)
 		}

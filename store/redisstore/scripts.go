@@ -129,7 +129,8 @@ return 2
 //
 //	KEYS[1]  the session key
 //	ARGV[1]  now, unix ms          ARGV[2]  new expiry, unix ms
-//	ARGV[3]  token                 ARGV[4]  now, unix seconds
+//	ARGV[3]  the token's digest, 8 bytes
+//	ARGV[4]  now, unix seconds
 //	ARGV[5]  oldest token kept, unix seconds
 //	ARGV[6]  most tokens kept      ARGV[7]  user-set prefix
 //	ARGV[8]  the session key without the store's prefix: the set member
@@ -137,23 +138,25 @@ return 2
 //	ARGV[10] "1" to clear values and flashes
 //	ARGV[11] flashes taken         ARGV[12] flashes added, JSON array items
 //	ARGV[13] the version the client merged the change into ("" for none)
-//	ARGV[14] the body it made       ARGV[15] the tokens that body holds
+//	ARGV[14] the body it made
 //	then the count of sets and each key (JSON string) and value; the count
 //	of deletes and each key; the count of expectations and each key,
 //	"1" or "0" (present or missing) and value.
 //
-// Tokens are kept in the order they were added, oldest first, as the
-// script appends them: tokens hold no brace, so the object ends at the
-// first '}'; the check for a duplicate is one plain search, and tokens are
-// dropped from the front while they are older than ARGV[5] or too many.
-// How many the record holds is kept in the hash's token_count field, so
-// they are not counted on every call; Save, which writes tokens of its
-// own, deletes the field, and the next apply counts them once. A record
-// last written by Save may hold its tokens in another order; they are all
-// older than those the script added after them. The tokens, like the
-// values, are located by their offsets in the body and copied once into
-// the new body: every long string a Lua script makes costs a copy and a
-// hash, so the script makes as few as it can.
+// The tokens of the changes applied are kept beside the body, in the
+// hash's tokens field, so that loads (HMGET of the other fields) never
+// carry them: 12 bytes each, oldest first, as the script appends them:
+// the token's digest (8 bytes, made by Apply) and the Unix second it was
+// applied (4 bytes, big-endian). The check for a duplicate is a plain
+// search for the digest at a multiple of 12, and tokens are dropped from
+// the front while they are older than ARGV[5] or too many. The entries
+// are small and of one width, so the script handles as few bytes as it
+// can: every long string a Lua script makes costs a copy, a hash and
+// garbage to collect. Save leaves the field alone, so a change delivered
+// again after a save is still known. The body's own tokens
+// ("t") are those of compare-and-set saves, which the Manager reads back:
+// the script copies them as they stand. Values are located by their
+// offsets in the body and copied once into the new body.
 //
 // When the record is still at the version the client loaded and merged
 // the change into (ARGV[13]), the script stores the client's body as it
@@ -179,12 +182,17 @@ return 2
 // applied and the client must extend the user's set (empty prefix only).
 // The version is incremented as a decimal string.
 const applyLua = `
-local cur = redis.call('HMGET', KEYS[1], 'version', 'expires', 'version', 'user', 'token_count') -- cur[1] becomes the data, read only when needed
+local cur = redis.call('HMGET', KEYS[1], 'version', 'expires', 'version', 'user', 'tokens') -- cur[1] becomes the data, read only when needed
 local now = tonumber(ARGV[1])
 if not cur[3] or not tonumber(cur[2] or '') or tonumber(cur[2]) <= now then return {0} end
-local body, count
+local toks, tok = cur[5] or '', ARGV[3]
+if #toks % 12 ~= 0 then toks = '' end -- not written by this script: start again
+local p = string.find(toks, tok, 1, true)
+while p and (p - 1) % 12 ~= 0 do p = string.find(toks, tok, p + 1, true) end
+if p then return {3, cur[3]} end
+local body
 if ARGV[13] ~= '' and cur[3] == ARGV[13] then
-	body, count = ARGV[14], tonumber(ARGV[15])
+	body = ARGV[14]
 else
 	cur[1] = redis.call('HGET', KEYS[1], 'data')
 	if not cur[1] then return {0} end
@@ -245,14 +253,7 @@ else
 	for _, m in ipairs(top) do at[m[1]] = m end
 	local function conflict() return {2, s, cur[2], cur[3], cur[4] or ''} end
 	if at['"m"'] then return conflict() end
-	local tok = '"' .. ARGV[3] .. '"'
-	local ts, te = 1, 1
-	if at['"t"'] then ts, te = at['"t"'][2] + 1, at['"t"'][3] - 1 end
-	if ts < te then
-		local p = string.find(s, tok, ts, true)
-		if p and p < te then return {3, cur[3]} end
-	end
-	local n = 16
+	local n = 15
 	local sets = tonumber(ARGV[n]); local setAt = n + 1; n = n + 1 + 2 * sets
 	local dels = tonumber(ARGV[n]); local delAt = n + 1; n = n + 1 + dels
 	local exps = tonumber(ARGV[n]); n = n + 1
@@ -383,20 +384,6 @@ else
 		for i = tonumber(ARGV[11]) + 1, #fl do flashes[#flashes + 1] = text(fl[i]) end
 	end
 	if ARGV[12] ~= '' then flashes[#flashes + 1] = ARGV[12] end
-	local oldest, most = tonumber(ARGV[5]), tonumber(ARGV[6])
-	count = tonumber(cur[5] or '')
-	if not count then count = ts < te and select(2, string.gsub(string.sub(s, ts, te - 1), ':', '')) or 0 end
-	local cut = ts
-	while cut < te do
-		local c = string.find(s, ':', cut, true)
-		local e = string.find(s, ',', c, true)
-		if not e or e > te then e = te end
-		local t = tonumber(string.sub(s, c + 1, e - 1))
-		if count < most and t and t >= oldest then break end
-		cut = e + 1
-		count = count - 1
-	end
-	if cut >= te then count = 0 end
 	local out = {'{'}
 	local function put(...)
 		if #out > 1 then out[#out + 1] = ',' end
@@ -413,11 +400,7 @@ else
 		end
 	end
 	if ARGV[9] == 'true' then put('"p":true') end
-	if cut < te then
-		put('"t":{', string.sub(s, cut, te - 1), ',', tok, ':', ARGV[4], '}')
-	else
-		put('"t":{', tok, ':', ARGV[4], '}')
-	end
+	if at['"t"'] and text(at['"t"']) ~= '{}' then put('"t":', text(at['"t"'])) end
 	if #flashes > 0 then put('"f":[', table.concat(flashes, ','), ']') end
 	put('"v":{')
 	for i, p in ipairs(vparts) do
@@ -425,8 +408,12 @@ else
 		out[#out + 1] = p
 	end
 	out[#out + 1] = '}}'
-	body, count = table.concat(out), count + 1
+	body = table.concat(out)
 end
+local oldest, count = tonumber(ARGV[5]), #toks / 12
+local first = math.max(count - tonumber(ARGV[6]) + 1, 0)
+while first < count and struct.unpack('>I4', toks, 12 * first + 9) < oldest do first = first + 1 end
+toks = string.sub(toks, 12 * first + 1) .. tok .. struct.pack('>I4', math.max(tonumber(ARGV[4]), 0))
 local ver = cur[3]
 local i = #ver
 while i > 0 and string.byte(ver, i) == 57 do i = i - 1 end
@@ -438,7 +425,7 @@ if exp <= now then
 	if setp ~= '' and user ~= '' then redis.call('SREM', setp .. user, ARGV[8]) end
 	return {1, ver}
 end
-redis.call('HSET', KEYS[1], 'data', body, 'expires', ARGV[2], 'version', ver, 'token_count', count)
+redis.call('HSET', KEYS[1], 'data', body, 'expires', ARGV[2], 'version', ver, 'tokens', toks)
 redis.call('PEXPIREAT', KEYS[1], ARGV[2])
 if user == '' or exp <= tonumber(cur[2]) then return {1, ver} end
 if setp == '' then return {4, ver, user} end

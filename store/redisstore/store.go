@@ -71,27 +71,20 @@ func New(client redis.UniversalClient, opts ...Option) (*Store, error) {
 }
 
 // Load returns the record stored under key, or session.ErrNotFound when
-// there is none or its expiry has passed. It sends one HGETALL.
+// there is none or its expiry has passed. It sends one HMGET.
 func (s *Store) Load(ctx context.Context, key string) (session.Record, error) {
 	if !session.ValidKey(key) {
 		return session.Record{}, fmt.Errorf("redisstore: load: %w", session.ErrInvalidKey)
 	}
-	cmd := redis.NewMapStringStringCmd(ctx, "hgetall", s.prefix+key)
+	cmd := loadCmd(ctx, s.prefix+key)
 	if err := s.batch.process(ctx, cmd); err != nil {
 		return session.Record{}, fmt.Errorf("redisstore: load: %w", err)
 	}
-	fields, err := cmd.Result()
+	rec, found, err := decodeLoaded(cmd)
 	if err != nil {
 		return session.Record{}, fmt.Errorf("redisstore: load: %w", err)
 	}
-	if len(fields) == 0 {
-		return session.Record{}, session.ErrNotFound
-	}
-	rec, err := decode(fields)
-	if err != nil {
-		return session.Record{}, fmt.Errorf("redisstore: load: %w", err)
-	}
-	if !live(rec.Expires, time.Now()) {
+	if !found || !live(rec.Expires, time.Now()) {
 		return session.Record{}, session.ErrNotFound
 	}
 	return rec, nil

@@ -116,7 +116,7 @@ func TestOneCommandPerCall(t *testing.T) {
 				want string
 			}{
 				{"Save", func() error { return st.Save(ctx, key, recordFor([]byte("v1"), time.Hour)) }, "evalsha"},
-				{"Load", func() error { _, err := st.Load(ctx, key); return err }, "hgetall"},
+				{"Load", func() error { _, err := st.Load(ctx, key); return err }, "hmget"},
 				{"Touch", func() error { return st.Touch(ctx, key, time.Now().Add(2*time.Hour)) }, "evalsha"},
 				{"Delete", func() error { return st.Delete(ctx, key) }, "del"},
 			}

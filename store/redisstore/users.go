@@ -61,7 +61,7 @@ func (s *Store) members(ctx context.Context, user string) ([]string, error) {
 }
 
 // UserRecords returns the live records whose User is user, by key: one
-// SMEMBERS of the user's set, then one pipeline of HGETALL for its members
+// SMEMBERS of the user's set, then one pipeline of HMGET for its members
 // (on a cluster, one per node, in parallel). Members whose record was
 // deleted, expired or moved to another user are left out and removed from
 // the set, which costs two more round trips when there are any. An empty
@@ -79,9 +79,10 @@ func (s *Store) UserRecords(ctx context.Context, user string) (map[string]sessio
 		return recs, nil
 	}
 	pipe := s.client.Pipeline()
-	cmds := make([]*redis.MapStringStringCmd, len(keys))
+	cmds := make([]*redis.SliceCmd, len(keys))
 	for i, key := range keys {
-		cmds[i] = pipe.HGetAll(ctx, s.prefix+key)
+		cmds[i] = loadCmd(ctx, s.prefix+key)
+		pipe.Process(ctx, cmds[i])
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, fmt.Errorf("redisstore: user records: %w", err)
@@ -89,12 +90,11 @@ func (s *Store) UserRecords(ctx context.Context, user string) (map[string]sessio
 	now := time.Now()
 	var stale []string
 	for i, key := range keys {
-		fields := cmds[i].Val()
-		if len(fields) == 0 {
+		rec, found, err := decodeLoaded(cmds[i])
+		if !found {
 			stale = append(stale, key)
 			continue
 		}
-		rec, err := decode(fields)
 		if err != nil {
 			return nil, fmt.Errorf("redisstore: user records: %w", err)
 		}

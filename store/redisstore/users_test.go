@@ -42,8 +42,8 @@ func TestUserIndexCommands(t *testing.T) {
 			rec.Data = []byte("v2")
 			return st.Save(ctx, key, rec)
 		}, map[string][]string{
-			"single":  {"hgetall", "evalsha"},
-			"cluster": {"hgetall", "evalsha"},
+			"single":  {"hmget", "evalsha"},
+			"cluster": {"hmget", "evalsha"},
 		}},
 		{"Touch with a user", func(st *Store, key string) error {
 			return st.Touch(ctx, key, time.Now().Add(2*time.Hour))
@@ -54,7 +54,7 @@ func TestUserIndexCommands(t *testing.T) {
 		{"UserRecords", func(st *Store, key string) error {
 			_, err := st.UserRecords(ctx, "alice")
 			return err
-		}, both("smembers", "hgetall")},
+		}, both("smembers", "hmget")},
 		{"DeleteUser", func(st *Store, key string) error {
 			_, err := st.DeleteUser(ctx, "alice", "")
 			return err
