@@ -34,8 +34,10 @@ package redisstore
 // user-set prefix only): the user changed, or the record now outlives what
 // it did.
 //
-// For a record without a user, before and after, it runs the same three
-// commands as a store without a user index: HMGET, HSET, PEXPIREAT.
+// It leaves the tokens of applied changes (the tokens field) alone, and
+// drops token_count, the count of the body's tokens that the apply script
+// of earlier versions kept, so such a script, during a deploy, counts the
+// tokens this save wrote.
 const saveLua = `
 local cur = redis.call('HMGET', KEYS[1], 'version', 'expires', 'user')
 local exp = cur[2] and tonumber(cur[2])
