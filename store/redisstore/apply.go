@@ -3,8 +3,10 @@ package redisstore
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 
@@ -71,7 +73,7 @@ func (s *Store) Apply(ctx context.Context, key string, ch *session.Change) (sess
 	args = append(args,
 		time.Now().UnixMilli(),
 		ch.Expires.UnixMilli(),
-		tokenDigest(ch.Token),
+		tokenEntry(ch.Token, ch.Now),
 		ch.Now.Unix(),
 		ch.Now.Add(-ch.TokenAge).Unix(),
 		max(ch.TokensKept, 1),
@@ -148,9 +150,12 @@ func version(v any) (uint64, error) {
 	return n, nil
 }
 
-// tokenDigest returns the 8 bytes under which the record keeps tok: the
-// start of its SHA-256, so every token takes one width.
-func tokenDigest(tok string) string {
+// tokenEntry returns the 12 bytes under which the record keeps tok,
+// applied at now: the start of its SHA-256, so every token takes one
+// width, and now in Unix seconds, big-endian, 0 before 1970.
+func tokenEntry(tok string, now time.Time) string {
 	sum := sha256.Sum256([]byte(tok))
-	return string(sum[:8])
+	at := uint32(min(max(now.Unix(), 0), math.MaxUint32))
+	binary.BigEndian.PutUint32(sum[8:12], at)
+	return string(sum[:12])
 }

@@ -161,7 +161,7 @@ func TestApplyKeepsTheNewestTokens(t *testing.T) {
 	want := func(from, to int) []string {
 		var digests []string
 		for i := from; i <= to; i++ {
-			digests = append(digests, tokenDigest(fmt.Sprintf("T%011d", i)))
+			digests = append(digests, tokenEntry(fmt.Sprintf("T%011d", i), now)[:8])
 		}
 		return digests
 	}
