@@ -124,11 +124,7 @@ func (s *Store) Apply(ctx context.Context, key string, ch *session.Change) (sess
 		}
 		return session.Record{Version: v}, nil
 	case 2:
-		var user any
-		if u := str(res[4]); u != "" {
-			user = u
-		}
-		rec, err := decode(res[1], res[2], res[3], user)
+		rec, err := decode(res[1], res[2], res[3], res[4])
 		if err != nil {
 			return session.Record{}, fmt.Errorf("redisstore: apply: %w", err)
 		}
