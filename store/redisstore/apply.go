@@ -22,10 +22,11 @@ var _ session.Applier = (*Store)(nil)
 // load it again. A change whose token the record already carries is not
 // applied again. See session.Applier.
 //
-// The record keeps the tokens of its latest changes (ch.TokensKept of
-// them, none older than ch.TokenAge) in a field of its own, beside the
-// body: a load never carries them, and the body keeps only the tokens of
-// compare-and-set saves, which the Manager reads back.
+// The record keeps the tokens of its latest changes beside the body, so a
+// load never carries them: the newest ch.TokensKept of them and at most 7
+// more, dropping those older than ch.TokenAge when they move (see
+// applyLua). The body keeps only the tokens of compare-and-set saves,
+// which the Manager reads back.
 //
 // When the record is still the one the request loaded (ch.LoadedVersion),
 // the script stores the body Merge makes of it here, and reads nothing

@@ -119,10 +119,11 @@ func mergeUntracked(ch *session.Change, body string) ([]byte, error) {
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // TestApplyKeepsTheNewestTokens: however many changes are applied, the
-// record keeps the tokens of the newest TokensKept of them, beside its
-// body, and knows each of them; tokens older than TokenAge go; a Save in
-// between keeps them, so a change delivered again after it is still
-// known; and a load carries none of them.
+// record keeps the tokens of the newest TokensKept of them and at most 7
+// more, beside its body, and knows each of them, the older ones too;
+// tokens older than TokenAge go; a Save in between keeps them, so a change
+// delivered again after it is still known; and a load carries none of
+// them.
 func TestApplyKeepsTheNewestTokens(t *testing.T) {
 	client := singleClient(t)
 	st := newTestStore(t, client)
@@ -142,12 +143,16 @@ func TestApplyKeepsTheNewestTokens(t *testing.T) {
 		return rec
 	}
 	// kept returns the digests of the tokens the record keeps, oldest
-	// first, and checks that each was stamped with its change's time.
+	// first, and checks that each was stamped with its change's time and
+	// that the newest field holds at most 8.
 	kept := func() []string {
-		toks := client.HGet(ctx, st.prefix+key, "tokens").Val()
-		if len(toks)%12 != 0 {
-			t.Fatalf("the tokens field is %d bytes, not a whole number of 12-byte entries", len(toks))
+		fields := client.HMGet(ctx, st.prefix+key, "older_tokens", "tokens").Val()
+		older, _ := fields[0].(string)
+		newest, _ := fields[1].(string)
+		if len(older)%12 != 0 || len(newest)%12 != 0 || len(newest) > 8*12 {
+			t.Fatalf("the token fields are %d and %d bytes, want whole 12-byte entries and at most 8 of the newest", len(older), len(newest))
 		}
+		toks := older + newest
 		var digests []string
 		for i := 0; i < len(toks); i += 12 {
 			digests = append(digests, toks[i:i+8])
@@ -165,27 +170,36 @@ func TestApplyKeepsTheNewestTokens(t *testing.T) {
 		}
 		return digests
 	}
-	for i := range 20 {
-		apply(i, now)
+	var rec session.Record
+	for i := range 40 {
+		rec = apply(i, now)
+		got := kept()
+		n := len(got)
+		if n < min(i+1, 8) || n > 15 || !slices.Equal(got, want(i+1-n, i)) {
+			t.Fatalf("after %d changes the record keeps the tokens %x, want the newest 8 to 15 of them, in order", i+1, got)
+		}
 	}
-	if got := kept(); !slices.Equal(got, want(12, 19)) {
-		t.Fatalf("after 20 changes the record keeps the tokens %x, want the newest 8: %x", got, want(12, 19))
+	// The oldest token kept, delivered again, is known.
+	oldest := 40 - len(kept())
+	if again := apply(oldest, now); again.Version != rec.Version {
+		t.Fatalf("the change of the oldest token kept, delivered again: version %d, want %d (not applied again)", again.Version, rec.Version)
 	}
 	rec, err := st.Load(ctx, key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if bytes.Contains(rec.Data, []byte("T000")) || !strings.Contains(string(rec.Data), `"n":19`) {
+	if bytes.Contains(rec.Data, []byte("T000")) || !strings.Contains(string(rec.Data), `"n":39`) {
 		t.Fatalf("the loaded body is %s; want the last change's value and no token of a change", rec.Data)
 	}
+	before := kept()
 	if err := st.Save(ctx, key, session.Record{Data: rec.Data, Expires: now.Add(time.Hour), Version: rec.Version}); err != nil {
 		t.Fatal(err)
 	}
-	if again := apply(19, now); again.Version != rec.Version+1 {
+	if again := apply(oldest, now); again.Version != rec.Version+1 {
 		t.Fatalf("a change delivered again after a Save: version %d, want %d (not applied again)", again.Version, rec.Version+1)
 	}
-	if got := kept(); !slices.Equal(got, want(12, 19)) {
-		t.Fatalf("after a Save the record keeps the tokens %x, want %x", got, want(12, 19))
+	if got := kept(); !slices.Equal(got, before) {
+		t.Fatalf("after a Save the record keeps the tokens %x, want %x", got, before)
 	}
 	// Two hours on, every token kept is older than TokenAge.
 	apply(100, now.Add(2*time.Hour))

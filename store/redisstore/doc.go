@@ -20,11 +20,12 @@
 // Each session is one Redis hash under prefix+key, so it lives in one
 // cluster slot:
 //
-//	HGETALL session:9f86d081...  ->  data     <the encoded session, opaque bytes>
-//	                                 expires  <unix milliseconds>
-//	                                 version  <decimal, starts at 1>
-//	                                 user     <Record.User; only when bound to one>
-//	                                 tokens   <save tokens of the latest changes Apply made>
+//	HGETALL session:9f86d081...  ->  data          <the encoded session, opaque bytes>
+//	                                 expires       <unix milliseconds>
+//	                                 version       <decimal, starts at 1>
+//	                                 user          <Record.User; only when bound to one>
+//	                                 tokens        <save tokens of the newest changes Apply made>
+//	                                 older_tokens  <and of the changes before those>
 //
 // The tokens let Apply know a change delivered twice (a client library
 // that sent it again, a reply lost); only the apply script reads them, and

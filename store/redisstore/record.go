@@ -16,9 +16,9 @@ const (
 	fieldExpires = "expires"
 	fieldVersion = "version"
 	fieldUser    = "user" // only for a record bound to a user
-	// tokens, written and read by the apply script alone, holds the save
-	// tokens of the record's latest applied changes (see applyLua).
-	// Loads do not read it.
+	// tokens and older_tokens, written and read by the apply script
+	// alone, hold the save tokens of the record's latest applied changes
+	// (see applyLua). Loads do not read them.
 )
 
 // errMalformed reports a hash under the store's prefix that the store did

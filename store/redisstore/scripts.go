@@ -34,7 +34,7 @@ package redisstore
 // user-set prefix only): the user changed, or the record now outlives what
 // it did.
 //
-// It leaves the tokens of applied changes (the tokens field) alone, and
+// It leaves the tokens of applied changes (tokens, older_tokens) alone, and
 // drops token_count, the count of the body's tokens that the apply script
 // of earlier versions kept, so such a script, during a deploy, counts the
 // tokens this save wrote.
@@ -145,21 +145,29 @@ return 2
 //	of deletes and each key; the count of expectations and each key,
 //	"1" or "0" (present or missing) and value.
 //
-// The tokens of the changes applied are kept beside the body, in the
-// hash's tokens field, so that loads (HMGET of the other fields) never
-// carry them: 12 bytes each, oldest first, as the script appends them:
-// the token's digest (8 bytes) and the Unix second it was applied (4
-// bytes, big-endian), made by Apply. The check for a duplicate is a plain
-// search for the digest at a multiple of 12, and tokens are dropped from
-// the front while they are older than ARGV[5] or too many. The entries
-// are small and of one width, so the script handles as few bytes and
-// makes as few strings as it can: every string a Lua script makes costs a
-// copy, a hash and garbage to collect (measured: packing the time in the
-// script cost more than the rest of the tokens' handling). Save leaves the field alone, so a change delivered
-// again after a save is still known. The body's own tokens
-// ("t") are those of compare-and-set saves, which the Manager reads back:
-// the script copies them as they stand. Values are located by their
-// offsets in the body and copied once into the new body.
+// The tokens of the changes applied are kept beside the body, so that
+// loads (HMGET of the other fields) never carry them: 12 bytes each, the
+// token's digest (8 bytes) and the Unix second it was applied (4 bytes,
+// big-endian), made by Apply, oldest first. The newest, at most 8, are in
+// the hash's tokens field; when it holds 8, the next change moves them to
+// the end of older_tokens, dropping from its front what is older than
+// ARGV[5] or more than ARGV[6] - 1, and starts tokens again. So a change
+// reads and writes under 100 bytes of tokens, and older_tokens only one
+// time in 8; the record keeps the newest ARGV[6] tokens and at most 7
+// more. When the oldest of the newest tokens is older than ARGV[5], the
+// older ones are too: they all go, without reading them. The check for a
+// duplicate is a plain search for the digest at a multiple of 12, in
+// tokens and, when the script reads the body, in older_tokens: a change
+// merged into the version it finds stored cannot have been applied, as
+// applying it moved the version on. Save leaves both fields alone, so a
+// change delivered again after a save is still known. Every string a Lua
+// script makes costs a copy, a hash and garbage to collect, so the script
+// makes as few as it can: the client makes each entry (measured: packing
+// the time in the script cost more than the rest of the tokens'
+// handling). The body's own tokens ("t") are those of compare-and-set
+// saves, which the Manager reads back: the script copies them as they
+// stand. Values are located by their offsets in the body and copied once
+// into the new body.
 //
 // When the record is still at the version the client loaded and merged
 // the change into (ARGV[13]), the script stores the client's body as it
@@ -188,17 +196,26 @@ const applyLua = `
 local cur = redis.call('HMGET', KEYS[1], 'version', 'expires', 'version', 'user', 'tokens') -- cur[1] becomes the data, read only when needed
 local now = tonumber(ARGV[1])
 if not cur[3] or not tonumber(cur[2] or '') or tonumber(cur[2]) <= now then return {0} end
-local toks, tok = cur[5] or '', string.sub(ARGV[3], 1, 8)
-if #toks % 12 ~= 0 then toks = '' end -- not written by this script: start again
-local p = string.find(toks, tok, 1, true)
-while p and (p - 1) % 12 ~= 0 do p = string.find(toks, tok, p + 1, true) end
-if p then return {3, cur[3]} end
+local tok = string.sub(ARGV[3], 1, 8)
+local function entries(s) -- s, or '' when this script did not write it
+	if not s or #s % 12 ~= 0 then return '' end
+	return s
+end
+local function has(s)
+	local p = string.find(s, tok, 1, true)
+	while p and (p - 1) % 12 ~= 0 do p = string.find(s, tok, p + 1, true) end
+	return p ~= nil
+end
+local toks, older = entries(cur[5]), nil -- older: older_tokens, read only when needed
+if has(toks) then return {3, cur[3]} end
 local body
 if ARGV[13] ~= '' and cur[3] == ARGV[13] then
 	body = ARGV[14]
 else
-	cur[1] = redis.call('HGET', KEYS[1], 'data')
+	local d = redis.call('HMGET', KEYS[1], 'data', 'older_tokens')
+	cur[1], older = d[1], entries(d[2])
 	if not cur[1] then return {0} end
+	if has(older) then return {3, cur[3]} end
 	local s = cur[1]
 	local function bad() return error('malformed session record body') end
 	local function str(i)
@@ -413,14 +430,22 @@ else
 	out[#out + 1] = '}}'
 	body = table.concat(out)
 end
-local oldest, count = tonumber(ARGV[5]), #toks / 12
-local first = math.max(count - tonumber(ARGV[6]) + 1, 0)
-while first < count do
-	local a, b, c, d = string.byte(toks, 12 * first + 9, 12 * first + 12)
-	if ((a * 256 + b) * 256 + c) * 256 + d >= oldest then break end
-	first = first + 1
+local oldest, most = tonumber(ARGV[5]), tonumber(ARGV[6])
+local function stale(s, i) -- whether entry i (from 0) of s is older than oldest
+	local a, b, c, d = string.byte(s, 12 * i + 9, 12 * i + 12)
+	return ((a * 256 + b) * 256 + c) * 256 + d < oldest
 end
-toks = string.sub(toks, 12 * first + 1) .. ARGV[3]
+local first, moved = 0, nil -- moved: older_tokens' new value, when it changes
+while first < #toks / 12 and stale(toks, first) do first = first + 1 end
+if first > 0 then toks, older, moved = string.sub(toks, 12 * first + 1), '', '' end
+if #toks / 12 >= math.min(8, most) then
+	older = (older or entries(redis.call('HGET', KEYS[1], 'older_tokens'))) .. toks
+	local n = #older / 12
+	first = math.max(n - (most - 1), 0)
+	while first < n and stale(older, first) do first = first + 1 end
+	moved, toks = string.sub(older, 12 * first + 1), ''
+end
+toks = toks .. ARGV[3]
 local ver = cur[3]
 local i = #ver
 while i > 0 and string.byte(ver, i) == 57 do i = i - 1 end
@@ -432,7 +457,11 @@ if exp <= now then
 	if setp ~= '' and user ~= '' then redis.call('SREM', setp .. user, ARGV[8]) end
 	return {1, ver}
 end
-redis.call('HSET', KEYS[1], 'data', body, 'expires', ARGV[2], 'version', ver, 'tokens', toks)
+if moved then
+	redis.call('HSET', KEYS[1], 'data', body, 'expires', ARGV[2], 'version', ver, 'tokens', toks, 'older_tokens', moved)
+else
+	redis.call('HSET', KEYS[1], 'data', body, 'expires', ARGV[2], 'version', ver, 'tokens', toks)
+end
 redis.call('PEXPIREAT', KEYS[1], ARGV[2])
 if user == '' or exp <= tonumber(cur[2]) then return {1, ver} end
 if setp == '' then return {4, ver, user} end
