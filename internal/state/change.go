@@ -26,7 +26,8 @@ type Change struct {
 	// Expires is the record's new expiry.
 	Expires time.Time
 	// TokenAge is how long a token is kept at least; TokensKept is how many
-	// tokens a record keeps at most (the newest).
+	// of the newest tokens a record keeps. A store may keep a few more, or
+	// keep them a while longer, to write them less often (redisstore).
 	TokenAge   time.Duration
 	TokensKept int
 
