@@ -208,6 +208,39 @@ func TestApplyKeepsTheNewestTokens(t *testing.T) {
 	}
 }
 
+// TestApplyKeepsOneTokenWhenAskedForOne: with TokensKept 1 the record
+// keeps the token of the last change only, and knows it.
+func TestApplyKeepsOneTokenWhenAskedForOne(t *testing.T) {
+	client := singleClient(t)
+	st := newTestStore(t, client)
+	ctx := t.Context()
+	key := sessiontest.Key(t)
+	now := time.Now()
+	if err := st.Save(ctx, key, session.Record{Data: []byte(`{"c":1,"i":2,"v":{}}`), Expires: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	var rec session.Record
+	for i := range 5 {
+		ch := &session.Change{Token: fmt.Sprintf("ONE%09d", i), Now: now, Expires: now.Add(time.Hour), TokenAge: time.Hour, TokensKept: 1,
+			Set: map[string][]byte{"n": []byte(strconv.Itoa(i))}}
+		var err error
+		if rec, err = st.Apply(ctx, key, ch); err != nil {
+			t.Fatal(err)
+		}
+		fields := client.HMGet(ctx, st.prefix+key, "older_tokens", "tokens").Val()
+		older, _ := fields[0].(string)
+		newest, _ := fields[1].(string)
+		if toks := older + newest; toks != tokenEntry(ch.Token, now) {
+			t.Fatalf("after change %d the record keeps %x, want only that change's token %x", i, toks, tokenEntry(ch.Token, now))
+		}
+	}
+	again := &session.Change{Token: "ONE000000004", Now: now, Expires: now.Add(time.Hour), TokenAge: time.Hour, TokensKept: 1,
+		Set: map[string][]byte{"n": []byte("9")}}
+	if got, err := st.Apply(ctx, key, again); err != nil || got.Version != rec.Version {
+		t.Fatalf("the last change delivered again: version %d, %v; want %d (not applied again)", got.Version, err, rec.Version)
+	}
+}
+
 // TestApplyWritesTheBodyMergedByTheClient checks the fast path: a change
 // to the record the request loaded stores the body Merge made of it,
 // reading nothing else; a change to a record written since is merged into

@@ -430,6 +430,17 @@ else
 	out[#out + 1] = '}}'
 	body = table.concat(out)
 end
+local ver = cur[3]
+local i = #ver
+while i > 0 and string.byte(ver, i) == 57 do i = i - 1 end
+if i == 0 then ver = '1' .. string.rep('0', #ver)
+else ver = string.sub(ver, 1, i - 1) .. string.char(string.byte(ver, i) + 1) .. string.rep('0', #ver - i) end
+local exp, user, setp = tonumber(ARGV[2]), cur[4] or '', ARGV[7]
+if exp <= now then
+	redis.call('DEL', KEYS[1])
+	if setp ~= '' and user ~= '' then redis.call('SREM', setp .. user, ARGV[8]) end
+	return {1, ver}
+end
 local oldest, most = tonumber(ARGV[5]), tonumber(ARGV[6])
 local function stale(s, i) -- whether entry i (from 0) of s is older than oldest
 	local a, b, c, d = string.byte(s, 12 * i + 9, 12 * i + 12)
@@ -446,17 +457,6 @@ if #toks / 12 >= math.min(8, most) then
 	moved, toks = string.sub(older, 12 * first + 1), ''
 end
 toks = toks .. ARGV[3]
-local ver = cur[3]
-local i = #ver
-while i > 0 and string.byte(ver, i) == 57 do i = i - 1 end
-if i == 0 then ver = '1' .. string.rep('0', #ver)
-else ver = string.sub(ver, 1, i - 1) .. string.char(string.byte(ver, i) + 1) .. string.rep('0', #ver - i) end
-local exp, user, setp = tonumber(ARGV[2]), cur[4] or '', ARGV[7]
-if exp <= now then
-	redis.call('DEL', KEYS[1])
-	if setp ~= '' and user ~= '' then redis.call('SREM', setp .. user, ARGV[8]) end
-	return {1, ver}
-end
 if moved then
 	redis.call('HSET', KEYS[1], 'data', body, 'expires', ARGV[2], 'version', ver, 'tokens', toks, 'older_tokens', moved)
 else
