@@ -125,14 +125,8 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // delivered again after it is still known; and a load carries none of
 // them.
 func TestApplyKeepsTheNewestTokens(t *testing.T) {
-	client := singleClient(t)
-	st := newTestStore(t, client)
+	client, st, key, now := emptySession(t)
 	ctx := t.Context()
-	key := sessiontest.Key(t)
-	now := time.Now()
-	if err := st.Save(ctx, key, session.Record{Data: []byte(`{"c":1,"i":2,"v":{}}`), Expires: now.Add(time.Hour)}); err != nil {
-		t.Fatal(err)
-	}
 	apply := func(i int, at time.Time) session.Record {
 		ch := &session.Change{Token: fmt.Sprintf("T%011d", i), Now: at, Expires: now.Add(time.Hour), TokenAge: time.Hour, TokensKept: 8,
 			Set: map[string][]byte{"n": []byte(strconv.Itoa(i))}}
@@ -211,14 +205,8 @@ func TestApplyKeepsTheNewestTokens(t *testing.T) {
 // TestApplyKeepsOneTokenWhenAskedForOne: with TokensKept 1 the record
 // keeps the token of the last change only, and knows it.
 func TestApplyKeepsOneTokenWhenAskedForOne(t *testing.T) {
-	client := singleClient(t)
-	st := newTestStore(t, client)
+	client, st, key, now := emptySession(t)
 	ctx := t.Context()
-	key := sessiontest.Key(t)
-	now := time.Now()
-	if err := st.Save(ctx, key, session.Record{Data: []byte(`{"c":1,"i":2,"v":{}}`), Expires: now.Add(time.Hour)}); err != nil {
-		t.Fatal(err)
-	}
 	var rec session.Record
 	for i := range 5 {
 		ch := &session.Change{Token: fmt.Sprintf("ONE%09d", i), Now: now, Expires: now.Add(time.Hour), TokenAge: time.Hour, TokensKept: 1,

@@ -10,7 +10,6 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/websession/session"
-	"github.com/websession/session/sessiontest"
 )
 
 // TestDeployBesideTheVersionWithBodyTokens runs this version's Apply and
@@ -25,14 +24,8 @@ func TestDeployBesideTheVersionWithBodyTokens(t *testing.T) {
 		t.Fatal(err)
 	}
 	older := redis.NewScript(string(src))
-	client := singleClient(t)
-	st := newTestStore(t, client)
+	client, st, key, now := emptySession(t)
 	ctx := t.Context()
-	key := sessiontest.Key(t)
-	now := time.Now()
-	if err := st.Save(ctx, key, session.Record{Data: []byte(`{"c":1,"i":2,"v":{}}`), Expires: now.Add(time.Hour)}); err != nil {
-		t.Fatal(err)
-	}
 	// applyOlder applies k=v with the older script, as that version's
 	// Apply sent it when the record had moved on since its load.
 	applyOlder := func(tok, k, v string) int64 {

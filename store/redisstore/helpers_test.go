@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/websession/session"
 	"github.com/websession/session/sessiontest"
 )
 
@@ -171,4 +172,19 @@ func (r *recorder) take() []string {
 	cmds := r.cmds
 	r.cmds = nil
 	return cmds
+}
+
+// emptySession saves an empty session body under a new key of a new store
+// on a single node, expiring in an hour, and returns the client, the store,
+// the key and the time it saved at.
+func emptySession(t *testing.T) (*redis.Client, *Store, string, time.Time) {
+	t.Helper()
+	client := singleClient(t)
+	st := newTestStore(t, client)
+	key := sessiontest.Key(t)
+	now := time.Now()
+	if err := st.Save(t.Context(), key, session.Record{Data: []byte(`{"c":1,"i":2,"v":{}}`), Expires: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	return client, st, key, now
 }
