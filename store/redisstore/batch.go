@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -18,7 +19,14 @@ import (
 //
 // A lone command is sent as it is, so a quiet store costs exactly what it
 // did without batching. The callers do the work: a goroutine is started
-// only to send a batch whose first caller's time ran out.
+// only to send a batch whose first caller's context ended.
+//
+// A waiting caller stops waiting at its deadline. One timer serves every
+// waiting caller that has one, set for the earliest of their deadlines:
+// waiting on each caller's ctx.Done would start a timer per command (a
+// session's store context starts its timer only when asked for Done),
+// which cost a busy store more than the pipelining saved. A caller whose
+// context has no deadline stops waiting when ctx is done.
 type batcher struct {
 	client redis.UniversalClient
 	max    int
@@ -26,16 +34,23 @@ type batcher struct {
 	mu       sync.Mutex
 	inflight int
 	queue    []*queued
+	waiting  []*queued   // callers with a deadline, until woken
+	timer    *time.Timer // runs expire at timerAt
+	timerAt  time.Time   // zero when the timer is not set
 }
 
-// queued is a command waiting for a turn. lead receives the batch its
-// caller must send (its own command first), or nil once another caller has
-// sent the command and the reply is in it.
+// queued is a command waiting for a turn. lead receives, exactly once, the
+// batch its caller must send (its own command first), or nil once another
+// caller has sent the command and the reply is in it, or nil when the
+// caller's deadline has passed (late set).
 type queued struct {
-	ctx   context.Context
-	cmd   redis.Cmder
-	lead  chan []*queued
-	leads bool // the batch goes to this caller to send (set under mu)
+	ctx      context.Context
+	cmd      redis.Cmder
+	lead     chan []*queued
+	deadline time.Time // zero: none, so the caller waits on ctx.Done
+	leads    bool      // the batch goes to this caller to send (set under mu)
+	woken    bool      // lead has been sent to (set under mu)
+	late     bool      // woken at its deadline (set under mu)
 }
 
 // defaultMaxInFlight is how many commands or pipelines one Store keeps on
@@ -46,8 +61,9 @@ const defaultMaxInFlight = 2
 
 // process sends cmd, alone or in a pipeline with other callers' commands,
 // and returns its error. The reply is in cmd. A caller waiting in the
-// queue, or for a pipeline another caller sent, stops waiting when ctx is
-// done, so a hung server costs it no more than its own deadline.
+// queue, or for a pipeline another caller sent, stops waiting at its
+// deadline, so a hung server costs it no more than that; a caller whose
+// ctx has no deadline stops waiting when ctx is done.
 func (b *batcher) process(ctx context.Context, cmd redis.Cmder) error {
 	b.mu.Lock()
 	if b.inflight < b.max {
@@ -59,7 +75,24 @@ func (b *batcher) process(ctx context.Context, cmd redis.Cmder) error {
 	}
 	q := &queued{ctx: ctx, cmd: cmd, lead: make(chan []*queued, 1)}
 	b.queue = append(b.queue, q)
+	if deadline, ok := ctx.Deadline(); ok {
+		q.deadline = deadline
+		b.waiting = append(b.waiting, q)
+		b.wakeBy(deadline)
+	}
 	b.mu.Unlock()
+	if !q.deadline.IsZero() {
+		batch := <-q.lead
+		if batch != nil {
+			b.send(ctx, batch)
+			b.next()
+			return cmd.Err()
+		}
+		if q.late { // read after the receive: set before the send
+			return deadlineErr(ctx)
+		}
+		return cmd.Err()
+	}
 	select {
 	case batch := <-q.lead:
 		if batch != nil {
@@ -89,17 +122,80 @@ func (b *batcher) process(ctx context.Context, cmd redis.Cmder) error {
 	return ctx.Err()
 }
 
+// deadlineErr is the error of a caller woken at its deadline: ctx's own,
+// or context.DeadlineExceeded when ctx's timer has not fired yet.
+func deadlineErr(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return context.DeadlineExceeded
+}
+
 // leave takes q out of the queue and reports whether it was still there.
 func (b *batcher) leave(q *queued) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	for i, other := range b.queue {
-		if other == q {
-			b.queue = append(b.queue[:i:i], b.queue[i+1:]...)
-			return true
+	i := slices.Index(b.queue, q)
+	if i < 0 {
+		return false
+	}
+	b.queue = slices.Delete(b.queue, i, i+1)
+	return true
+}
+
+// wake sends v to q's caller, unless it was woken already, and stops
+// watching its deadline. b.mu is held.
+func (b *batcher) wake(q *queued, v []*queued) {
+	if q.woken {
+		return
+	}
+	q.woken = true
+	if !q.deadline.IsZero() {
+		if i := slices.Index(b.waiting, q); i >= 0 {
+			b.waiting = slices.Delete(b.waiting, i, i+1)
 		}
 	}
-	return false
+	q.lead <- v // buffered, and sent to once
+}
+
+// wakeBy makes sure the timer runs expire no later than t. b.mu is held.
+func (b *batcher) wakeBy(t time.Time) {
+	if !b.timerAt.IsZero() && !t.Before(b.timerAt) {
+		return
+	}
+	b.timerAt = t
+	if b.timer == nil {
+		b.timer = time.AfterFunc(time.Until(t), b.expire)
+	} else {
+		b.timer.Reset(time.Until(t))
+	}
+}
+
+// expire wakes the waiting callers whose deadline has passed, taking those
+// still queued out of the queue, and sets the timer for the earliest
+// deadline left.
+func (b *batcher) expire() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.timerAt = time.Time{}
+	now := time.Now()
+	var next time.Time
+	for _, q := range slices.Clone(b.waiting) {
+		if q.deadline.After(now) {
+			if next.IsZero() || q.deadline.Before(next) {
+				next = q.deadline
+			}
+			continue
+		}
+		if i := slices.Index(b.queue, q); i >= 0 {
+			b.queue = slices.Delete(b.queue, i, i+1)
+		}
+		q.late = true
+		b.wake(q, nil)
+	}
+	if !next.IsZero() {
+		b.wakeBy(next)
+	}
 }
 
 // send sends batch as one pipeline and wakes the callers whose commands it
@@ -118,9 +214,11 @@ func (b *batcher) send(ctx context.Context, batch []*queued) {
 		defer cancel()
 	}
 	pipe.Exec(sendCtx)
+	b.mu.Lock()
 	for _, q := range batch[1:] {
-		q.lead <- nil
+		b.wake(q, nil)
 	}
+	b.mu.Unlock()
 }
 
 // latestDeadline returns the latest deadline of the batch's callers, or
@@ -143,14 +241,13 @@ func latestDeadline(batch []*queued) (time.Time, bool) {
 // slot when nothing did.
 func (b *batcher) next() {
 	b.mu.Lock()
+	defer b.mu.Unlock()
 	if len(b.queue) == 0 {
 		b.inflight--
-		b.mu.Unlock()
 		return
 	}
 	batch := b.queue
 	b.queue = nil
 	batch[0].leads = true
-	b.mu.Unlock()
-	batch[0].lead <- batch
+	b.wake(batch[0], batch)
 }

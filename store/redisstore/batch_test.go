@@ -16,17 +16,24 @@ import (
 )
 
 // gate is a client hook that holds the first HMGET (a Load) sent alone until
-// released, and records the size of every pipeline the store sends.
+// released, and records the size of every pipeline the store sends. Armed
+// for pipelines too, it holds the first pipeline of loads the same way.
 type gate struct {
-	armed     atomic.Bool
-	held      chan struct{}
-	release   chan struct{}
-	mu        sync.Mutex
-	pipelines []int
+	armed       atomic.Bool
+	held        chan struct{}
+	release     chan struct{}
+	pipeArmed   atomic.Bool
+	pipeHeld    chan struct{}
+	pipeRelease chan struct{}
+	mu          sync.Mutex
+	pipelines   []int
 }
 
 func newGate() *gate {
-	return &gate{held: make(chan struct{}), release: make(chan struct{})}
+	return &gate{
+		held: make(chan struct{}), release: make(chan struct{}),
+		pipeHeld: make(chan struct{}), pipeRelease: make(chan struct{}),
+	}
 }
 
 func (g *gate) DialHook(next redis.DialHook) redis.DialHook {
@@ -49,6 +56,10 @@ func (g *gate) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Process
 			g.mu.Lock()
 			g.pipelines = append(g.pipelines, len(cmds))
 			g.mu.Unlock()
+			if g.pipeArmed.CompareAndSwap(true, false) {
+				close(g.pipeHeld)
+				<-g.pipeRelease
+			}
 		}
 		return next(ctx, cmds)
 	}
@@ -267,5 +278,63 @@ func flushScripts(t *testing.T, client redis.UniversalClient) {
 		if err := n.ScriptFlush(t.Context()).Err(); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestPipelinedCallerStopsAtItsDeadline holds a pipeline on the wire, as a
+// hung server would: a caller whose command is in it, sent by another
+// caller with no deadline, returns when its own deadline passes, and the
+// one that sent it gets its reply once the server answers.
+func TestPipelinedCallerStopsAtItsDeadline(t *testing.T) {
+	client := singleClient(t)
+	g := newGate()
+	client.AddHook(g)
+	st, err := New(client, WithPrefix(randomPrefix(t)), WithMaxInFlight(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { deletePrefix(client, st.prefix) })
+	key := sessiontest.Key(t)
+	if err := st.Save(t.Context(), key, session.Record{Data: []byte("x"), Expires: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	g.armed.Store(true)
+	g.pipeArmed.Store(true)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	wg.Go(func() { st.Load(t.Context(), key) })
+	<-g.held // a lone load on the wire
+
+	sender := make(chan error, 1)
+	go func() { // first in the queue: it will send the pipeline
+		_, err := st.Load(t.Context(), key)
+		sender <- err
+	}()
+	for queuedCommands(st) < 1 {
+		time.Sleep(time.Millisecond)
+	}
+	bounded := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+		defer cancel()
+		_, err := st.Load(ctx, key)
+		bounded <- err
+	}()
+	for queuedCommands(st) < 2 {
+		time.Sleep(time.Millisecond)
+	}
+	close(g.release) // the lone load returns; the queue goes out as one pipeline
+	<-g.pipeHeld
+	select {
+	case err := <-bounded:
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("a load in a held pipeline, past its deadline, returned %v; want context.DeadlineExceeded", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("a load with a 300 ms deadline still waits 30 s later, for the pipeline held on the wire")
+	}
+	close(g.pipeRelease)
+	if err := <-sender; err != nil {
+		t.Fatalf("the load that sent the pipeline: %v", err)
 	}
 }
