@@ -80,8 +80,10 @@
 // out together as one pipeline as soon as one of those returns. Redis and
 // the client then make a few large reads and writes instead of one pair of
 // system calls per command, which is most of what a session request costs.
-// A lone command is never delayed, and a call waiting in the queue stops
-// waiting when its context is done.
+// A lone command is never delayed, and a call waiting in the queue, or for
+// a pipeline another call sent, stops waiting at its context's deadline
+// (one timer serves the whole queue), or when its context is done if it
+// has no deadline.
 //
 // # Timeouts
 //
