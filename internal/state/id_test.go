@@ -2,7 +2,9 @@ package state
 
 import (
 	"encoding/base64"
+	"encoding/hex"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -19,6 +21,35 @@ func TestValidIDAgreesWithStrictDecoding(t *testing.T) {
 		_, err := base64.RawURLEncoding.Strict().DecodeString(id)
 		if ValidID(id) != (err == nil) {
 			t.Fatalf("%s: ValidID %v, strict decode err %v", id, ValidID(id), err)
+		}
+	}
+}
+
+// TestValidIDAndKeyTakeOnlyTheirAlphabets puts every byte value at every
+// position of a valid ID and a valid key: each check accepts exactly what
+// the strict base64url decoder (which skips line breaks) and the hex
+// decoder (with lowercase digits only) accept.
+func TestValidIDAndKeyTakeOnlyTheirAlphabets(t *testing.T) {
+	id := []byte(strings.Repeat("A", idLen))
+	key := []byte(strings.Repeat("0", 64))
+	for i := range 256 {
+		for pos := range idLen {
+			b := []byte(string(id))
+			b[pos] = byte(i)
+			_, err := base64.RawURLEncoding.Strict().DecodeString(string(b))
+			want := err == nil && b[pos] != '\r' && b[pos] != '\n' // the decoder skips line breaks
+			if got := ValidID(string(b)); got != want {
+				t.Fatalf("ValidID with byte %#x at %d = %v, want %v (strict decode err %v)", i, pos, got, want, err)
+			}
+		}
+		for pos := range 64 {
+			b := []byte(string(key))
+			b[pos] = byte(i)
+			_, err := hex.DecodeString(string(b))
+			want := err == nil && (byte(i) < 'A' || byte(i) > 'F')
+			if got := ValidKey(string(b)); got != want {
+				t.Fatalf("ValidKey with byte %#x at %d = %v, want %v", i, pos, got, want)
+			}
 		}
 	}
 }
