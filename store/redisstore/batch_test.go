@@ -148,11 +148,11 @@ func TestBusyStorePipelinesQueuedCommands(t *testing.T) {
 	}
 }
 
-// TestQueuedCallerStopsAtItsDeadline holds the one command on the wire, as
-// a hung server would: a call queued behind it returns when its deadline
-// passes, not when the held command returns, and a call queued after it
-// is sent as soon as the wire is free.
-func TestQueuedCallerStopsAtItsDeadline(t *testing.T) {
+// gatedStore returns a Store on a single node that keeps one command on
+// the wire (WithMaxInFlight(1)), the gate on its client, and the key of a
+// record it saved.
+func gatedStore(t *testing.T) (*Store, *gate, string) {
+	t.Helper()
 	client := singleClient(t)
 	g := newGate()
 	client.AddHook(g)
@@ -165,6 +165,45 @@ func TestQueuedCallerStopsAtItsDeadline(t *testing.T) {
 	if err := st.Save(t.Context(), key, session.Record{Data: []byte("x"), Expires: time.Now().Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
+	return st, g, key
+}
+
+// loadAsync loads key in a goroutine, within timeout when it is not 0, and
+// returns where its error arrives.
+func loadAsync(t *testing.T, st *Store, key string, timeout time.Duration) <-chan error {
+	done := make(chan error, 1)
+	go func() {
+		ctx, cancel := t.Context(), context.CancelFunc(func() {})
+		if timeout > 0 {
+			ctx, cancel = context.WithTimeout(ctx, timeout)
+		}
+		defer cancel()
+		_, err := st.Load(ctx, key)
+		done <- err
+	}()
+	return done
+}
+
+// expectDeadline fails t unless bounded delivers context.DeadlineExceeded
+// within 30 s; what names the load in the failure.
+func expectDeadline(t *testing.T, bounded <-chan error, what string) {
+	t.Helper()
+	select {
+	case err := <-bounded:
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("%s, past its deadline, returned %v; want context.DeadlineExceeded", what, err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("%s still waits 30 s after its deadline", what)
+	}
+}
+
+// TestQueuedCallerStopsAtItsDeadline holds the one command on the wire, as
+// a hung server would: a call queued behind it returns when its deadline
+// passes, not when the held command returns, and a call queued after it
+// is sent as soon as the wire is free.
+func TestQueuedCallerStopsAtItsDeadline(t *testing.T) {
+	st, g, key := gatedStore(t)
 	g.armed.Store(true)
 	var wg sync.WaitGroup
 	defer wg.Wait()
@@ -179,32 +218,15 @@ func TestQueuedCallerStopsAtItsDeadline(t *testing.T) {
 	wg.Go(func() { st.Load(t.Context(), key) })
 	<-g.held
 
-	bounded := make(chan error, 1)
-	go func() {
-		ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
-		defer cancel()
-		_, err := st.Load(ctx, key)
-		bounded <- err
-	}()
+	bounded := loadAsync(t, st, key, 200*time.Millisecond)
 	for queuedCommands(st) < 1 {
 		time.Sleep(time.Millisecond)
 	}
-	later := make(chan error, 1)
-	go func() {
-		_, err := st.Load(t.Context(), key)
-		later <- err
-	}()
+	later := loadAsync(t, st, key, 0)
 	for queuedCommands(st) < 2 {
 		time.Sleep(time.Millisecond)
 	}
-	select {
-	case err := <-bounded:
-		if !errors.Is(err, context.DeadlineExceeded) {
-			t.Errorf("a queued load past its deadline returned %v, want context.DeadlineExceeded", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("a queued load with a 200 ms deadline still waits 30 s later, for the command held on the wire")
-	}
+	expectDeadline(t, bounded, "a queued load with a 200 ms deadline, behind a command held on the wire,")
 	release()
 	if err := <-later; err != nil {
 		t.Fatalf("the load queued after the one that gave up: %v", err)
@@ -286,18 +308,7 @@ func flushScripts(t *testing.T, client redis.UniversalClient) {
 // caller with no deadline, returns when its own deadline passes, and the
 // one that sent it gets its reply once the server answers.
 func TestPipelinedCallerStopsAtItsDeadline(t *testing.T) {
-	client := singleClient(t)
-	g := newGate()
-	client.AddHook(g)
-	st, err := New(client, WithPrefix(randomPrefix(t)), WithMaxInFlight(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { deletePrefix(client, st.prefix) })
-	key := sessiontest.Key(t)
-	if err := st.Save(t.Context(), key, session.Record{Data: []byte("x"), Expires: time.Now().Add(time.Hour)}); err != nil {
-		t.Fatal(err)
-	}
+	st, g, key := gatedStore(t)
 	g.armed.Store(true)
 	g.pipeArmed.Store(true)
 	var wg sync.WaitGroup
@@ -305,34 +316,17 @@ func TestPipelinedCallerStopsAtItsDeadline(t *testing.T) {
 	wg.Go(func() { st.Load(t.Context(), key) })
 	<-g.held // a lone load on the wire
 
-	sender := make(chan error, 1)
-	go func() { // first in the queue: it will send the pipeline
-		_, err := st.Load(t.Context(), key)
-		sender <- err
-	}()
+	sender := loadAsync(t, st, key, 0) // first in the queue: it will send the pipeline
 	for queuedCommands(st) < 1 {
 		time.Sleep(time.Millisecond)
 	}
-	bounded := make(chan error, 1)
-	go func() {
-		ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
-		defer cancel()
-		_, err := st.Load(ctx, key)
-		bounded <- err
-	}()
+	bounded := loadAsync(t, st, key, 300*time.Millisecond)
 	for queuedCommands(st) < 2 {
 		time.Sleep(time.Millisecond)
 	}
 	close(g.release) // the lone load returns; the queue goes out as one pipeline
 	<-g.pipeHeld
-	select {
-	case err := <-bounded:
-		if !errors.Is(err, context.DeadlineExceeded) {
-			t.Errorf("a load in a held pipeline, past its deadline, returned %v; want context.DeadlineExceeded", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("a load with a 300 ms deadline still waits 30 s later, for the pipeline held on the wire")
-	}
+	expectDeadline(t, bounded, "a load with a 300 ms deadline, in a pipeline held on the wire,")
 	close(g.pipeRelease)
 	if err := <-sender; err != nil {
 		t.Fatalf("the load that sent the pipeline: %v", err)
