@@ -61,10 +61,7 @@ func plainString(s string) bool {
 }
 
 func (JSONCodec) Unmarshal(data []byte) (any, error) {
-	if err := checkDepth(data, MaxDepth); err != nil {
-		return nil, err
-	}
-	// Fast paths: small integers and plain strings.
+	// Fast paths: small integers and plain strings, which nest nothing.
 	if len(data) > 0 && (data[0] == '-' || data[0] >= '0' && data[0] <= '9') {
 		if n, err := strconv.Atoi(string(data)); err == nil {
 			return n, nil
@@ -72,6 +69,9 @@ func (JSONCodec) Unmarshal(data []byte) (any, error) {
 	}
 	if len(data) >= 2 && data[0] == '"' && data[len(data)-1] == '"' && bytes.IndexByte(data[1:len(data)-1], '\\') < 0 && bytes.IndexByte(data[1:len(data)-1], '"') < 0 {
 		return string(data[1 : len(data)-1]), nil
+	}
+	if err := checkDepth(data, MaxDepth); err != nil {
+		return nil, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
