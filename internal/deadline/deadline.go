@@ -75,7 +75,7 @@ func (c *Context) Err() error {
 	if stopped {
 		return context.Canceled
 	}
-	if !time.Now().Before(c.deadline) {
+	if time.Until(c.deadline) <= 0 { // one clock read when the deadline has a monotonic reading
 		return context.DeadlineExceeded
 	}
 	return nil
