@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/websession/session"
 	"github.com/websession/session/sessiontest"
 )
@@ -140,13 +141,7 @@ func TestApplyKeepsTheNewestTokens(t *testing.T) {
 	// first, and checks that each was stamped with its change's time and
 	// that the newest field holds at most 8.
 	kept := func() []string {
-		fields := client.HMGet(ctx, st.prefix+key, "older_tokens", "tokens").Val()
-		older, _ := fields[0].(string)
-		newest, _ := fields[1].(string)
-		if len(older)%12 != 0 || len(newest)%12 != 0 || len(newest) > 8*12 {
-			t.Fatalf("the token fields are %d and %d bytes, want whole 12-byte entries and at most 8 of the newest", len(older), len(newest))
-		}
-		toks := older + newest
+		toks := keptTokens(t, client, st, key)
 		var digests []string
 		for i := 0; i < len(toks); i += 12 {
 			digests = append(digests, toks[i:i+8])
@@ -202,6 +197,20 @@ func TestApplyKeepsTheNewestTokens(t *testing.T) {
 	}
 }
 
+// keptTokens returns the token entries the record under key keeps beside
+// its body, oldest first, and checks that both fields hold whole 12-byte
+// entries, the newest field at most 8.
+func keptTokens(t *testing.T, client *redis.Client, st *Store, key string) string {
+	t.Helper()
+	fields := client.HMGet(t.Context(), st.prefix+key, "older_tokens", "tokens").Val()
+	older, _ := fields[0].(string)
+	newest, _ := fields[1].(string)
+	if len(older)%12 != 0 || len(newest)%12 != 0 || len(newest) > 8*12 {
+		t.Fatalf("the token fields are %d and %d bytes, want whole 12-byte entries and at most 8 of the newest", len(older), len(newest))
+	}
+	return older + newest
+}
+
 // TestApplyKeepsOneTokenWhenAskedForOne: with TokensKept 1 the record
 // keeps the token of the last change only, and knows it.
 func TestApplyKeepsOneTokenWhenAskedForOne(t *testing.T) {
@@ -215,10 +224,7 @@ func TestApplyKeepsOneTokenWhenAskedForOne(t *testing.T) {
 		if rec, err = st.Apply(ctx, key, ch); err != nil {
 			t.Fatal(err)
 		}
-		fields := client.HMGet(ctx, st.prefix+key, "older_tokens", "tokens").Val()
-		older, _ := fields[0].(string)
-		newest, _ := fields[1].(string)
-		if toks := older + newest; toks != tokenEntry(ch.Token, now) {
+		if toks := keptTokens(t, client, st, key); toks != tokenEntry(ch.Token, now) {
 			t.Fatalf("after change %d the record keeps %x, want only that change's token %x", i, toks, tokenEntry(ch.Token, now))
 		}
 	}

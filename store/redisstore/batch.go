@@ -81,26 +81,20 @@ func (b *batcher) process(ctx context.Context, cmd redis.Cmder) error {
 		b.wakeBy(deadline)
 	}
 	b.mu.Unlock()
-	if !q.deadline.IsZero() {
-		batch := <-q.lead
-		if batch != nil {
-			b.send(ctx, batch)
-			b.next()
-			return cmd.Err()
-		}
-		if q.late { // read after the receive: set before the send
-			return deadlineErr(ctx)
-		}
-		return cmd.Err()
+	var done <-chan struct{} // nil, never ready, for a caller the timer wakes
+	if q.deadline.IsZero() {
+		done = ctx.Done()
 	}
 	select {
 	case batch := <-q.lead:
 		if batch != nil {
 			b.send(ctx, batch)
 			b.next()
+		} else if q.late { // read after the receive: set before the send
+			return deadlineErr(ctx)
 		}
 		return cmd.Err()
-	case <-ctx.Done():
+	case <-done:
 	}
 	if b.leave(q) {
 		return ctx.Err()
@@ -135,6 +129,11 @@ func deadlineErr(ctx context.Context) error {
 func (b *batcher) leave(q *queued) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	return b.dequeue(q)
+}
+
+// dequeue is leave with b.mu held.
+func (b *batcher) dequeue(q *queued) bool {
 	i := slices.Index(b.queue, q)
 	if i < 0 {
 		return false
@@ -187,9 +186,7 @@ func (b *batcher) expire() {
 			}
 			continue
 		}
-		if i := slices.Index(b.queue, q); i >= 0 {
-			b.queue = slices.Delete(b.queue, i, i+1)
-		}
+		b.dequeue(q)
 		q.late = true
 		b.wake(q, nil)
 	}
