@@ -159,4 +159,8 @@ type LoadSummary struct {
 	RPS      float64 `json:"rps"`
 	P50us    float64 `json:"p50_us"`
 	P99us    float64 `json:"p99_us"`
+	// RoundRPS is the requests per second of each round, in order: the
+	// cases alternate round by round, so round i of two cases ran at
+	// about the same time.
+	RoundRPS []float64 `json:"round_rps,omitempty"`
 }

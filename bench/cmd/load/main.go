@@ -103,6 +103,7 @@ func run(names []string, clients int, duration, warmup time.Duration, rounds int
 	}
 
 	stats := make([]bench.LoadStats, len(names))
+	roundRPS := make([][]float64, len(names))
 	for range rounds {
 		for i := range names {
 			st, err := bench.Load(ctx, urls[i], clients, duration)
@@ -110,6 +111,7 @@ func run(names []string, clients int, duration, warmup time.Duration, rounds int
 				return fmt.Errorf("%s: %w", names[i], err)
 			}
 			stats[i].Add(st)
+			roundRPS[i] = append(roundRPS[i], st.RPS())
 		}
 	}
 
@@ -120,6 +122,7 @@ func run(names []string, clients int, duration, warmup time.Duration, rounds int
 			Case: names[i], Clients: clients, Seconds: st.Elapsed.Seconds(),
 			Requests: st.Requests, Errors: st.Errors, RPS: st.RPS(),
 			P50us: us(st.Percentile(0.50)), P99us: us(st.Percentile(0.99)),
+			RoundRPS: roundRPS[i],
 		}
 		s := sums[i]
 		fmt.Printf("%-20s %8d %10.0f %9.0fµs %9.0fµs %7d\n", s.Case, s.Clients, s.RPS, s.P50us, s.P99us, s.Errors)
@@ -130,6 +133,11 @@ func run(names []string, clients int, duration, warmup time.Duration, rounds int
 	if len(sums) >= 2 && sums[1].RPS > 0 {
 		fmt.Printf("%s / %s: %.2fx the requests per second, p99 %.0fµs vs %.0fµs\n",
 			names[0], names[1], sums[0].RPS/sums[1].RPS, sums[0].P99us, sums[1].P99us)
+		fmt.Print("  by round:")
+		for r := range rounds {
+			fmt.Printf(" %.2fx", roundRPS[0][r]/roundRPS[1][r])
+		}
+		fmt.Println()
 	}
 	if out != "" {
 		b, err := json.MarshalIndent(sums, "", "  ")

@@ -100,6 +100,42 @@ func TestVerdicts(t *testing.T) {
 	}
 }
 
+// threePasses is three interleaved passes in which ours-memstore's
+// overhead is 1/8, 1/5 and 1/6.1 of scs's: the medians meet 1/6, one
+// pass does not.
+const threePasses = `BenchmarkRequest/floor-2 	1	1000 ns/op
+BenchmarkRequest/scs-memstore-2 	1	49000 ns/op
+BenchmarkRequest/ours-memstore-2 	1	7000 ns/op
+BenchmarkRequest/floor-2 	1	1000 ns/op
+BenchmarkRequest/scs-memstore-2 	1	51000 ns/op
+BenchmarkRequest/ours-memstore-2 	1	11000 ns/op
+BenchmarkRequest/floor-2 	1	1000 ns/op
+BenchmarkRequest/scs-memstore-2 	1	50000 ns/op
+BenchmarkRequest/ours-memstore-2 	1	9000 ns/op
+`
+
+func TestVerdictsSayHowOftenAPassMetTheTarget(t *testing.T) {
+	res, err := parseBench(strings.NewReader(threePasses))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := res.ratioTarget("ours-memstore", "scs-memstore", 6)
+	if v.status != "PASS" || !strings.HasSuffix(v.have, "; per pass 1/5.0 to 1/8.0, met in 2 of 3") {
+		t.Errorf("%s: %s, want PASS with the spread of the three passes", v.status, v.have)
+	}
+	load := []bench.LoadSummary{
+		{Case: "ours-redis", RPS: 1320, P99us: 900, RoundRPS: []float64{1250, 1400}},
+		{Case: "scs-goredisstore", RPS: 1000, P99us: 1000, RoundRPS: []float64{1000, 1000}},
+	}
+	if v := loadTargets(load)[0]; v.status != "PASS" || !strings.HasSuffix(v.have, "; per round 1.25x to 1.40x, met in 1 of 2") {
+		t.Errorf("%s: %s, want PASS with the spread of the two rounds", v.status, v.have)
+	}
+	load[1].RoundRPS = load[1].RoundRPS[:1] // rounds that do not pair up: no spread
+	if v := loadTargets(load)[0]; strings.Contains(v.have, "per round") {
+		t.Errorf("unpaired rounds: %s", v.have)
+	}
+}
+
 func TestRunWritesResults(t *testing.T) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "bench.txt")

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/websession/session/bench"
@@ -46,8 +47,34 @@ func (res *results) ratioTarget(name, ref string, denom float64) verdict {
 		return v
 	}
 	v.have = fmt.Sprintf("%s ns vs %s ns = %s", grouped(o), grouped(r), fraction(o/r))
+	v.have += res.spread(name, ref, denom)
 	v.status = pass(o*denom <= r)
 	return v
+}
+
+// spread describes how the ratio of name's overhead to ref's moved from
+// pass to pass, and in how many passes it met 1/denom: the medians decide
+// the verdict, and this says whether another run could decide otherwise.
+// Pass i is the i-th sample of each row, as run.sh interleaves them; ""
+// when the rows do not have the same two or more passes.
+func (res *results) spread(name, ref string, denom float64) string {
+	floor, a, b := res.find("floor"), res.find(name), res.find(ref)
+	n := len(floor.samples)
+	if n < 2 || len(a.samples) != n || len(b.samples) != n {
+		return ""
+	}
+	lo, hi, met := math.Inf(1), math.Inf(-1), 0
+	for i := range n {
+		o, r := a.samples[i].ns-floor.samples[i].ns, b.samples[i].ns-floor.samples[i].ns
+		if r <= 0 {
+			return ""
+		}
+		lo, hi = min(lo, o/r), max(hi, o/r)
+		if o*denom <= r {
+			met++
+		}
+	}
+	return fmt.Sprintf("; per pass %s to %s, met in %d of %d", fraction(hi), fraction(lo), met, n)
 }
 
 // allocTarget: name allocates at most limit times per request more than the floor.
@@ -109,6 +136,7 @@ func loadTargets(sums []bench.LoadSummary) []verdict {
 	}
 	clean := ours.Errors == 0 && scs.Errors == 0
 	rps.have = fmt.Sprintf("%s vs %s req/s = %.2fx", grouped(ours.RPS), grouped(scs.RPS), ours.RPS/scs.RPS)
+	rps.have += roundSpread(ours.RoundRPS, scs.RoundRPS, 1.3)
 	rps.status = pass(clean && ours.RPS >= 1.3*scs.RPS)
 	p99.have = fmt.Sprintf("%s µs vs %s µs", grouped(ours.P99us), grouped(scs.P99us))
 	p99.status = pass(clean && ours.P99us < scs.P99us)
@@ -144,4 +172,25 @@ func grouped(v float64) string {
 		return "-" + b.String()
 	}
 	return b.String()
+}
+
+// roundSpread describes how ours/scs moved from round to round of the
+// load test, and in how many rounds it reached least; "" when the rounds
+// are missing or do not pair up.
+func roundSpread(ours, scs []float64, least float64) string {
+	if len(ours) < 2 || len(ours) != len(scs) {
+		return ""
+	}
+	lo, hi, met := math.Inf(1), math.Inf(-1), 0
+	for i := range ours {
+		if scs[i] <= 0 {
+			return ""
+		}
+		r := ours[i] / scs[i]
+		lo, hi = min(lo, r), max(hi, r)
+		if r >= least {
+			met++
+		}
+	}
+	return fmt.Sprintf("; per round %.2fx to %.2fx, met in %d of %d", lo, hi, met, len(ours))
 }
