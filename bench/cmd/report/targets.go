@@ -3,7 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"math"
+	"slices"
 	"strings"
 
 	"github.com/websession/session/bench"
@@ -59,22 +59,41 @@ func (res *results) ratioTarget(name, ref string, denom float64) verdict {
 // when the rows do not have the same two or more passes.
 func (res *results) spread(name, ref string, denom float64) string {
 	floor, a, b := res.find("floor"), res.find(name), res.find(ref)
-	n := len(floor.samples)
-	if n < 2 || len(a.samples) != n || len(b.samples) != n {
+	if floor == nil || a == nil || b == nil {
 		return ""
 	}
-	lo, hi, met := math.Inf(1), math.Inf(-1), 0
+	n := len(floor.samples)
+	if len(a.samples) != n || len(b.samples) != n {
+		return ""
+	}
+	ratios := make([]float64, n)
 	for i := range n {
 		o, r := a.samples[i].ns-floor.samples[i].ns, b.samples[i].ns-floor.samples[i].ns
 		if r <= 0 {
 			return ""
 		}
-		lo, hi = min(lo, o/r), max(hi, o/r)
-		if o*denom <= r {
+		ratios[i] = o / r
+	}
+	lo, hi, met, ok := bounds(ratios, func(r float64) bool { return r*denom <= 1 })
+	if !ok {
+		return ""
+	}
+	return fmt.Sprintf("; per pass %s to %s, met in %d of %d", fraction(hi), fraction(lo), met, n)
+}
+
+// bounds returns the least and greatest of two or more ratios and how many
+// of them meet; ok is false for fewer than two.
+func bounds(ratios []float64, meets func(float64) bool) (lo, hi float64, met int, ok bool) {
+	if len(ratios) < 2 {
+		return 0, 0, 0, false
+	}
+	lo, hi = slices.Min(ratios), slices.Max(ratios)
+	for _, r := range ratios {
+		if meets(r) {
 			met++
 		}
 	}
-	return fmt.Sprintf("; per pass %s to %s, met in %d of %d", fraction(hi), fraction(lo), met, n)
+	return lo, hi, met, true
 }
 
 // allocTarget: name allocates at most limit times per request more than the floor.
@@ -178,19 +197,19 @@ func grouped(v float64) string {
 // load test, and in how many rounds it reached least; "" when the rounds
 // are missing or do not pair up.
 func roundSpread(ours, scs []float64, least float64) string {
-	if len(ours) < 2 || len(ours) != len(scs) {
+	if len(ours) != len(scs) {
 		return ""
 	}
-	lo, hi, met := math.Inf(1), math.Inf(-1), 0
+	ratios := make([]float64, len(ours))
 	for i := range ours {
 		if scs[i] <= 0 {
 			return ""
 		}
-		r := ours[i] / scs[i]
-		lo, hi = min(lo, r), max(hi, r)
-		if r >= least {
-			met++
-		}
+		ratios[i] = ours[i] / scs[i]
 	}
-	return fmt.Sprintf("; per round %.2fx to %.2fx, met in %d of %d", lo, hi, met, len(ours))
+	lo, hi, met, ok := bounds(ratios, func(r float64) bool { return r >= least })
+	if !ok {
+		return ""
+	}
+	return fmt.Sprintf("; per round %.2fx to %.2fx, met in %d of %d", lo, hi, met, len(ratios))
 }
