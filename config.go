@@ -179,6 +179,7 @@ type settings struct {
 	lifetime   state.Lifetime
 	refresh    bool
 	renewGrace time.Duration // <= 0: none
+	realClock  bool          // Now is time.Now: store deadlines may start from its readings
 }
 
 // settings applies the defaults to c and checks what does not depend on
@@ -194,7 +195,7 @@ func (c Config) settings() (*settings, error) {
 	s.StoreTimeout = cmp.Or(c.StoreTimeout, defaultStoreTimeout)
 	s.renewGrace = cmp.Or(c.RenewGrace, defaultRenewGrace)
 	if s.Now == nil {
-		s.Now = time.Now
+		s.Now, s.realClock = time.Now, true
 	}
 	s.lifetime = state.Lifetime{Max: s.Lifetime, Idle: s.IdleTimeout, Absolute: s.AbsoluteTimeout}
 	s.cookie = cookie.Options{

@@ -34,12 +34,8 @@ func newCookieSessions(m *Manager) (*cookieSessions, error) {
 			return nil, fmt.Errorf("session: Config.Format: %w", err)
 		}
 	}
-	sealer, err := format.Bind(state.Params{
-		Secret:     cfg.Secret,
-		OldSecrets: cfg.OldSecrets,
-		CookieName: cfg.Cookie.Name,
-		Lifetime:   cfg.Lifetime,
-	})
+	p := state.Params{Secret: cfg.Secret, OldSecrets: cfg.OldSecrets, CookieName: cfg.Cookie.Name, Lifetime: cfg.Lifetime}
+	sealer, err := format.Bind(p)
 	if err != nil {
 		return nil, fmt.Errorf("session: setting up the cookie format: %w", err)
 	}
@@ -166,7 +162,7 @@ func (c *cookieSessions) endIdentity(s *Session) error {
 		if s.ending == endsAfterGrace && cfg.renewGrace > 0 {
 			from = now.Add(cfg.renewGrace)
 		}
-		ctx := c.m.bound(&s.commitCtx, s.req.Context(), true)
+		ctx := c.m.bound(&s.commitCtx, s.req.Context(), true, now)
 		defer ctx.Stop()
 		if err := c.m.retire(ctx, s.holder.user, s.holder.id, s.holder.signedIn, from, now); err != nil {
 			return fmt.Errorf("session: ending the old session: %w", err)

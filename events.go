@@ -72,10 +72,9 @@ func (m *Manager) emit(ctx context.Context, e Event) {
 // rejected reports a rejected cookie or ID, with detail classified into a
 // short reason code.
 func (m *Manager) rejected(ctx context.Context, detail string) {
-	if m.cfg.OnEvent == nil {
-		return
+	if m.cfg.OnEvent != nil {
+		m.emit(ctx, Event{Kind: "cookie_rejected", Reason: cookie.RejectReason(detail), Detail: detail})
 	}
-	m.emit(ctx, Event{Kind: "cookie_rejected", Reason: cookie.RejectReason(detail), Detail: detail})
 }
 
 // timed runs one store call named op and reports its latency and any

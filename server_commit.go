@@ -13,7 +13,8 @@ import (
 // update, a renewal to a new ID, a deletion, or only a longer expiry.
 func (b *storeSessions) commit(s *Session) error {
 	cfg := b.m.cfg
-	ctx := s.m.bound(&s.commitCtx, s.req.Context(), true)
+	now := cfg.Now()
+	ctx := s.m.bound(&s.commitCtx, s.req.Context(), true, now)
 	defer ctx.Stop()
 	if s.server.readOnly {
 		if s.modified {
@@ -22,7 +23,6 @@ func (b *storeSessions) commit(s *Session) error {
 		return nil
 	}
 	store := cfg.Store
-	now := cfg.Now()
 	had := s.server.key != ""
 	empty := s.empty()
 

@@ -70,9 +70,9 @@ const maxForwards = 4
 // are not looked up, but logged.
 func (b *storeSessions) load(s *Session) {
 	cfg := b.m.cfg
-	ctx := b.m.bound(&s.loadCtx, s.req.Context(), false)
-	defer ctx.Stop()
 	now := cfg.Now()
+	ctx := b.m.bound(&s.loadCtx, s.req.Context(), false, now)
+	defer ctx.Stop()
 	n, found := 0, false
 	for value := range cookie.Values(s.req, cfg.Cookie.Name) {
 		s.hadCookie = true
@@ -93,7 +93,7 @@ func (b *storeSessions) load(s *Session) {
 			s.securityEvent("malformed session ID")
 			continue
 		}
-		srv, st, err := b.m.loadRecord(ctx, state.StoreKey(value))
+		srv, st, err := b.m.loadRecord(ctx, state.StoreKey(value), nil)
 		if errors.Is(err, ErrNotFound) {
 			s.securityEvent("unknown or expired session ID")
 			continue
@@ -122,15 +122,10 @@ func (b *storeSessions) load(s *Session) {
 }
 
 // loadRecord loads the record under key, following the forward a renewed
-// ID leaves for Config.RenewGrace. It returns ErrNotFound when there is no
-// live record and errBody when the record cannot be decoded.
-func (m *Manager) loadRecord(ctx context.Context, key string) (serverState, *state.State, error) {
-	return m.loadRecordFrom(ctx, key, nil)
-}
-
-// loadRecordFrom is loadRecord starting from first, the record under key
-// as read a moment ago, when it is not nil.
-func (m *Manager) loadRecordFrom(ctx context.Context, key string, first *Record) (serverState, *state.State, error) {
+// ID leaves for Config.RenewGrace, starting from first, the record under
+// key as read a moment ago, when it is not nil. It returns ErrNotFound when
+// there is no live record and state.ErrBody when it cannot be decoded.
+func (m *Manager) loadRecord(ctx context.Context, key string, first *Record) (serverState, *state.State, error) {
 	alias := false
 	for range maxForwards {
 		var rec Record
@@ -166,7 +161,7 @@ func (m *Manager) loadRecordFrom(ctx context.Context, key string, first *Record)
 // another request of the same user is followed: this request's changes go
 // to it, but its ID, which this request does not know, is not sent.
 func (s *Session) reload(ctx context.Context, first *Record) (st *state.State, version uint64, gone bool, err error) {
-	srv, st, err := s.m.loadRecordFrom(ctx, s.server.key, first)
+	srv, st, err := s.m.loadRecord(ctx, s.server.key, first)
 	if errors.Is(err, ErrNotFound) || (err == nil && srv.readOnly) {
 		return nil, 0, true, nil
 	}

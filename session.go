@@ -117,11 +117,9 @@ func (s *Session) change(op, key string) error {
 		return nil
 	}
 	if key != "" {
-		op += "(" + strconv.Quote(key) + ")"
-	} else {
-		op += "()"
+		key = strconv.Quote(key)
 	}
-	err := fmt.Errorf("%w: %s", ErrCommitted, op)
+	err := fmt.Errorf("%w: %s(%s)", ErrCommitted, op, key)
 	s.m.cfg.Logger.ErrorContext(s.req.Context(), err.Error())
 	s.m.emit(s.req.Context(), Event{Kind: kindChangeLost, Detail: err.Error()})
 	return err

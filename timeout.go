@@ -12,7 +12,7 @@ import (
 // runs (checking a revocation, ending a user's sessions): see bound. Call
 // Stop when the calls are done.
 func (m *Manager) storeContext(req context.Context) *deadline.Context {
-	return m.bound(new(deadline.Context), req, false)
+	return m.bound(new(deadline.Context), req, false, time.Time{})
 }
 
 // bound makes c the context of store calls made for req and returns it:
@@ -22,10 +22,13 @@ func (m *Manager) storeContext(req context.Context) *deadline.Context {
 // away, so a save once started is finished. c is a deadline.Context never
 // used before, perhaps a field of the request's Session, whose timer starts
 // only when a store waits on it; call its Stop when the calls are done.
-func (m *Manager) bound(c *deadline.Context, req context.Context, detached bool) *deadline.Context {
+func (m *Manager) bound(c *deadline.Context, req context.Context, detached bool, now time.Time) *deadline.Context {
 	end, ok := req.Deadline()
 	if !ok {
-		end = time.Now().Add(m.cfg.StoreTimeout)
+		if !m.cfg.realClock || now.IsZero() {
+			now = time.Now()
+		}
+		end = now.Add(m.cfg.StoreTimeout)
 	}
 	return c.Start(req, end, detached)
 }

@@ -17,7 +17,7 @@ func TestStoreContextFollowsTheRequestAndCommitContextOutlivesIt(t *testing.T) {
 	type key struct{}
 	for _, early := range []bool{false, true} { // Done asked for before the request ends, or after
 		req, cancel := context.WithCancel(context.WithValue(context.Background(), key{}, "v"))
-		load, commit := m.storeContext(req), m.bound(new(deadline.Context), req, true)
+		load, commit := m.storeContext(req), m.bound(new(deadline.Context), req, true, time.Time{})
 		if early {
 			load.Done()
 			commit.Done()

@@ -75,17 +75,22 @@ func serveBounded(t *testing.T, serve func() *http.Response) *http.Response {
 // TestHungStoreCostsABoundedTime checks that a store that stops answering
 // holds a request only until Config.StoreTimeout, or until the request's
 // own deadline when it has one, then fails it closed: 500, no cookie, the
-// stored record as it was. Loads, commits and revocation checks alike.
+// stored record as it was. Loads, commits and revocation checks alike. The
+// bound runs on the real clock, even when Config.Now is a clock of the
+// app's own that says a later year.
 func TestHungStoreCostsABoundedTime(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		when     string // "load" or "commit"
 		deadline bool   // the request has a deadline of its own
+		ahead    bool   // Config.Now is years ahead of the real clock
 	}{
-		{"LoadWithoutDeadline", "load", false},
-		{"CommitWithoutDeadline", "commit", false},
-		{"LoadWithRequestDeadline", "load", true},
-		{"CommitWithRequestDeadline", "commit", true},
+		{"LoadWithoutDeadline", "load", false, false},
+		{"CommitWithoutDeadline", "commit", false, false},
+		{"LoadWithRequestDeadline", "load", true, false},
+		{"CommitWithRequestDeadline", "commit", true, false},
+		{"LoadWithTheAppsClockAhead", "load", false, true},
+		{"CommitWithTheAppsClockAhead", "commit", false, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st := &hungStore{Store: memstore.New()}
@@ -94,6 +99,9 @@ func TestHungStoreCostsABoundedTime(t *testing.T) {
 				timeout = time.Hour // the request's deadline must win
 			}
 			a := testkit.NewApp(t, func(c *session.Config) { c.Store, c.StoreTimeout = st, timeout })
+			if tc.ahead {
+				a.Clock.Set(time.Now().AddDate(50, 0, 0))
+			}
 			h := func(w http.ResponseWriter, r *http.Request) {
 				s := session.From(r)
 				if tc.when == "commit" && r.URL.Query().Get("n") == "2" {
@@ -103,6 +111,9 @@ func TestHungStoreCostsABoundedTime(t *testing.T) {
 				s.Set("n", r.URL.Query().Get("n"))
 			}
 			first := serveBounded(t, func() *http.Response { return a.Get(h, "/?n=1", "") })
+			if len(first.Cookies()) != 1 {
+				t.Fatalf("the first request, the store answering: status %d and %d cookies, want one", first.StatusCode, len(first.Cookies()))
+			}
 			cookie := first.Cookies()[0]
 			key := state.StoreKey(cookie.Value)
 			before, err := st.Store.Load(t.Context(), key)
