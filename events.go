@@ -92,13 +92,17 @@ func (m *Manager) timed(ctx context.Context, op string, call func() error) error
 	return err
 }
 
+// sharedLoader is a store that lends its records instead of copying them
+// (memstore), so one that keeps them in this process's memory.
+type sharedLoader interface {
+	LoadShared(context.Context, string) (Record, error)
+}
+
 // load is st.Load, observed: LoadShared when the store has it (memstore),
 // since the Manager never changes what it loads.
 func (m *Manager) load(ctx context.Context, st Store, key string) (rec Record, err error) {
 	load := st.Load
-	if sh, ok := st.(interface {
-		LoadShared(context.Context, string) (Record, error)
-	}); ok {
+	if sh, ok := st.(sharedLoader); ok {
 		load = sh.LoadShared
 	}
 	err = m.timed(ctx, "load", func() error { rec, err = load(ctx, key); return err })

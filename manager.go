@@ -24,9 +24,11 @@ type Manager struct {
 	// queues line up a session's conflicting commits.
 	queues retry.Queues
 	// combiner joins the changes to one session that its requests commit
-	// at once; background bounds the store calls it makes for them.
+	// at once, when join (not for a store in this process's memory, whose
+	// Apply costs less); background bounds the store calls it makes.
 	combiner   combine.Combiner[Record]
 	background func() (context.Context, context.CancelFunc)
+	join       bool
 }
 
 // New checks cfg and returns a Manager. Configuration that cannot work (a

@@ -80,7 +80,7 @@ func (s *Session) apply(ctx context.Context, a Applier, expires, now time.Time) 
 			return rec, err
 		}
 		var rec Record
-		if ch.Joinable() {
+		if s.m.join && ch.Joinable() {
 			// Joined with the changes other requests of this session make
 			// meanwhile, while one is being applied.
 			rec, err = s.m.combiner.Do(ctx, key, ch, applyOne, s.m.background)

@@ -28,6 +28,8 @@ func newStoreSessions(m *Manager) (*storeSessions, error) {
 			return nil, err
 		}
 	}
+	_, inProcess := cfg.Store.(sharedLoader)
+	m.join = !inProcess
 	return &storeSessions{m: m}, nil
 }
 
