@@ -16,12 +16,12 @@ func (m *Manager) storeContext(req context.Context) *deadline.Context {
 }
 
 // bound makes c the context of store calls made for req and returns it:
-// the request's own, bounded by its deadline, or Config.StoreTimeout from
-// now when it has none, so a hung store costs the request a known time.
-// A detached context (a commit's) is not cancelled when the visitor goes
-// away, so a save once started is finished. c is a deadline.Context never
-// used before, perhaps a field of the request's Session, whose timer starts
-// only when a store waits on it; call its Stop when the calls are done.
+// the request's own, bounded by its deadline, or else by Config.StoreTimeout
+// from now (a reading of Config.Now if that is the real clock, or zero), so
+// a hung store costs the request a known time. A detached context (a
+// commit's) outlives the visitor: a save once started is finished. c is a
+// deadline.Context never used before, perhaps a field of the request's
+// Session, whose timer starts only when a store waits on it; call Stop.
 func (m *Manager) bound(c *deadline.Context, req context.Context, detached bool, now time.Time) *deadline.Context {
 	end, ok := req.Deadline()
 	if !ok {
