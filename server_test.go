@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -282,5 +284,50 @@ func TestServerTouchFailureFailsClosed(t *testing.T) {
 	}
 	if rec, _ := a.Store.Store.Load(context.Background(), key); !rec.Expires.After(before.Expires) || rec.Version != before.Version {
 		t.Fatalf("after the store came back the record expires %v (was %v), version %d (was %d); want a later expiry, same version", rec.Expires, before.Expires, rec.Version, before.Version)
+	}
+}
+
+// heldApplies is memstore with each Apply held until want of them are
+// under way at once (or ten seconds have passed).
+type heldApplies struct {
+	*memstore.Store // its LoadShared marks the store as in-process
+	want            int32
+	in              atomic.Int32
+	all             chan struct{}
+}
+
+func (h *heldApplies) Apply(ctx context.Context, key string, ch *session.Change) (session.Record, error) {
+	if h.in.Add(1) == h.want {
+		close(h.all)
+	}
+	select {
+	case <-h.all:
+	case <-time.After(10 * time.Second):
+	}
+	return h.Store.Apply(ctx, key, ch)
+}
+
+// TestInProcessStoreGetsEachChangeOnItsOwn checks that concurrent writes
+// to one memstore session reach its Apply one change each, at once,
+// rather than waiting to be joined behind the change being applied, and
+// that every one is kept.
+func TestInProcessStoreGetsEachChangeOnItsOwn(t *testing.T) {
+	const writers = 4
+	st := &heldApplies{Store: memstore.New(), want: writers, all: make(chan struct{})}
+	a := testkit.NewApp(t, func(c *session.Config) { c.Store = st })
+	cookie := a.Issue(func(s *session.Session) { s.Set("first", 0) })
+	var wg sync.WaitGroup
+	for i := range writers {
+		wg.Go(func() {
+			a.Serve(func(w http.ResponseWriter, r *http.Request) { session.From(r).Set(fmt.Sprint("w", i), i) }, cookie)
+		})
+	}
+	wg.Wait()
+	if got := st.in.Load(); got != writers {
+		t.Fatalf("%d concurrent writes made %d Apply calls, want one each, all under way at once", writers, got)
+	}
+	resp := a.Serve(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, session.From(r).Keys()) }, cookie)
+	if body, _ := io.ReadAll(resp.Body); string(body) != "[first w0 w1 w2 w3]" {
+		t.Fatalf("the session holds %s, want every write kept: [first w0 w1 w2 w3]", body)
 	}
 }
