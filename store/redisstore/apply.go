@@ -67,7 +67,7 @@ func (s *Store) Apply(ctx context.Context, key string, ch *session.Change) (sess
 	untracked := *ch
 	untracked.Token = ""
 	merged, loadedVersion := []byte(nil), ""
-	if body, ok := untracked.MergeLoaded(); ok {
+	if body, ok := untracked.MergeLoaded(); ok && ch.LoadedVersion < math.MaxUint64 {
 		merged, loadedVersion = body, strconv.FormatUint(ch.LoadedVersion, 10)
 	}
 	args := make([]any, 0, 18+2*len(ch.Set)+len(ch.Delete)+3*len(ch.Expect))
@@ -103,9 +103,16 @@ func (s *Store) Apply(ctx context.Context, key string, ch *session.Change) (sess
 		}
 		args = append(args, ch.Quote(k), present, v)
 	}
-	res, err := s.run(ctx, s.apply, []string{s.prefix + key}, args...).Slice()
+	reply, err := s.run(ctx, s.apply, []string{s.prefix + key}, args...).Result()
 	if err != nil {
 		return session.Record{}, fmt.Errorf("redisstore: apply: %w", err)
+	}
+	if code, ok := reply.(int64); ok && code == 5 && merged != nil {
+		return session.Record{Version: ch.LoadedVersion + 1}, nil // stored as merged
+	}
+	res, _ := reply.([]any)
+	if len(res) == 0 {
+		return session.Record{}, errors.New("redisstore: apply: unexpected reply from the apply script")
 	}
 	code, _ := res[0].(int64)
 	switch code {

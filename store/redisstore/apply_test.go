@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"strconv"
@@ -280,6 +281,28 @@ func TestApplyWritesTheBodyMergedByTheClient(t *testing.T) {
 	// The first change delivered again: its token is in the record.
 	if again, err := st.Apply(ctx, key, change("FIRSTTOKEN01", map[string][]byte{"a": []byte("2")}, body, 1)); err != nil || again.Version != 3 {
 		t.Fatalf("the first change delivered again: version %d, %v; want 3 (applied once), nil", again.Version, err)
+	}
+}
+
+// TestApplyAtTheLargestVersionFails checks that a change merged into a
+// record at the largest version fails instead of reporting the version
+// after it, which does not fit in a uint64 (it would wrap to 0).
+func TestApplyAtTheLargestVersionFails(t *testing.T) {
+	client := singleClient(t)
+	st := newTestStore(t, client)
+	ctx := t.Context()
+	key := sessiontest.Key(t)
+	now := time.Now()
+	body := `{"c":1700000000,"i":1700000300,"v":{"a":1}}`
+	if err := client.HSet(ctx, st.prefix+key, "data", body, "expires", now.Add(time.Hour).UnixMilli(),
+		"version", strconv.FormatUint(math.MaxUint64, 10)).Err(); err != nil {
+		t.Fatalf("HSET: %v", err)
+	}
+	client.Expire(ctx, st.prefix+key, time.Hour)
+	ch := &session.Change{Token: "LASTVERSION1", Now: now, Expires: now.Add(time.Hour), TokenAge: time.Hour, TokensKept: 8,
+		Set: map[string][]byte{"a": []byte("2")}, Loaded: []byte(body), LoadedVersion: math.MaxUint64}
+	if rec, err := st.Apply(ctx, key, ch); err == nil {
+		t.Fatalf("Apply to a record at version %d = version %d, nil; want an error", uint64(math.MaxUint64), rec.Version)
 	}
 }
 
