@@ -29,11 +29,13 @@ var _ session.Applier = (*Store)(nil)
 // which the Manager reads back.
 //
 // When the record is still the one the request loaded (ch.LoadedVersion),
-// the script stores the body Merge makes of it here, and reads nothing
-// but the version and the tokens. Otherwise it edits the record's body as
-// text, following the rules of session.Change.Merge with the token left
-// out: it splits the body's top-level fields and the members of its
-// values and flashes without decoding any value.
+// a lean script stores the body Merge makes of it here, and reads nothing
+// but the version, the user and the tokens. Otherwise (another write came
+// first, which costs one more round trip, or nothing was loaded) the
+// apply script edits the record's body as text, following the rules of
+// session.Change.Merge with the token left out: it splits the body's
+// top-level fields and the members of its values and flashes without
+// decoding any value.
 // On a single node it also extends the user's set when the record now
 // lives longer; on a cluster one more round trip does, as for Save.
 func (s *Store) Apply(ctx context.Context, key string, ch *session.Change) (session.Record, error) {
@@ -62,15 +64,16 @@ func (s *Store) Apply(ctx context.Context, key string, ch *session.Change) (sess
 		flashes = append(flashes, ch.Quote(f.Message)...)
 		flashes = append(flashes, ']')
 	}
-	// The body keeps the tokens of saves alone; the script keeps those
+	// The body keeps the tokens of saves alone; the scripts keep those
 	// of changes beside it.
 	untracked := *ch
 	untracked.Token = ""
-	merged, loadedVersion := []byte(nil), ""
 	if body, ok := untracked.MergeLoaded(); ok && ch.LoadedVersion < math.MaxUint64 {
-		merged, loadedVersion = body, strconv.FormatUint(ch.LoadedVersion, 10)
+		if rec, applied, err := s.applyMerged(ctx, key, ch, body); applied || err != nil {
+			return rec, err
+		}
 	}
-	args := make([]any, 0, 18+2*len(ch.Set)+len(ch.Delete)+3*len(ch.Expect))
+	args := make([]any, 0, 16+2*len(ch.Set)+len(ch.Delete)+3*len(ch.Expect))
 	args = append(args,
 		time.Now().UnixMilli(),
 		ch.Expires.UnixMilli(),
@@ -84,8 +87,6 @@ func (s *Store) Apply(ctx context.Context, key string, ch *session.Change) (sess
 		clr,
 		ch.FlashesTaken,
 		flashes,
-		loadedVersion,
-		merged,
 		len(ch.Set),
 	)
 	for k, v := range ch.Set {
@@ -103,14 +104,10 @@ func (s *Store) Apply(ctx context.Context, key string, ch *session.Change) (sess
 		}
 		args = append(args, ch.Quote(k), present, v)
 	}
-	reply, err := s.run(ctx, s.apply, []string{s.prefix + key}, args...).Result()
+	res, err := s.run(ctx, s.apply, []string{s.prefix + key}, args...).Slice()
 	if err != nil {
 		return session.Record{}, fmt.Errorf("redisstore: apply: %w", err)
 	}
-	if code, ok := reply.(int64); ok && code == 5 && merged != nil {
-		return session.Record{Version: ch.LoadedVersion + 1}, nil // stored as merged
-	}
-	res, _ := reply.([]any)
 	if len(res) == 0 {
 		return session.Record{}, errors.New("redisstore: apply: unexpected reply from the apply script")
 	}
@@ -139,6 +136,48 @@ func (s *Store) Apply(ctx context.Context, key string, ch *session.Change) (sess
 		return rec, session.ErrConflict
 	}
 	return session.Record{}, errors.New("redisstore: apply: unexpected reply from the apply script")
+}
+
+// applyMerged stores body, ch merged by the client into the record it
+// loaded, with applyLoadedLua, if the record is still at ch.LoadedVersion.
+// applied is false, with no error, when the record is at another version:
+// nothing changed, and ch goes to applyLua.
+func (s *Store) applyMerged(ctx context.Context, key string, ch *session.Change, body []byte) (rec session.Record, applied bool, err error) {
+	next := ch.LoadedVersion + 1
+	reply, err := s.run(ctx, s.applyLoaded, []string{s.prefix + key},
+		ch.LoadedVersion,
+		next,
+		time.Now().UnixMilli(),
+		ch.Expires.UnixMilli(),
+		tokenEntry(ch.Token, ch.Now),
+		ch.Now.Add(-ch.TokenAge).Unix(),
+		max(ch.TokensKept, 1),
+		s.sets,
+		key,
+		body,
+	).Result()
+	if err != nil {
+		return session.Record{}, false, fmt.Errorf("redisstore: apply: %w", err)
+	}
+	switch r := reply.(type) {
+	case int64:
+		switch r {
+		case 0:
+			return session.Record{}, false, session.ErrNotFound
+		case 5:
+			return session.Record{Version: next}, true, nil
+		case 6:
+			return session.Record{}, false, nil
+		}
+	case []any:
+		if code, _ := r[0].(int64); code == 4 && len(r) == 3 {
+			if err := s.index(ctx, str(r[2]), ch.Expires, key); err != nil {
+				return session.Record{}, false, fmt.Errorf("redisstore: apply: the change is saved, but extending its user's set failed, so listing the user's sessions may miss it: %w", err)
+			}
+			return session.Record{Version: next}, true, nil
+		}
+	}
+	return session.Record{}, false, errors.New("redisstore: apply: unexpected reply from the apply script")
 }
 
 func str(v any) string {

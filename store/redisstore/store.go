@@ -27,6 +27,9 @@ type Store struct {
 	touch      *redis.Script
 	deleteUser *redis.Script
 	apply      *redis.Script
+	// applyLoaded stores a change the client merged into the record
+	// it loaded; apply merges one into the record stored.
+	applyLoaded *redis.Script
 	// batch sends Load, Save and Touch, pipelining them when several
 	// requests are on the wire at once.
 	batch *batcher
@@ -55,13 +58,14 @@ func New(client redis.UniversalClient, opts ...Option) (*Store, error) {
 		return nil, err
 	}
 	st := &Store{
-		client:     client,
-		prefix:     o.prefix,
-		save:       redis.NewScript(saveLua),
-		touch:      redis.NewScript(touchLua),
-		deleteUser: redis.NewScript(deleteUserLua),
-		apply:      redis.NewScript(applyLua),
-		batch:      &batcher{client: client, max: o.maxInFlight},
+		client:      client,
+		prefix:      o.prefix,
+		save:        redis.NewScript(saveLua),
+		touch:       redis.NewScript(touchLua),
+		deleteUser:  redis.NewScript(deleteUserLua),
+		apply:       redis.NewScript(applyLua),
+		applyLoaded: redis.NewScript(applyLoadedLua),
+		batch:       &batcher{client: client, max: o.maxInFlight},
 	}
 	if _, ok := client.(*redis.Client); ok {
 		// One node holds every key: the scripts keep the user sets, atomically.
@@ -160,7 +164,7 @@ func (s *Store) run(ctx context.Context, script *redis.Script, keys []string, ar
 		// The server lost its scripts (a restart, SCRIPT FLUSH) or never
 		// had them: load the others too, so the next calls of each cost
 		// one round trip again.
-		for _, other := range []*redis.Script{s.save, s.apply, s.touch} {
+		for _, other := range []*redis.Script{s.save, s.apply, s.applyLoaded, s.touch} {
 			if other != script {
 				other.Load(ctx, s.client) // best effort: EVALSHA falls back to EVAL
 			}
