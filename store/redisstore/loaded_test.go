@@ -94,7 +94,8 @@ func TestLoadedAndStoredPathsKeepTheSameRecord(t *testing.T) {
 					at = now.Add(2 * time.Hour) // every token kept before is older than TokenAge
 				}
 				expires = expires.Add(time.Minute) // the record, and its user's set, live longer
-				if i == 10 {                       // the set lost them (it expired, say): the next change puts them back
+				if i == 10 {
+					// The set lost them (it expired, say): the next change puts them back.
 					client.SRem(ctx, st.userKey("alice"), loadedKey, storedKey)
 				}
 				apply(i, at, expires)
