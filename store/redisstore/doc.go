@@ -71,9 +71,10 @@
 // the server, atomically: there is no WATCH/MULTI round trip. On a
 // cluster, Save and Touch of a session bound to a user may add the round
 // trip to the user's set described above. Apply is one EVALSHA too: when
-// the record is still the one the request loaded, the script only checks
-// its version and stores the body the client merged; when another request
-// wrote first, it edits the stored body as text.
+// the record is still the one the request loaded, a lean script checks its
+// version and stores the body the client merged; when another request
+// wrote first, that script changes nothing and the apply script, one more
+// EVALSHA, merges the change into the stored body as text.
 //
 // Under load, loads and saves are pipelined: when WithMaxInFlight (2)
 // commands of the Store are already on the wire, the next ones wait and go
