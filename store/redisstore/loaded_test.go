@@ -23,15 +23,9 @@ import (
 // change that ends the session. On a cluster the user's set is kept by
 // the client, and an ended session leaves it at the next listing.
 func TestLoadedAndStoredPathsKeepTheSameRecord(t *testing.T) {
-	for _, tc := range []struct {
-		name   string
-		client func(testing.TB) redis.UniversalClient
-	}{
-		{"single", func(t testing.TB) redis.UniversalClient { return singleClient(t) }},
-		{"cluster", func(t testing.TB) redis.UniversalClient { return clusterClient(t) }},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			client := tc.client(t)
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			client := b.client(t)
 			st := newTestStore(t, client)
 			ctx := t.Context()
 			loadedKey, storedKey := sessiontest.Key(t), sessiontest.Key(t)

@@ -428,43 +428,9 @@ local i = #ver
 while i > 0 and string.byte(ver, i) == 57 do i = i - 1 end
 if i == 0 then ver = '1' .. string.rep('0', #ver)
 else ver = string.sub(ver, 1, i - 1) .. string.char(string.byte(ver, i) + 1) .. string.rep('0', #ver - i) end
-local exp, user, setp = tonumber(ARGV[2]), cur[4] or '', ARGV[7]
-if exp <= now then
-	redis.call('DEL', KEYS[1])
-	if setp ~= '' and user ~= '' then redis.call('SREM', setp .. user, ARGV[8]) end
-	return {1, ver}
-end
-local oldest, most = tonumber(ARGV[5]), tonumber(ARGV[6])
-local function stale(s, i) -- whether entry i (from 0) of s is older than oldest
-	local a, b, c, d = string.byte(s, 12 * i + 9, 12 * i + 12)
-	return ((a * 256 + b) * 256 + c) * 256 + d < oldest
-end
-local first, moved = 0, nil -- moved: older_tokens' new value, when it changes
-while first < #toks / 12 and stale(toks, first) do first = first + 1 end
-if first > 0 then toks, older, moved = string.sub(toks, 12 * first + 1), '', '' end
-if #toks / 12 >= math.min(8, most) then
-	older = (older or entries(redis.call('HGET', KEYS[1], 'older_tokens'))) .. toks
-	local n = #older / 12
-	first = math.max(n - (most - 1), 0)
-	while first < n and stale(older, first) do first = first + 1 end
-	moved, toks = string.sub(older, 12 * first + 1), ''
-end
-toks = toks .. ARGV[3]
-if moved then
-	redis.call('HSET', KEYS[1], 'data', body, 'expires', ARGV[2], 'version', ver, 'tokens', toks, 'older_tokens', moved)
-else
-	redis.call('HSET', KEYS[1], 'data', body, 'expires', ARGV[2], 'version', ver, 'tokens', toks)
-end
-redis.call('PEXPIREAT', KEYS[1], ARGV[2])
-if user == '' or exp <= tonumber(cur[2]) then return {1, ver} end
-if setp == '' then return {4, ver, user} end
-local set = setp .. user
-redis.call('SADD', set, ARGV[8])
-if redis.call('PEXPIREAT', set, ARGV[2], 'NX') == 0 then
-	redis.call('PEXPIREAT', set, ARGV[2], 'GT')
-end
-return {1, ver}
-`
+local user, had, expires, entry, setp, member = cur[4] or '', tonumber(cur[2]), ARGV[2], ARGV[3], ARGV[7], ARGV[8]
+local oldest, most, applied = tonumber(ARGV[5]), tonumber(ARGV[6]), {1, ver}
+` + storeLua
 
 // applyLoadedLua stores the body the client made by merging a change into
 // the record it loaded, when the record is still at that version: no other
@@ -493,27 +459,43 @@ return {1, ver}
 // waits for: this script takes ten arguments where applyLua takes at least
 // fifteen, answers with integers, and makes one function. Counted by
 // callgrind on redis-server 7.0, it runs in about 71,000 instructions a
-// call where applyLua's path for a loaded record took 90,000 and a plain
-// compare-and-set of the whole body with no tokens 56,000.
+// call where applyLua's path for a loaded record took 97,000 (90,000 once
+// it answered with an integer), and a plain compare-and-set of the whole
+// body with no tokens 56,000.
 const applyLoadedLua = `
 local cur = redis.call('HMGET', KEYS[1], 'version', 'expires', 'user', 'tokens')
-local now, exp, had = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(cur[2] or '')
+local now, had = tonumber(ARGV[3]), tonumber(cur[2] or '')
 if not cur[1] or not had or had <= now then return 0 end
 if cur[1] ~= ARGV[1] then return 6 end
-local user, setp = cur[3] or '', ARGV[8]
+local toks, older = cur[4] or '', nil
+if #toks % 12 ~= 0 then toks = '' end
+local user, body, ver, expires, entry, setp, member = cur[3] or '', ARGV[10], ARGV[2], ARGV[4], ARGV[5], ARGV[8], ARGV[9]
+local oldest, most, applied = tonumber(ARGV[6]), tonumber(ARGV[7]), 5
+` + storeLua
+
+// storeLua ends both apply scripts: it stores body as the record's data
+// at version ver with the change's token entry among the newest tokens,
+// moving or dropping older ones as applyLua describes, sets the record's
+// expiry, and keeps the user's set; or deletes the record when its new
+// expiry has passed. It answers applied, or {4, ver, user} when the client
+// must extend the user's set (empty prefix only). The script before it
+// sets these locals: now and had (the stored expiry), unix ms; user, the
+// record's user or ""; toks, the newest tokens; older, older_tokens when
+// read (nil when not, empty when they all go); body and ver; expires (unix
+// ms) and entry, as arguments; oldest and most; setp, the user-set prefix,
+// and member, the set member; and applied.
+const storeLua = `
+local exp = tonumber(expires)
 if exp <= now then
 	redis.call('DEL', KEYS[1])
-	if setp ~= '' and user ~= '' then redis.call('SREM', setp .. user, ARGV[9]) end
-	return 5
+	if setp ~= '' and user ~= '' then redis.call('SREM', setp .. user, member) end
+	return applied
 end
-local toks, older, moved = cur[4] or '', nil, nil -- moved: older_tokens' new value, when it changes
-if #toks % 12 ~= 0 then toks = '' end
-local oldest, most = tonumber(ARGV[6]), tonumber(ARGV[7])
 local function stale(s, i) -- whether entry i (from 0) of s is older than oldest
 	local a, b, c, d = string.byte(s, 12 * i + 9, 12 * i + 12)
 	return ((a * 256 + b) * 256 + c) * 256 + d < oldest
 end
-local first = 0
+local first, moved = 0, nil -- moved: older_tokens' new value, when it changes
 while first < #toks / 12 and stale(toks, first) do first = first + 1 end
 if first > 0 then toks, older, moved = string.sub(toks, 12 * first + 1), '', '' end
 if #toks / 12 >= math.min(8, most) then
@@ -527,19 +509,19 @@ if #toks / 12 >= math.min(8, most) then
 	while first < n and stale(older, first) do first = first + 1 end
 	moved, toks = string.sub(older, 12 * first + 1), ''
 end
-toks = toks .. ARGV[5]
+toks = toks .. entry
 if moved then
-	redis.call('HSET', KEYS[1], 'data', ARGV[10], 'expires', ARGV[4], 'version', ARGV[2], 'tokens', toks, 'older_tokens', moved)
+	redis.call('HSET', KEYS[1], 'data', body, 'expires', expires, 'version', ver, 'tokens', toks, 'older_tokens', moved)
 else
-	redis.call('HSET', KEYS[1], 'data', ARGV[10], 'expires', ARGV[4], 'version', ARGV[2], 'tokens', toks)
+	redis.call('HSET', KEYS[1], 'data', body, 'expires', expires, 'version', ver, 'tokens', toks)
 end
-redis.call('PEXPIREAT', KEYS[1], ARGV[4])
-if user == '' or exp <= had then return 5 end
-if setp == '' then return {4, ARGV[2], user} end
+redis.call('PEXPIREAT', KEYS[1], expires)
+if user == '' or exp <= had then return applied end
+if setp == '' then return {4, ver, user} end
 local set = setp .. user
-redis.call('SADD', set, ARGV[9])
-if redis.call('PEXPIREAT', set, ARGV[4], 'NX') == 0 then
-	redis.call('PEXPIREAT', set, ARGV[4], 'GT')
+redis.call('SADD', set, member)
+if redis.call('PEXPIREAT', set, expires, 'NX') == 0 then
+	redis.call('PEXPIREAT', set, expires, 'GT')
 end
-return 5
+return applied
 `
