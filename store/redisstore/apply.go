@@ -30,7 +30,7 @@ var _ session.Applier = (*Store)(nil)
 //
 // When the record is still the one the request loaded (ch.LoadedVersion),
 // a lean script stores the body Merge makes of it here, and reads nothing
-// but the version, the user and the tokens. Otherwise (another write came
+// but the version, the expiry, the user and the tokens. Otherwise (another write came
 // first, which costs one more round trip, or nothing was loaded) the
 // apply script edits the record's body as text, following the rules of
 // session.Change.Merge with the token left out: it splits the body's
@@ -170,7 +170,7 @@ func (s *Store) applyMerged(ctx context.Context, key string, ch *session.Change,
 			return session.Record{}, false, nil
 		}
 	case []any:
-		if code, _ := r[0].(int64); code == 4 && len(r) == 3 {
+		if len(r) == 3 && r[0] == int64(4) {
 			if err := s.index(ctx, str(r[2]), ch.Expires, key); err != nil {
 				return session.Record{}, false, fmt.Errorf("redisstore: apply: the change is saved, but extending its user's set failed, so listing the user's sessions may miss it: %w", err)
 			}
