@@ -24,10 +24,13 @@ import (
 
 // TestSaveAppliedOnceWhenRedisStalls freezes a real Redis server (SIGSTOP)
 // just as a save is sent, for longer than the client's read timeout, then
-// lets it go on (SIGCONT). go-redis times out and sends the compare-and-set
-// again; when the server wakes it runs both copies: the first is applied,
-// the second reports a conflict. The counter the request increments must
-// go up by exactly one, and the request must succeed.
+// lets it go on (SIGCONT). go-redis times out and sends the script again,
+// and again; when the server wakes it runs every copy: the first is
+// applied, the others find the record moved on from the version the change
+// was merged into, and the apply script the client then sends finds the
+// change's token.
+// The counter the request increments must go up by exactly one, and the
+// request must succeed.
 func TestSaveAppliedOnceWhenRedisStalls(t *testing.T) {
 	srv := startRedis(t)
 	client := redis.NewClient(&redis.Options{
