@@ -27,8 +27,9 @@ import (
 // a free loopback port, so no other test's traffic is counted. A read-only
 // request of a permanent session is one HMGET (the expiry refresh is
 // throttled), a writing request is HMGET and one EVALSHA (the
-// apply script), and a read after the throttle window adds the
-// one EVALSHA of a touch.
+// lean script for a loaded record), one more EVALSHA (the apply script)
+// when another request wrote the session between its load and its write,
+// and a read after the throttle window adds the one EVALSHA of a touch.
 func TestRedisRoundTrips(t *testing.T) {
 	addr := privateRedis(t)
 	log := &commandLog{}
@@ -49,9 +50,26 @@ func TestRedisRoundTrips(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	var h http.Handler
+	h = m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s := session.From(r)
 		switch r.URL.Path {
+		case "/write-raced":
+			// Another request of the visitor writes the session after
+			// this one loaded it and before this one writes.
+			if _, ok := session.Get[int](s, "user_id"); !ok {
+				http.Error(w, "no user_id", http.StatusInternalServerError)
+				return
+			}
+			other := httptest.NewRequest(http.MethodGet, "/write", nil)
+			other.Header.Set("Cookie", r.Header.Get("Cookie"))
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, other)
+			if rec.Code != http.StatusOK {
+				http.Error(w, "the other request failed", http.StatusInternalServerError)
+				return
+			}
+			s.Set("raced", true)
 		case "/login":
 			s.Set("user_id", UserID)
 			s.Set("cart", Cart)
@@ -78,6 +96,10 @@ func TestRedisRoundTrips(t *testing.T) {
 	// inside Redis; those are listed apart, as "inside": they cost no round
 	// trip.
 	saveInside := []string{"hmget", "hset", "pexpireat"}
+	// The other request's lean script; then this one's, which finds the
+	// record moved on (its HMGET only); then the apply script, which reads
+	// the record (HMGET of the version, then of the data) and merges into it.
+	racedInside := append(slices.Clone(saveInside), "hmget", "hmget", "hmget", "hset", "pexpireat")
 	touchInside := []string{"hmget", "hset", "pexpireat"}
 	steps := []struct {
 		name    string
@@ -93,6 +115,8 @@ func TestRedisRoundTrips(t *testing.T) {
 		{"read-only request", time.Second, "/read", []string{"hmget"}, nil},
 		{"writing request", time.Second, "/write", []string{"hmget", "evalsha"}, saveInside},
 		{"read-only request again", time.Second, "/read", []string{"hmget"}, nil},
+		{"writing request after another request's write", time.Second, "/write-raced",
+			[]string{"hmget", "hmget", "evalsha", "evalsha", "evalsha"}, racedInside},
 		{"read past the throttle window touches once", 2 * time.Minute, "/read", []string{"hmget", "evalsha"}, touchInside},
 		{"read right after the touch", time.Second, "/read", []string{"hmget"}, nil},
 	}

@@ -16,10 +16,11 @@ import (
 var _ session.Applier = (*Store)(nil)
 
 // Apply applies ch to the live record under key with one Lua script, so
-// one round trip, atomic on the server: concurrent changes to one session
-// never conflict, unless ch expects a key to hold a value it no longer
-// holds; the conflict then carries the live record, so the caller need not
-// load it again. A change whose token the record already carries is not
+// one round trip (two when another write came between the load ch was
+// merged into and this call), atomic on the server: concurrent changes to
+// one session never conflict, unless ch expects a key to hold a value it
+// no longer holds; the conflict then carries the live record, so the
+// caller need not load it again. A change whose token the record already carries is not
 // applied again. See session.Applier.
 //
 // The record keeps the tokens of its latest changes beside the body, so a
