@@ -46,6 +46,16 @@ func (s *Store) Apply(ctx context.Context, key string, ch *session.Change) (sess
 	if ch.Token == "" {
 		return session.Record{}, errors.New("redisstore: apply: the change has no save token; pass the Change the Manager made, with its token")
 	}
+	// The body keeps the tokens of saves alone; the scripts keep those
+	// of changes beside it.
+	entry := tokenEntry(ch.Token, ch.Now)
+	untracked := *ch
+	untracked.Token = ""
+	if body, ok := untracked.MergeLoaded(); ok && ch.LoadedVersion < math.MaxUint64 {
+		if rec, applied, err := s.applyMerged(ctx, key, ch, entry, body); applied || err != nil {
+			return rec, err
+		}
+	}
 	perm := ""
 	if ch.Permanent != nil {
 		perm = strconv.FormatBool(*ch.Permanent)
@@ -65,20 +75,11 @@ func (s *Store) Apply(ctx context.Context, key string, ch *session.Change) (sess
 		flashes = append(flashes, ch.Quote(f.Message)...)
 		flashes = append(flashes, ']')
 	}
-	// The body keeps the tokens of saves alone; the scripts keep those
-	// of changes beside it.
-	untracked := *ch
-	untracked.Token = ""
-	if body, ok := untracked.MergeLoaded(); ok && ch.LoadedVersion < math.MaxUint64 {
-		if rec, applied, err := s.applyMerged(ctx, key, ch, body); applied || err != nil {
-			return rec, err
-		}
-	}
 	args := make([]any, 0, 16+2*len(ch.Set)+len(ch.Delete)+3*len(ch.Expect))
 	args = append(args,
 		time.Now().UnixMilli(),
 		ch.Expires.UnixMilli(),
-		tokenEntry(ch.Token, ch.Now),
+		entry,
 		ch.Now.Unix(),
 		ch.Now.Add(-ch.TokenAge).Unix(),
 		max(ch.TokensKept, 1),
@@ -124,9 +125,8 @@ func (s *Store) Apply(ctx context.Context, key string, ch *session.Change) (sess
 		if err != nil {
 			return session.Record{}, err
 		}
-		user, _ := res[2].(string)
-		if err := s.index(ctx, user, ch.Expires, key); err != nil {
-			return session.Record{}, fmt.Errorf("redisstore: apply: the change is saved, but extending its user's set failed, so listing the user's sessions may miss it: %w", err)
+		if err := s.indexApplied(ctx, str(res[2]), ch.Expires, key); err != nil {
+			return session.Record{}, err
 		}
 		return session.Record{Version: v}, nil
 	case 2:
@@ -140,17 +140,18 @@ func (s *Store) Apply(ctx context.Context, key string, ch *session.Change) (sess
 }
 
 // applyMerged stores body, ch merged by the client into the record it
-// loaded, with applyLoadedLua, if the record is still at ch.LoadedVersion.
+// loaded, with applyLoadedLua, if the record is still at ch.LoadedVersion;
+// entry is ch's token entry.
 // applied is false, with no error, when the record is at another version:
 // nothing changed, and ch goes to applyLua.
-func (s *Store) applyMerged(ctx context.Context, key string, ch *session.Change, body []byte) (rec session.Record, applied bool, err error) {
+func (s *Store) applyMerged(ctx context.Context, key string, ch *session.Change, entry string, body []byte) (rec session.Record, applied bool, err error) {
 	next := ch.LoadedVersion + 1
 	reply, err := s.run(ctx, s.applyLoaded, []string{s.prefix + key},
 		ch.LoadedVersion,
 		next,
 		time.Now().UnixMilli(),
 		ch.Expires.UnixMilli(),
-		tokenEntry(ch.Token, ch.Now),
+		entry,
 		ch.Now.Add(-ch.TokenAge).Unix(),
 		max(ch.TokensKept, 1),
 		s.sets,
@@ -172,13 +173,22 @@ func (s *Store) applyMerged(ctx context.Context, key string, ch *session.Change,
 		}
 	case []any:
 		if len(r) == 3 && r[0] == int64(4) {
-			if err := s.index(ctx, str(r[2]), ch.Expires, key); err != nil {
-				return session.Record{}, false, fmt.Errorf("redisstore: apply: the change is saved, but extending its user's set failed, so listing the user's sessions may miss it: %w", err)
+			if err := s.indexApplied(ctx, str(r[2]), ch.Expires, key); err != nil {
+				return session.Record{}, false, err
 			}
 			return session.Record{Version: next}, true, nil
 		}
 	}
 	return session.Record{}, false, errors.New("redisstore: apply: unexpected reply from the apply script")
+}
+
+// indexApplied adds key to user's set, for an applied change that the
+// script could not index (a cluster, where the set lives on another node).
+func (s *Store) indexApplied(ctx context.Context, user string, expires time.Time, key string) error {
+	if err := s.index(ctx, user, expires, key); err != nil {
+		return fmt.Errorf("redisstore: apply: the change is saved, but extending its user's set failed, so listing the user's sessions may miss it: %w", err)
+	}
+	return nil
 }
 
 func str(v any) string {

@@ -36,7 +36,7 @@ func TestLoadedAndStoredPathsKeepTheSameRecord(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			apply := func(i int, at, expires time.Time) (loaded, stored session.Record) {
+			apply := func(i int, at, expires time.Time) {
 				t.Helper()
 				rec, err := st.Load(ctx, loadedKey)
 				if err != nil {
@@ -50,16 +50,17 @@ func TestLoadedAndStoredPathsKeepTheSameRecord(t *testing.T) {
 					}
 					return ch
 				}
-				if loaded, err = st.Apply(ctx, loadedKey, change(true)); err != nil {
+				loaded, err := st.Apply(ctx, loadedKey, change(true))
+				if err != nil {
 					t.Fatalf("change %d to the loaded record: %v", i, err)
 				}
-				if stored, err = st.Apply(ctx, storedKey, change(false)); err != nil {
+				stored, err := st.Apply(ctx, storedKey, change(false))
+				if err != nil {
 					t.Fatalf("change %d with nothing loaded: %v", i, err)
 				}
 				if loaded.Version != stored.Version {
 					t.Fatalf("change %d: version %d with the record loaded, %d with nothing loaded", i, loaded.Version, stored.Version)
 				}
-				return loaded, stored
 			}
 			same := func(step string) {
 				t.Helper()
