@@ -504,8 +504,9 @@ func TestCookieAttributes(t *testing.T) {
 
 // A cookie value holding a byte no cookie value may (a control, non-ASCII,
 // '"', '\\') never opens a session, wherever the byte is, in any format or
-// store: the cookie reader drops it as net/http does, and each format and
-// the session ID check refuse such bytes too.
+// store. net/http drops such a value; the cookie reader passes it on (see
+// cookie.Values), and each format's decoding and the session ID check
+// refuse it.
 func TestValuesNetHTTPDropsOpenNoSession(t *testing.T) {
 	apps := map[string]*testkit.App{
 		"encrypted": testkit.NewApp(t, nil),

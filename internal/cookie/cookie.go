@@ -144,8 +144,14 @@ func AddVary(h http.Header) {
 var varyCookie = []string{"Cookie"}
 
 // Values yields the values of the cookies named name in r, in header
-// order, as net/http's Request.CookiesNamed would return them, without
-// allocating a Cookie for each.
+// order, as net/http's Request.CookiesNamed finds them, without allocating
+// a Cookie for each; but it does not check a value's bytes. net/http drops
+// a value holding a byte a cookie value may not (a control byte, '"',
+// '\\', DEL or any byte above it): every reader of the session
+// cookie decodes its value with an alphabet of cookie bytes alone
+// (base64url and '.', or a session ID's), which refuses those bytes, so
+// checking them first would read a 3 KB value twice. Each format's Open and
+// state.ValidID are tested to refuse them.
 func Values(r *http.Request, name string) iter.Seq[string] {
 	return func(yield func(string) bool) {
 		for _, line := range r.Header["Cookie"] {
@@ -160,9 +166,6 @@ func Values(r *http.Request, name string) iter.Seq[string] {
 				if len(v) > 1 && v[0] == '"' && v[len(v)-1] == '"' {
 					v = v[1 : len(v)-1]
 				}
-				if !validValue(v) {
-					continue
-				}
 				if !yield(v) {
 					return
 				}
@@ -170,35 +173,6 @@ func Values(r *http.Request, name string) iter.Seq[string] {
 		}
 	}
 }
-
-// validValue reports whether v may be a cookie value as net/http accepts
-// one: printable ASCII without '"', ';' or '\\'. It looks each byte up in a
-// table, eight bytes to a branch.
-func validValue(v string) bool {
-	i := 0
-	for ; i+8 <= len(v); i += 8 {
-		if cookieByte[v[i]]&cookieByte[v[i+1]]&cookieByte[v[i+2]]&cookieByte[v[i+3]]&
-			cookieByte[v[i+4]]&cookieByte[v[i+5]]&cookieByte[v[i+6]]&cookieByte[v[i+7]] == 0 {
-			return false
-		}
-	}
-	for ; i < len(v); i++ {
-		if cookieByte[v[i]] == 0 {
-			return false
-		}
-	}
-	return true
-}
-
-// cookieByte is 1 for the bytes a cookie value may hold, 0 for the others.
-var cookieByte = func() (t [256]byte) {
-	for b := 0x20; b < 0x7f; b++ {
-		if b != '"' && b != ';' && b != '\\' {
-			t[b] = 1
-		}
-	}
-	return t
-}()
 
 // RejectReason maps the text logged for a rejected session cookie or ID
 // to the short code Event.Reason reports: "unknown_id", "revoked",
