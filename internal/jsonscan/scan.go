@@ -125,16 +125,22 @@ func (s *Scanner) String() (raw []byte, escaped, ok bool) {
 	if plain {
 		add = loBits
 	}
+	quote, long := -1, true // see longRun
 	for i := start + 1; ; {
 		// Eight bytes at a time through plain text, to the first byte that
-		// ends it.
-		for i+8 <= len(data) {
+		// ends it; past the first 32, a long run is passed over at once.
+		for words := 1; i+8 <= len(data); words++ {
 			x := binary.LittleEndian.Uint64(data[i:])
 			if m := ((x|(x+add))&high | below(x, 0x20) | below(x^loBits*'"', 1) | below(x^loBits*'\\', 1)) & hiBits; m != 0 {
 				i += bits.TrailingZeros64(m) / 8
 				break
 			}
 			i += 8
+			if words == 4 && long {
+				var n int
+				n, long = longRun(data, i, &quote, high, add)
+				i += n
+			}
 		}
 		if i >= len(data) {
 			return nil, false, s.fail(Unterminated, len(data))
@@ -178,6 +184,56 @@ func (s *Scanner) String() (raw []byte, escaped, ok bool) {
 			i += n
 		}
 	}
+}
+
+// longRun passes over a long run of plain text in a string, from i: it
+// finds where the run can end, the next quote or backslash, with
+// bytes.IndexByte (which the standard library vectorizes), then checks the
+// bytes before it with plainText. It returns the run's length, or 0 and
+// false when a byte in it ends plain text (a control byte, or per the mode
+// a high one): the caller then walks the run itself and tries no more.
+// *quote is where the next quote is once looked up (-1 before): each quote
+// and backslash is found once, so a string costs time linear in its length
+// however many escapes it holds.
+func longRun(data []byte, i int, quote *int, high, add uint64) (int, bool) {
+	if *quote < i {
+		*quote = len(data)
+		if q := bytes.IndexByte(data[i:], '"'); q >= 0 {
+			*quote = i + q
+		}
+	}
+	end := *quote
+	if b := bytes.IndexByte(data[i:end], '\\'); b >= 0 {
+		end = i + b
+	}
+	if !plainText(data[i:end], high, add) {
+		return 0, false
+	}
+	return end - i, true
+}
+
+// plainText reports whether text, which holds no quote and no backslash,
+// holds no control byte and no byte that high and add mark (see String),
+// sixteen bytes at a time.
+func plainText(text []byte, high, add uint64) bool {
+	var a, b uint64
+	for len(text) >= 16 {
+		x := binary.LittleEndian.Uint64(text)
+		y := binary.LittleEndian.Uint64(text[8:16])
+		a |= (x|(x+add))&high | below(x, 0x20)
+		b |= (y|(y+add))&high | below(y, 0x20)
+		text = text[16:]
+	}
+	if len(text) >= 8 {
+		x := binary.LittleEndian.Uint64(text)
+		a |= (x|(x+add))&high | below(x, 0x20)
+		text = text[8:]
+	}
+	for _, c := range text {
+		x := uint64(c) // one byte: only its own top bit counts
+		b |= ((x|(x+add))&high | below(x, 0x20)) & 0x80
+	}
+	return (a|b)&hiBits == 0
 }
 
 // Hex4 decodes four hex digits (either case) at the start of b.
