@@ -16,6 +16,7 @@ import (
 type cookieSessions struct {
 	m      *Manager
 	sealer state.Sealer
+	into   state.IntoOpener // the sealer, when it opens into a Session's State; else nil
 }
 
 // newCookieSessions checks the secrets and binds the cookie format.
@@ -40,7 +41,8 @@ func newCookieSessions(m *Manager) (*cookieSessions, error) {
 		return nil, fmt.Errorf("session: setting up the cookie format: %w", err)
 	}
 	m.codec = sealer
-	return &cookieSessions{m: m, sealer: sealer}, nil
+	into, _ := sealer.(state.IntoOpener)
+	return &cookieSessions{m: m, sealer: sealer, into: into}, nil
 }
 
 func (c *cookieSessions) formatName() string { return c.sealer.Name() }
@@ -69,7 +71,13 @@ func (c *cookieSessions) load(s *Session) {
 			s.securityEvent("cookie longer than MaxCookieSize")
 			continue
 		}
-		opened, err := c.sealer.Open(value, now)
+		var opened *state.State
+		var err error
+		if c.into != nil && st == nil { // else the State holds the cookie opened first
+			opened, err = c.into.OpenInto(&s.opened, value, now)
+		} else {
+			opened, err = c.sealer.Open(value, now)
+		}
 		if err != nil {
 			s.securityEvent(err.Error())
 			continue

@@ -59,6 +59,23 @@ func New(cfg Config) (*Manager, error) {
 // innermost *Session. Sessions of outer managers hang off its parent chain.
 type sessionKey struct{}
 
+// sessionContext is the request's context with its session under
+// sessionKey, as context.WithValue would make it; a field of the Session,
+// so a request allocates no context of its own.
+type sessionContext struct {
+	context.Context
+	s *Session
+}
+
+// Value returns the session for sessionKey, and the parent's value for
+// any other key.
+func (c *sessionContext) Value(key any) any {
+	if key == (sessionKey{}) {
+		return c.s
+	}
+	return c.Context.Value(key)
+}
+
 // Handler returns middleware that gives every request a session, loaded
 // lazily on first use and committed once, just before the first byte of the
 // response (or when next returns, if it writes nothing).
@@ -66,7 +83,8 @@ func (m *Manager) Handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s := &Session{m: m}
 		s.parent, _ = r.Context().Value(sessionKey{}).(*Session)
-		r = r.WithContext(context.WithValue(r.Context(), sessionKey{}, s))
+		s.ctx = sessionContext{r.Context(), s}
+		r = r.WithContext(&s.ctx)
 		s.req = r
 		s.w = commitwriter.Writer{ResponseWriter: w, Session: (*committer)(s)}
 		next.ServeHTTP(&s.w, r)

@@ -95,7 +95,7 @@ func (b *storeSessions) load(s *Session) {
 			s.securityEvent("malformed session ID")
 			continue
 		}
-		srv, st, err := b.m.loadRecord(ctx, state.StoreKey(value), nil)
+		srv, st, err := b.m.loadRecord(ctx, state.StoreKey(value), nil, &s.opened)
 		if errors.Is(err, ErrNotFound) {
 			s.securityEvent("unknown or expired session ID")
 			continue
@@ -127,7 +127,7 @@ func (b *storeSessions) load(s *Session) {
 // ID leaves for Config.RenewGrace, starting from first, the record under
 // key as read a moment ago, when it is not nil. It returns ErrNotFound when
 // there is no live record and state.ErrBody when it cannot be decoded.
-func (m *Manager) loadRecord(ctx context.Context, key string, first *Record) (serverState, *state.State, error) {
+func (m *Manager) loadRecord(ctx context.Context, key string, first *Record, into *state.State) (serverState, *state.State, error) {
 	alias := false
 	for range maxForwards {
 		var rec Record
@@ -139,7 +139,10 @@ func (m *Manager) loadRecord(ctx context.Context, key string, first *Record) (se
 				return serverState{}, nil, err
 			}
 		}
-		st, err := state.ParseBodyRaw(rec.Data)
+		if into == nil {
+			into = new(state.State)
+		}
+		st, err := state.ParseBodyRawInto(into, rec.Data)
 		if err != nil {
 			return serverState{}, nil, fmt.Errorf("%w: %w", state.ErrBody, err)
 		}
@@ -163,7 +166,7 @@ func (m *Manager) loadRecord(ctx context.Context, key string, first *Record) (se
 // another request of the same user is followed: this request's changes go
 // to it, but its ID, which this request does not know, is not sent.
 func (s *Session) reload(ctx context.Context, first *Record) (st *state.State, version uint64, gone bool, err error) {
-	srv, st, err := s.m.loadRecord(ctx, s.server.key, first)
+	srv, st, err := s.m.loadRecord(ctx, s.server.key, first, nil)
 	if errors.Is(err, ErrNotFound) || (err == nil && srv.readOnly) {
 		return nil, 0, true, nil
 	}

@@ -25,7 +25,8 @@ import (
 type Session struct {
 	m      *Manager
 	req    *http.Request
-	parent *Session // session of an outer Manager, if any
+	parent *Session       // session of an outer Manager, if any
+	ctx    sessionContext // req's context
 	w      commitwriter.Writer
 
 	mu        sync.Mutex
@@ -68,6 +69,10 @@ type Session struct {
 	// (Manager.bound): fields, so a request allocates none.
 	loadCtx, commitCtx deadline.Context
 	lent               state.Loan // the buffer values is read in place from
+	// opened is the State the request's cookie, or the store record it
+	// names, was read into (server.parsed for a record): a field, so a
+	// load allocates none.
+	opened state.State
 }
 
 // loadedIdentity is who the session belonged to when it was loaded: what

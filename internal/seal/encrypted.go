@@ -58,6 +58,8 @@ type aeadKey struct {
 	aead cipher.AEAD
 }
 
+var _ state.IntoOpener = (*encryptedSealer)(nil)
+
 type encryptedSealer struct {
 	state.JSONCodec
 	keys      []aeadKey // keys[0] seals
@@ -94,6 +96,10 @@ func (s *encryptedSealer) Seal(st *state.State) (string, error) {
 }
 
 func (s *encryptedSealer) Open(value string, now time.Time) (*state.State, error) {
+	return s.OpenInto(new(state.State), value, now)
+}
+
+func (s *encryptedSealer) OpenInto(into *state.State, value string, now time.Time) (*state.State, error) {
 	if len(value) < base64.RawURLEncoding.EncodedLen(encryptedHeader+gcmTagSize) {
 		return nil, fmt.Errorf("%w: too short", state.ErrInvalidCookie)
 	}
@@ -101,7 +107,7 @@ func (s *encryptedSealer) Open(value string, now time.Time) (*state.State, error
 	if err != nil {
 		return nil, fmt.Errorf("%w: not base64url", state.ErrInvalidCookie)
 	}
-	st, err := s.open(raw)
+	st, err := s.open(into, raw)
 	if err != nil {
 		state.PutBuffer(p)
 		return nil, err
@@ -109,8 +115,9 @@ func (s *encryptedSealer) Open(value string, now time.Time) (*state.State, error
 	return st.Lend(p, value), nil
 }
 
-// open authenticates raw, a decoded cookie, and reads its body in place.
-func (s *encryptedSealer) open(raw []byte) (*state.State, error) {
+// open authenticates raw, a decoded cookie, and reads its body in place,
+// into into.
+func (s *encryptedSealer) open(into *state.State, raw []byte) (*state.State, error) {
 	if len(raw) < encryptedHeader+gcmTagSize {
 		return nil, fmt.Errorf("%w: too short", state.ErrInvalidCookie)
 	}
@@ -134,7 +141,7 @@ func (s *encryptedSealer) open(raw []byte) (*state.State, error) {
 		if err != nil {
 			continue // a key id collision is possible; try the others
 		}
-		st, err := state.ParseBodyRaw(body)
+		st, err := state.ParseBodyRawInto(into, body)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", state.ErrInvalidCookie, err)
 		}

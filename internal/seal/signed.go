@@ -84,7 +84,13 @@ func (s *signedSealer) Seal(st *state.State) (string, error) {
 	return out.String(), nil
 }
 
+var _ state.IntoOpener = (*signedSealer)(nil)
+
 func (s *signedSealer) Open(value string, now time.Time) (*state.State, error) {
+	return s.OpenInto(new(state.State), value, now)
+}
+
+func (s *signedSealer) OpenInto(into *state.State, value string, now time.Time) (*state.State, error) {
 	b64body, b64trailer, ok := strings.Cut(value, ".")
 	if !ok || len(b64trailer) != base64.RawURLEncoding.EncodedLen(signedTrailer) {
 		return nil, fmt.Errorf("%w: malformed", state.ErrInvalidCookie)
@@ -103,7 +109,7 @@ func (s *signedSealer) Open(value string, now time.Time) (*state.State, error) {
 		if k.id != id || !hmac.Equal(k.appendMAC(sum[:0], body), trailer[1+keyIDSize:]) {
 			continue
 		}
-		st, err := state.ParseBodyRaw(body)
+		st, err := state.ParseBodyRawInto(into, body)
 		if err != nil {
 			state.PutBuffer(p)
 			return nil, fmt.Errorf("%w: %w", state.ErrInvalidCookie, err)

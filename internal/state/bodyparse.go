@@ -22,7 +22,7 @@ var ErrBody = errors.New("session: malformed session body")
 // The raw values share data's memory.
 func ParseBody(data []byte) (*State, error) {
 	p := bodyParser{jsonscan.Scanner{Data: data}}
-	st, _, err := p.body(nil)
+	st, _, err := p.body(new(State), nil)
 	if err != nil && p.Fault == jsonscan.TooDeep {
 		return nil, errTooDeep
 	}
@@ -34,9 +34,17 @@ func ParseBody(data []byte) (*State, error) {
 // AppendBody does; otherwise it makes them into st.Values, as ParseBody.
 // A handler that reads a few keys then never pays for a map of them all.
 func ParseBodyRaw(data []byte) (*State, error) {
+	return ParseBodyRawInto(new(State), data)
+}
+
+// ParseBodyRawInto is ParseBodyRaw into st, which it overwrites: a caller
+// that keeps a State of its own allocates none. It returns st, or nil and
+// the error.
+func ParseBodyRawInto(st *State, data []byte) (*State, error) {
+	*st = State{}
 	var buf [maxInline]member
 	p := bodyParser{jsonscan.Scanner{Data: data}}
-	st, ms, err := p.body(buf[:0])
+	st, ms, err := p.body(st, buf[:0])
 	if err != nil {
 		if p.Fault == jsonscan.TooDeep {
 			return nil, errTooDeep
@@ -55,12 +63,11 @@ func ParseBodyRaw(data []byte) (*State, error) {
 	return st, nil
 }
 
-// body reads the body at p.data. With raw not nil (an empty slice), it
-// leaves the values as the members of their object, in raw's storage,
-// instead of making them into a map: st.Values is nil, and the members are
-// returned.
-func (p *bodyParser) body(raw []member) (*State, []member, error) {
-	st := &State{}
+// body reads the body at p.data into st, a zero State. With raw not nil
+// (an empty slice), it leaves the values as the members of their object,
+// in raw's storage, instead of making them into a map: st.Values is nil,
+// and the members are returned.
+func (p *bodyParser) body(st *State, raw []member) (*State, []member, error) {
 	var signedIn, signedInNsec int64
 	if !p.expect('{') {
 		return nil, nil, ErrBody
@@ -211,7 +218,30 @@ func unquote(raw []byte, escaped bool) (string, bool) {
 	return s, json.Unmarshal(raw, &s) == nil
 }
 
+// int reads an integer. Those AppendBody writes (at most 17 digits, no
+// leading zero) are read digit by digit at once; any other text goes
+// through value and strconv, which refuse what is not an int64.
 func (p *bodyParser) int() (int64, bool) {
+	p.Space()
+	d := p.Data[p.Pos:]
+	i := 0
+	if i < len(d) && d[i] == '-' {
+		i++
+	}
+	start := i
+	var n int64
+	for i < len(d) && i-start < 18 && jsonscan.IsDigit(d[i]) {
+		n = n*10 + int64(d[i]-'0')
+		i++
+	}
+	if digits := i - start; digits > 0 && digits < 18 && (d[start] != '0' || digits == 1) &&
+		(i == len(d) || d[i] == ',' || d[i] == '}') {
+		p.Pos += i
+		if start > 0 {
+			n = -n
+		}
+		return n, true
+	}
 	raw, ok := p.value()
 	if !ok {
 		return 0, false

@@ -1,6 +1,11 @@
 package state
 
-import "testing"
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"testing"
+)
 
 // TestValueDepthBounded: a value nested MaxDepth deep is read, one level
 // deeper is refused.
@@ -23,6 +28,30 @@ func TestValueDepthBounded(t *testing.T) {
 		_, err := ParseBody(body)
 		if (err == nil) != c.ok {
 			t.Errorf("value nested %d deep: err %v, want accepted %v", c.depth, err, c.ok)
+		}
+	}
+}
+
+// TestBodyIntegersAsStrconvReadsThem: the body's integer fields ("c" here)
+// read as strconv.ParseInt reads valid JSON numbers, and a body whose
+// number is not an int64 written as JSON allows is refused; the digits
+// AppendBody writes take a shorter way than the others.
+func TestBodyIntegersAsStrconvReadsThem(t *testing.T) {
+	for _, num := range []string{
+		"0", "-0", "7", "-7", "1700000000", "12345678901234567", "-12345678901234567",
+		"123456789012345678", "1234567890123456789", "9223372036854775807", "-9223372036854775808",
+		"9223372036854775808", "99999999999999999999", "01", "-01", "-", "", "1.5", "1e3", "1E3", "0x1", "+1", "1 ",
+	} {
+		body := []byte(`{"c":` + num + `,"v":{}}`)
+		n, perr := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
+		want := json.Valid(body) && perr == nil
+		st, err := ParseBodyRaw(body)
+		if (err == nil) != want {
+			t.Errorf("%s: error %v, want accepted %v", body, err, want)
+			continue
+		}
+		if err == nil && n != 0 && st.Created.Unix() != n || err == nil && n == 0 && !st.Created.IsZero() {
+			t.Errorf("%s: created %v, want Unix %d", body, st.Created, n)
 		}
 	}
 }

@@ -181,7 +181,7 @@ func (c *Change) mergeAll(data []byte) (out []byte, applied bool, err error) {
 func (c *Change) splice(data []byte) (out []byte, applied bool, ok bool, err error) {
 	var buf [maxInline]member
 	p := bodyParser{jsonscan.Scanner{Data: data}}
-	st, raw, err := p.body(buf[:0])
+	st, raw, err := p.body(new(State), buf[:0])
 	if err != nil {
 		if p.Fault == jsonscan.TooDeep {
 			err = errTooDeep

@@ -48,6 +48,14 @@ type Sealer interface {
 	Open(value string, now time.Time) (*State, error)
 }
 
+// IntoOpener is a Sealer that can open a cookie into a State of the
+// caller's, which it overwrites (see ParseBodyRawInto): Open, with no
+// State to allocate. The Manager opens a request's cookie into a field of
+// its Session.
+type IntoOpener interface {
+	OpenInto(st *State, value string, now time.Time) (*State, error)
+}
+
 // Codec encodes single session values. Each Format has one: JSON for
 // Encrypted and Signed, Flask's tagged JSON for the Flask format.
 type Codec interface {
