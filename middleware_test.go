@@ -2,6 +2,7 @@ package session_test
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -479,6 +480,36 @@ func TestTwoManagersNested(t *testing.T) {
 	})
 	if theme != "dark" || user != "alice" || crossTheme != nil || crossUser != nil {
 		t.Errorf("theme=%v user=%v; inner saw theme=%v, outer saw user=%v", theme, user, crossTheme, crossUser)
+	}
+}
+
+// TestRequestContextKeepsItsParent: the context the handler gets carries
+// the session and everything the request's context carried before the
+// middleware: values of outer middleware, the deadline, and cancellation.
+func TestRequestContextKeepsItsParent(t *testing.T) {
+	m, err := session.New(session.Config{Secret: primarySecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type key struct{}
+	deadline := time.Now().Add(time.Hour)
+	parent, cancel := context.WithDeadline(context.WithValue(context.Background(), key{}, "outer"), deadline)
+	var value any
+	var gotDeadline time.Time
+	var errBefore, errAfter error
+	var s *session.Session
+	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		value, s = ctx.Value(key{}), session.From(r)
+		gotDeadline, _ = ctx.Deadline()
+		errBefore = ctx.Err()
+		cancel()
+		<-ctx.Done()
+		errAfter = ctx.Err()
+	}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil).WithContext(parent))
+	if value != "outer" || s == nil || !gotDeadline.Equal(deadline) || errBefore != nil || !errors.Is(errAfter, context.Canceled) {
+		t.Errorf("value %v, session %v, deadline %v (want %v), Err %v then %v (want nil, then Canceled)", value, s, gotDeadline, deadline, errBefore, errAfter)
 	}
 }
 
