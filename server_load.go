@@ -125,8 +125,9 @@ func (b *storeSessions) load(s *Session) {
 
 // loadRecord loads the record under key, following the forward a renewed
 // ID leaves for Config.RenewGrace, starting from first, the record under
-// key as read a moment ago, when it is not nil. It returns ErrNotFound when
-// there is no live record and state.ErrBody when it cannot be decoded.
+// key as read a moment ago, when it is not nil. The record is read into
+// into, which the returned State is. It returns ErrNotFound when there is
+// no live record and state.ErrBody when it cannot be decoded.
 func (m *Manager) loadRecord(ctx context.Context, key string, first *Record, into *state.State) (serverState, *state.State, error) {
 	alias := false
 	for range maxForwards {
@@ -138,9 +139,6 @@ func (m *Manager) loadRecord(ctx context.Context, key string, first *Record, int
 			if rec, err = m.load(ctx, m.cfg.Store, key); err != nil {
 				return serverState{}, nil, err
 			}
-		}
-		if into == nil {
-			into = new(state.State)
 		}
 		st, err := state.ParseBodyRawInto(into, rec.Data)
 		if err != nil {
@@ -166,7 +164,7 @@ func (m *Manager) loadRecord(ctx context.Context, key string, first *Record, int
 // another request of the same user is followed: this request's changes go
 // to it, but its ID, which this request does not know, is not sent.
 func (s *Session) reload(ctx context.Context, first *Record) (st *state.State, version uint64, gone bool, err error) {
-	srv, st, err := s.m.loadRecord(ctx, s.server.key, first, nil)
+	srv, st, err := s.m.loadRecord(ctx, s.server.key, first, new(state.State))
 	if errors.Is(err, ErrNotFound) || (err == nil && srv.readOnly) {
 		return nil, 0, true, nil
 	}

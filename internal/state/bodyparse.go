@@ -218,9 +218,10 @@ func unquote(raw []byte, escaped bool) (string, bool) {
 	return s, json.Unmarshal(raw, &s) == nil
 }
 
-// int reads an integer. Those AppendBody writes (at most 17 digits, no
-// leading zero) are read digit by digit at once; any other text goes
-// through value and strconv, which refuse what is not an int64.
+// int reads an integer. One of at most 17 digits without a leading zero,
+// followed by ',' or '}' (every one AppendBody writes), is read digit by
+// digit at once; any other text goes through value and strconv, which
+// refuse what is not an int64.
 func (p *bodyParser) int() (int64, bool) {
 	p.Space()
 	d := p.Data[p.Pos:]
