@@ -53,3 +53,46 @@ func TestValidIDAndKeyTakeOnlyTheirAlphabets(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkValidKey checks the keys of many IDs in turn, as store calls
+// do: a branch predictor cannot learn their characters.
+func BenchmarkValidKey(b *testing.B) {
+	ids := randomIDs(1024)
+	keys := make([]string, len(ids))
+	for i, id := range ids {
+		keys[i] = StoreKey(id)
+	}
+	i := 0
+	for b.Loop() {
+		if !ValidKey(keys[i%len(keys)]) {
+			b.Fatal("a StoreKey is not valid")
+		}
+		i++
+	}
+}
+
+// BenchmarkValidID checks many IDs in turn, as requests with session
+// cookies do.
+func BenchmarkValidID(b *testing.B) {
+	ids := randomIDs(1024)
+	i := 0
+	for b.Loop() {
+		if !ValidID(ids[i%len(ids)]) {
+			b.Fatal("an ID NewID made is not valid")
+		}
+		i++
+	}
+}
+
+// randomIDs returns n IDs as NewID makes them.
+func randomIDs(n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		id, err := NewID()
+		if err != nil {
+			panic(err)
+		}
+		ids[i] = id
+	}
+	return ids
+}
