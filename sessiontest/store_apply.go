@@ -85,9 +85,9 @@ func (a *applyApp) dump(id string) string {
 func newChange(t *testing.T, token string, kv ...string) *session.Change {
 	t.Helper()
 	now := time.Now()
-	ch := &session.Change{Token: token, Now: now, Expires: now.Add(time.Hour), TokenAge: time.Minute, TokensKept: 64, Set: map[string][]byte{}}
+	ch := &session.Change{Token: token, Now: now, Expires: now.Add(time.Hour), TokenAge: time.Minute, TokensKept: 64}
 	for i := 0; i+1 < len(kv); i += 2 {
-		ch.Set[kv[i]] = []byte(kv[i+1])
+		ch.Set = append(ch.Set, session.KeyValue{Key: kv[i], Value: []byte(kv[i+1])})
 	}
 	return ch
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -44,9 +45,9 @@ func background() (context.Context, context.CancelFunc) {
 
 func set(kv ...string) *state.Change {
 	tok, _ := state.NewToken()
-	ch := &state.Change{Token: tok, Now: time.Unix(1_700_000_000, 0), Expires: time.Unix(1_700_003_600, 0), Set: map[string][]byte{}}
+	ch := &state.Change{Token: tok, Now: time.Unix(1_700_000_000, 0), Expires: time.Unix(1_700_003_600, 0)}
 	for i := 0; i+1 < len(kv); i += 2 {
-		ch.Set[kv[i]] = []byte(kv[i+1])
+		ch.Set = append(ch.Set, state.KeyValue{Key: kv[i], Value: []byte(kv[i+1])})
 	}
 	return ch
 }
@@ -138,7 +139,7 @@ func TestAChangeWhoseRequestLeavesBeforeItsCallIsDropped(t *testing.T) {
 	if n := <-stays; n != 2 {
 		t.Fatalf("the change that stayed came back from call %d, want 2", n)
 	}
-	if _, ok := r.calls[1].Set["gone"]; ok || len(r.calls) != 2 {
+	if slices.ContainsFunc(r.calls[1].Set, func(kv state.KeyValue) bool { return kv.Key == "gone" }) || len(r.calls) != 2 {
 		t.Fatalf("the change of a request that left before its call was applied (%d calls)", len(r.calls))
 	}
 }
@@ -159,17 +160,20 @@ func TestKeysDoNotWaitForEachOther(t *testing.T) {
 func TestJoinIsTheChangesInTurn(t *testing.T) {
 	now := time.Unix(1_700_000_000, 0)
 	a := &state.Change{Token: "A", Now: now, Expires: now.Add(time.Hour), TokenAge: time.Minute, TokensKept: 64,
-		Set: map[string][]byte{"x": []byte("1"), "y": []byte("1")}, Delete: []string{"z"}}
+		Set: []state.KeyValue{{Key: "x", Value: []byte("1")}, {Key: "y", Value: []byte("1")}}, Delete: []string{"z"}}
 	b := &state.Change{Token: "B", Now: now.Add(time.Second), Expires: now.Add(2 * time.Hour),
-		Set: map[string][]byte{"z": []byte("2"), "w": []byte("2")}, Delete: []string{"y", "v"}}
+		Set: []state.KeyValue{{Key: "z", Value: []byte("2")}, {Key: "w", Value: []byte("2")}}, Delete: []string{"y", "v"}}
 	j, err := state.Join([]*state.Change{a, b})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]string{"x": "1", "z": "2", "w": "2"}
 	got := map[string]string{}
-	for k, v := range j.Set {
-		got[k] = string(v)
+	for _, kv := range j.Set {
+		got[kv.Key] = string(kv.Value)
+	}
+	if !slices.IsSortedFunc(j.Set, func(a, b state.KeyValue) int { return strings.Compare(a.Key, b.Key) }) {
+		t.Fatalf("joined: Set %v is not sorted by key", j.Set)
 	}
 	if !maps.Equal(got, want) || !slices.Equal(j.Delete, []string{"v", "y"}) {
 		t.Fatalf("joined: sets %v, deletes %v; want sets %v, deletes [v y]", got, j.Delete, want)

@@ -2,8 +2,8 @@ package state
 
 import (
 	"bytes"
-	"maps"
 	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -33,8 +33,11 @@ type Change struct {
 
 	// Clear removes every value and flash before the rest is applied.
 	Clear bool
-	// Set holds new values, by key, each in the Manager's codec encoding.
-	Set map[string][]byte
+	// Set lists the new values, each key's encoding by the Manager's
+	// codec. The Manager lists them sorted by key, each key once; Merge
+	// and SortedSet take them in any order, the last of a repeated key
+	// winning.
+	Set []KeyValue
 	// Delete lists keys to remove.
 	Delete []string
 	// Expect holds, by key, the value a key must still hold for the change
@@ -63,6 +66,40 @@ type Change struct {
 	Loaded        []byte
 	LoadedVersion uint64
 	parsed        *State // ParseBodyRaw(Loaded), when known (SetLoaded)
+
+	setBuf [2]KeyValue // Set, when it fits: most requests change a key or two
+}
+
+// KeyValue is one value a Change sets: the key and its encoding by the
+// Manager's codec.
+type KeyValue struct {
+	Key   string
+	Value []byte
+}
+
+// SortedSet returns Set sorted by key, each key once: the last value of a
+// key Set repeats. It is Set itself when Set is so already, as the Manager
+// makes it.
+func (c *Change) SortedSet() []KeyValue {
+	for i := 1; i < len(c.Set); i++ {
+		if c.Set[i-1].Key >= c.Set[i].Key {
+			return sortKeyValues(slices.Clone(c.Set))
+		}
+	}
+	return c.Set
+}
+
+// sortKeyValues sorts kvs by key and drops all but the last of each key.
+func sortKeyValues(kvs []KeyValue) []KeyValue {
+	slices.SortStableFunc(kvs, func(a, b KeyValue) int { return strings.Compare(a.Key, b.Key) })
+	out := kvs[:0]
+	for i, kv := range kvs {
+		if i+1 < len(kvs) && kvs[i+1].Key == kv.Key {
+			continue
+		}
+		out = append(out, kv)
+	}
+	return out
 }
 
 // SetLoaded sets Loaded and LoadedVersion, with parsed, when not nil, the
@@ -131,15 +168,11 @@ func (c *Change) mergeAll(data []byte) (out []byte, applied bool, err error) {
 	if st.MovedTo != "" {
 		return nil, false, ErrConflict
 	}
-	set := c.Set
+	var fresh map[string][]byte // the values Recompute gives, which win over Set's
 	if c.Recompute != nil && len(c.Expect) > 0 {
-		fresh, err := c.Recompute(st.Values)
-		if err != nil {
+		if fresh, err = c.Recompute(st.Values); err != nil {
 			return nil, false, err
 		}
-		set = make(map[string][]byte, len(c.Set))
-		maps.Copy(set, c.Set)
-		maps.Copy(set, fresh)
 	} else {
 		for k, want := range c.Expect {
 			got, ok := st.Values[k]
@@ -157,7 +190,10 @@ func (c *Change) mergeAll(data []byte) (out []byte, applied bool, err error) {
 	for _, k := range c.Delete {
 		delete(st.Values, k)
 	}
-	for k, raw := range set {
+	for _, kv := range c.Set {
+		st.Values[kv.Key] = kv.Value
+	}
+	for k, raw := range fresh {
 		st.Values[k] = raw
 	}
 	st.Flashes = append(st.Flashes, c.Flashes...)
@@ -200,12 +236,7 @@ func (c *Change) spliceRead(data []byte, st *State, raw []member) (out []byte, a
 	if st.MovedTo != "" {
 		return nil, false, true, ErrConflict
 	}
-	var keyBuf [8]string
-	keys := keyBuf[:0]
-	for k := range c.Set {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
+	set := c.SortedSet()
 	st.Flashes = st.Flashes[min(c.FlashesTaken, len(st.Flashes)):]
 	if len(c.Flashes) > 0 {
 		st.Flashes = slices.Concat(st.Flashes, c.Flashes) // a new array: st's may be shared
@@ -218,8 +249,8 @@ func (c *Change) spliceRead(data []byte, st *State, raw []member) (out []byte, a
 		st.Tokens = st.Tokens.Stamp(c.Token, c.Now, c.TokenAge, c.TokensKept)
 	}
 	size := len(data) + len(c.Token) + 32
-	for k, v := range c.Set {
-		size += len(k) + len(v) + 8
+	for _, kv := range set {
+		size += len(kv.Key) + len(kv.Value) + 8
 	}
 	b := appendHead(make([]byte, 0, size), st)
 	b = append(b, `,"v":{`...)
@@ -238,27 +269,27 @@ func (c *Change) spliceRead(data []byte, st *State, raw []member) (out []byte, a
 		b = append(b, ':')
 		b = append(b, value...)
 	}
-	next := 0 // the first key of Set not written yet
+	next := 0 // the first value of set not written yet
 	for i, m := range raw {
 		inner := m.key[1 : len(m.key)-1]
 		if !copyable(inner) || (i > 0 && bytes.Compare(inner, prev) <= 0) {
 			return nil, false, false, nil
 		}
 		prev = inner
-		for next < len(keys) && keys[next] < string(inner) {
-			put(nil, keys[next], c.Set[keys[next]])
+		for next < len(set) && set[next].Key < string(inner) {
+			put(nil, set[next].Key, set[next].Value)
 			next++
 		}
 		switch {
-		case next < len(keys) && keys[next] == string(inner):
-			put(m.key, "", c.Set[keys[next]])
+		case next < len(set) && set[next].Key == string(inner):
+			put(m.key, "", set[next].Value)
 			next++
 		case !c.deletes(inner):
 			put(m.key, "", m.value)
 		}
 	}
-	for ; next < len(keys); next++ {
-		put(nil, keys[next], c.Set[keys[next]])
+	for ; next < len(set); next++ {
+		put(nil, set[next].Key, set[next].Value)
 	}
 	return append(b, "}}"...), false, true, nil
 }
@@ -325,8 +356,8 @@ func Join(chs []*Change) (*Change, error) {
 		return nil, err
 	}
 	first := chs[0]
-	j := &Change{Token: tok, Now: first.Now, Expires: first.Expires, TokenAge: first.TokenAge, TokensKept: first.TokensKept,
-		Set: make(map[string][]byte)}
+	j := &Change{Token: tok, Now: first.Now, Expires: first.Expires, TokenAge: first.TokenAge, TokensKept: first.TokensKept}
+	set := make(map[string][]byte)
 	deleted := make(map[string]bool)
 	for _, c := range chs {
 		if c.Now.After(j.Now) {
@@ -336,14 +367,18 @@ func Join(chs []*Change) (*Change, error) {
 			j.Expires = c.Expires
 		}
 		for _, k := range c.Delete {
-			delete(j.Set, k)
+			delete(set, k)
 			deleted[k] = true
 		}
-		for k, v := range c.Set {
-			j.Set[k] = v
-			delete(deleted, k)
+		for _, kv := range c.Set {
+			set[kv.Key] = kv.Value
+			delete(deleted, kv.Key)
 		}
 	}
+	for k, v := range set {
+		j.Set = append(j.Set, KeyValue{k, v})
+	}
+	sortKeyValues(j.Set)
 	for k := range deleted {
 		j.Delete = append(j.Delete, k)
 	}

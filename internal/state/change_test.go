@@ -26,12 +26,68 @@ func spliceChanges() []Change {
 	off := false
 	return []Change{
 		{},
-		{Set: map[string][]byte{"d": []byte(`"w"`)}},
-		{Set: map[string][]byte{"0": []byte("0"), "c": []byte("3"), "zz": []byte(`{"q":1}`), "kë": []byte("1")}},
+		{Set: []KeyValue{{Key: "d", Value: []byte(`"w"`)}}},
+		{Set: []KeyValue{{Key: "0", Value: []byte("0")}, {Key: "c", Value: []byte("3")}, {Key: "zz", Value: []byte(`{"q":1}`)}, {Key: "kë", Value: []byte("1")}}},
 		{Delete: []string{"b", "missing", "h"}},
-		{Set: map[string][]byte{"f": []byte("2"), "g": []byte("[]")}, Delete: []string{"f", "g", "d"}},
+		{Set: []KeyValue{{Key: "f", Value: []byte("2")}, {Key: "g", Value: []byte("[]")}}, Delete: []string{"f", "g", "d"}},
 		{FlashesTaken: 1, Flashes: []Flash{{Category: "c", Message: "m\"<"}}, Permanent: &off},
-		{Set: map[string][]byte{"a": []byte("9"), "a\"q": []byte("8")}, FlashesTaken: 5},
+		{Set: []KeyValue{{Key: "a", Value: []byte("9")}, {Key: "a\"q", Value: []byte("8")}}, FlashesTaken: 5},
+		{Set: []KeyValue{{Key: "d", Value: []byte("1")}, {Key: "a", Value: []byte("2")}, {Key: "d", Value: []byte("3")}}},
+	}
+}
+
+// TestSetInAnyOrderLastValueWins: Merge and SortedSet take Set in any
+// order, a repeated key's last value winning; the Manager's Set, sorted
+// and each key once, is used as it is.
+func TestSetInAnyOrderLastValueWins(t *testing.T) {
+	ch := Change{Now: time.Unix(1_700_000_400, 0), Set: []KeyValue{
+		{Key: "z", Value: []byte("1")}, {Key: "b", Value: []byte("2")}, {Key: "z", Value: []byte("3")}, {Key: "a", Value: []byte("4")}, {Key: "b", Value: []byte("5")}}}
+	want := []KeyValue{{Key: "a", Value: []byte("4")}, {Key: "b", Value: []byte("5")}, {Key: "z", Value: []byte("3")}}
+	if got := ch.SortedSet(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("SortedSet = %q, want %q", got, want)
+	}
+	if ch.Set[0].Key != "z" || string(ch.Set[2].Value) != "3" {
+		t.Fatalf("SortedSet changed Set: %q", ch.Set)
+	}
+	for _, body := range spliceBodies {
+		out, _, err := ch.Merge([]byte(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := ParseBody(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, kv := range want {
+			if got := string(st.Values[kv.Key]); got != string(kv.Value) {
+				t.Errorf("merged into %s: %s = %s, want %s", body, kv.Key, got, kv.Value)
+			}
+		}
+	}
+	sorted := Change{Set: want}
+	if got := sorted.SortedSet(); &got[0] != &want[0] {
+		t.Error("SortedSet copied a Set already sorted")
+	}
+}
+
+// TestLogChangeSetsInKeyOrder: the Change a Log makes lists its values
+// sorted by key, whatever order the request set them in.
+func TestLogChangeSetsInKeyOrder(t *testing.T) {
+	var l Log
+	for _, k := range []string{"m", "z", "a", "k"} {
+		l.Set(k, ValueChange{Raw: []byte(`"` + k + `"`)})
+	}
+	l.Set("z", ValueChange{Deleted: true})
+	ch, err := l.Change(&Change{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, kv := range ch.Set {
+		keys = append(keys, kv.Key+"="+string(kv.Value))
+	}
+	if got := fmt.Sprint(keys, ch.Delete); got != `[a="a" k="k" m="m"] [z]` {
+		t.Fatalf("Change sets and deletes %s, want [a=\"a\" k=\"k\" m=\"m\"] [z]", got)
 	}
 }
 
@@ -87,7 +143,7 @@ func TestSpliceLeavesWhatItCannotCopy(t *testing.T) {
 		`{"c":1,"i":2,"v":{"b":1,"a":2}}`,
 		`{"c":1,"i":2,"v":{"a":1,"a":2}}`,
 	} {
-		ch := Change{Token: "CCCCCCCCCCCC", Now: now, Set: map[string][]byte{"a": []byte("5")}, TokensKept: 4, TokenAge: time.Minute}
+		ch := Change{Token: "CCCCCCCCCCCC", Now: now, Set: []KeyValue{{Key: "a", Value: []byte("5")}}, TokensKept: 4, TokenAge: time.Minute}
 		if _, _, ok, _ := ch.splice([]byte(body)); ok {
 			t.Errorf("splice copied the values of %s", body)
 		}
@@ -115,7 +171,7 @@ func FuzzSpliceMatchesGeneralPath(f *testing.F) {
 			value = "1" // values come from the codec: JSON
 		}
 		ch := Change{Token: "CCCCCCCCCCCC", Now: now, TokensKept: 3, TokenAge: time.Minute,
-			Set: map[string][]byte{key: []byte(value)}, Delete: []string{del}}
+			Set: []KeyValue{{Key: key, Value: []byte(value)}}, Delete: []string{del}}
 		want, wantApplied, wantErr := ch.mergeAll([]byte(body))
 		got, applied, ok, err := ch.splice([]byte(body))
 		if !ok {

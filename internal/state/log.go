@@ -154,9 +154,7 @@ func (l *Log) Replay(st *State, permanent, permChanged bool) error {
 // fills in the rest.
 func (l *Log) Change(ch *Change, base map[string][]byte) (*Change, error) {
 	ch.Clear, ch.FlashesTaken, ch.Flashes = l.Cleared, l.FlashesTaken, l.FlashesAdded
-	if len(l.values) > 0 {
-		ch.Set = make(map[string][]byte, len(l.values))
-	}
+	ch.Set = ch.setBuf[:0]
 	for _, c := range l.values {
 		k, v := c.key, c.ch
 		switch {
@@ -168,7 +166,7 @@ func (l *Log) Change(ch *Change, base map[string][]byte) (*Change, error) {
 			if err != nil {
 				return nil, err
 			}
-			ch.Set[k] = raw
+			ch.Set = append(ch.Set, KeyValue{k, raw})
 			if !l.Cleared {
 				if ch.Expect == nil {
 					ch.Expect = make(map[string][]byte)
@@ -176,8 +174,13 @@ func (l *Log) Change(ch *Change, base map[string][]byte) (*Change, error) {
 				ch.Expect[k] = old // nil when missing
 			}
 		default:
-			ch.Set[k] = v.Raw
+			ch.Set = append(ch.Set, KeyValue{k, v.Raw})
 		}
+	}
+	if len(ch.Set) > 1 {
+		sortKeyValues(ch.Set) // each key is once in l.values
+	} else if len(ch.Set) == 0 {
+		ch.Set = nil
 	}
 	if len(ch.Expect) > 0 {
 		ch.Recompute = func(cur map[string][]byte) (map[string][]byte, error) {

@@ -80,9 +80,10 @@ func TestLogKeepsEveryKeyAmongMany(t *testing.T) {
 	if len(ch.Set) != n-1 || !slices.Equal(ch.Delete, []string{"k000"}) {
 		t.Fatalf("Change sets %d keys and deletes %v; want %d and [k000]", len(ch.Set), ch.Delete, n-1)
 	}
-	for i := 1; i < n; i++ {
-		if got, want := string(ch.Set[fmt.Sprintf("k%03d", i)]), fmt.Sprint(n+i); got != want {
-			t.Fatalf("k%03d is set to %s, want %s (its last change)", i, got, want)
+	for i := 1; i < n; i++ { // sorted by key: k001 first
+		kv := ch.Set[i-1]
+		if want := fmt.Sprintf("k%03d=%d", i, n+i); kv.Key+"="+string(kv.Value) != want {
+			t.Fatalf("Set[%d] is %s=%s, want %s (in key order, each key's last change)", i-1, kv.Key, kv.Value, want)
 		}
 	}
 }

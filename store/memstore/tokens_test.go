@@ -26,7 +26,7 @@ func TestApplyKeepsTokensBesideTheRecord(t *testing.T) {
 	const saves, kept = 200, 64
 	change := func(i int) *session.Change {
 		return &session.Change{Token: fmt.Sprintf("tok%03d", i), Now: now, Expires: now.Add(time.Hour),
-			TokenAge: time.Minute, TokensKept: kept, Set: map[string][]byte{"n": fmt.Appendf(nil, "%d", i)}}
+			TokenAge: time.Minute, TokensKept: kept, Set: []state.KeyValue{{Key: "n", Value: fmt.Appendf(nil, "%d", i)}}}
 	}
 	var first int
 	for i := 1; i <= saves; i++ {

@@ -75,7 +75,8 @@ func (s *Store) Apply(ctx context.Context, key string, ch *session.Change) (sess
 		flashes = append(flashes, ch.Quote(f.Message)...)
 		flashes = append(flashes, ']')
 	}
-	args := make([]any, 0, 16+2*len(ch.Set)+len(ch.Delete)+3*len(ch.Expect))
+	set := ch.SortedSet()
+	args := make([]any, 0, 16+2*len(set)+len(ch.Delete)+3*len(ch.Expect))
 	args = append(args,
 		time.Now().UnixMilli(),
 		ch.Expires.UnixMilli(),
@@ -89,10 +90,10 @@ func (s *Store) Apply(ctx context.Context, key string, ch *session.Change) (sess
 		clr,
 		ch.FlashesTaken,
 		flashes,
-		len(ch.Set),
+		len(set),
 	)
-	for k, v := range ch.Set {
-		args = append(args, ch.Quote(k), v)
+	for _, kv := range set {
+		args = append(args, ch.Quote(kv.Key), kv.Value)
 	}
 	args = append(args, len(ch.Delete))
 	for _, k := range ch.Delete {

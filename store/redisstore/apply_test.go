@@ -36,12 +36,12 @@ func TestApplyScriptMatchesMerge(t *testing.T) {
 		name string
 		ch   session.Change
 	}{
-		{"set and delete", session.Change{Set: map[string][]byte{"n": []byte("2"), "new": []byte(`{"x":[1,2]}`), "k\u00e9": []byte(`"w"`), `q"k`: []byte("3")}, Delete: []string{"cart", "missing", "r"}}},
+		{"set and delete", session.Change{Set: []session.KeyValue{{Key: "n", Value: []byte("2")}, {Key: "new", Value: []byte(`{"x":[1,2]}`)}, {Key: "k\u00e9", Value: []byte(`"w"`)}, {Key: `q"k`, Value: []byte("3")}}, Delete: []string{"cart", "missing", "r"}}},
 		{"flashes", session.Change{FlashesTaken: 2, Flashes: []session.Flash{{Category: "c<", Message: "m\"\n"}, {Category: "d", Message: "e"}}}},
 		{"all flashes taken", session.Change{FlashesTaken: 9}},
-		{"not permanent", session.Change{Permanent: &perm, Set: map[string][]byte{"a": []byte("1")}}},
-		{"clear", session.Change{Clear: true, Set: map[string][]byte{"only": []byte("true")}, Flashes: []session.Flash{{Category: "a", Message: "b"}}}},
-		{"expect met", session.Change{Expect: map[string][]byte{"n": []byte("1"), "none": nil}, Set: map[string][]byte{"n": []byte("2")}}},
+		{"not permanent", session.Change{Permanent: &perm, Set: []session.KeyValue{{Key: "a", Value: []byte("1")}}}},
+		{"clear", session.Change{Clear: true, Set: []session.KeyValue{{Key: "only", Value: []byte("true")}}, Flashes: []session.Flash{{Category: "a", Message: "b"}}}},
+		{"expect met", session.Change{Expect: map[string][]byte{"n": []byte("1"), "none": nil}, Set: []session.KeyValue{{Key: "n", Value: []byte("2")}}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ch := tc.ch
@@ -101,7 +101,7 @@ func TestApplyScriptExpectFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, expect := range []map[string][]byte{{"n": []byte("2")}, {"n": nil}, {"m": []byte("1")}} {
-		ch := &session.Change{Token: "T", Now: time.Now(), Expires: time.Now().Add(time.Hour), TokensKept: 64, Expect: expect, Set: map[string][]byte{"n": []byte("9")}}
+		ch := &session.Change{Token: "T", Now: time.Now(), Expires: time.Now().Add(time.Hour), TokensKept: 64, Expect: expect, Set: []session.KeyValue{{Key: "n", Value: []byte("9")}}}
 		rec, err := st.Apply(t.Context(), key, ch)
 		if err == nil || !strings.Contains(err.Error(), "conflict") || string(rec.Data) != body || rec.Version != 1 {
 			t.Fatalf("Apply expecting %q: %v, record %q version %d; want a conflict with the unchanged record", expect, err, rec.Data, rec.Version)
@@ -131,7 +131,7 @@ func TestApplyKeepsTheNewestTokens(t *testing.T) {
 	ctx := t.Context()
 	apply := func(i int, at time.Time) session.Record {
 		ch := &session.Change{Token: fmt.Sprintf("T%011d", i), Now: at, Expires: now.Add(time.Hour), TokenAge: time.Hour, TokensKept: 8,
-			Set: map[string][]byte{"n": []byte(strconv.Itoa(i))}}
+			Set: []session.KeyValue{{Key: "n", Value: []byte(strconv.Itoa(i))}}}
 		rec, err := st.Apply(ctx, key, ch)
 		if err != nil {
 			t.Fatal(err)
@@ -220,7 +220,7 @@ func TestApplyKeepsOneTokenWhenAskedForOne(t *testing.T) {
 	var rec session.Record
 	for i := range 5 {
 		ch := &session.Change{Token: fmt.Sprintf("ONE%09d", i), Now: now, Expires: now.Add(time.Hour), TokenAge: time.Hour, TokensKept: 1,
-			Set: map[string][]byte{"n": []byte(strconv.Itoa(i))}}
+			Set: []session.KeyValue{{Key: "n", Value: []byte(strconv.Itoa(i))}}}
 		var err error
 		if rec, err = st.Apply(ctx, key, ch); err != nil {
 			t.Fatal(err)
@@ -230,7 +230,7 @@ func TestApplyKeepsOneTokenWhenAskedForOne(t *testing.T) {
 		}
 	}
 	again := &session.Change{Token: "ONE000000004", Now: now, Expires: now.Add(time.Hour), TokenAge: time.Hour, TokensKept: 1,
-		Set: map[string][]byte{"n": []byte("9")}}
+		Set: []session.KeyValue{{Key: "n", Value: []byte("9")}}}
 	if got, err := st.Apply(ctx, key, again); err != nil || got.Version != rec.Version {
 		t.Fatalf("the last change delivered again: version %d, %v; want %d (not applied again)", got.Version, err, rec.Version)
 	}
@@ -250,7 +250,7 @@ func TestApplyWritesTheBodyMergedByTheClient(t *testing.T) {
 	if err := st.Save(ctx, key, session.Record{Data: []byte(body), Expires: now.Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
-	change := func(tok string, set map[string][]byte, loaded string, version uint64) *session.Change {
+	change := func(tok string, set []session.KeyValue, loaded string, version uint64) *session.Change {
 		return &session.Change{Token: tok, Now: now, Expires: now.Add(time.Hour), TokenAge: time.Hour, TokensKept: 64,
 			Set: set, Loaded: []byte(loaded), LoadedVersion: version}
 	}
@@ -258,7 +258,7 @@ func TestApplyWritesTheBodyMergedByTheClient(t *testing.T) {
 	// change touches, which only the client's merge carries: finding it
 	// stored shows the script took the client's body without reading.
 	loaded := strings.Replace(body, `"b":"x"`, `"b":"x","c":true`, 1)
-	first := change("FIRSTTOKEN01", map[string][]byte{"a": []byte("2")}, loaded, 1)
+	first := change("FIRSTTOKEN01", []session.KeyValue{{Key: "a", Value: []byte("2")}}, loaded, 1)
 	want, _ := mergeUntracked(first, loaded)
 	if rec, err := st.Apply(ctx, key, first); err != nil || rec.Version != 2 {
 		t.Fatalf("Apply to the record as loaded: version %d, %v; want 2, nil", rec.Version, err)
@@ -269,7 +269,7 @@ func TestApplyWritesTheBodyMergedByTheClient(t *testing.T) {
 
 	// Another request loaded the first body too, and changes b: the
 	// record moved on, so its change goes into what is stored now.
-	second := change("SECONDTOKEN2", map[string][]byte{"b": []byte(`"y"`)}, body, 1)
+	second := change("SECONDTOKEN2", []session.KeyValue{{Key: "b", Value: []byte(`"y"`)}}, body, 1)
 	if rec, err := st.Apply(ctx, key, second); err != nil || rec.Version != 3 {
 		t.Fatalf("Apply to a record written since: version %d, %v; want 3, nil", rec.Version, err)
 	}
@@ -279,7 +279,7 @@ func TestApplyWritesTheBodyMergedByTheClient(t *testing.T) {
 	}
 
 	// The first change delivered again: its token is in the record.
-	if again, err := st.Apply(ctx, key, change("FIRSTTOKEN01", map[string][]byte{"a": []byte("2")}, body, 1)); err != nil || again.Version != 3 {
+	if again, err := st.Apply(ctx, key, change("FIRSTTOKEN01", []session.KeyValue{{Key: "a", Value: []byte("2")}}, body, 1)); err != nil || again.Version != 3 {
 		t.Fatalf("the first change delivered again: version %d, %v; want 3 (applied once), nil", again.Version, err)
 	}
 }
@@ -300,7 +300,7 @@ func TestApplyAtTheLargestVersionFails(t *testing.T) {
 	}
 	client.Expire(ctx, st.prefix+key, time.Hour)
 	ch := &session.Change{Token: "LASTVERSION1", Now: now, Expires: now.Add(time.Hour), TokenAge: time.Hour, TokensKept: 8,
-		Set: map[string][]byte{"a": []byte("2")}, Loaded: []byte(body), LoadedVersion: math.MaxUint64}
+		Set: []session.KeyValue{{Key: "a", Value: []byte("2")}}, Loaded: []byte(body), LoadedVersion: math.MaxUint64}
 	if rec, err := st.Apply(ctx, key, ch); err == nil {
 		t.Fatalf("Apply to a record at version %d = version %d, nil; want an error", uint64(math.MaxUint64), rec.Version)
 	}
@@ -322,18 +322,18 @@ func TestApplyScriptFindsKeysAmongScalarsAsMergeDoes(t *testing.T) {
 		name string
 		ch   session.Change
 	}{
-		{"first", session.Change{Set: map[string][]byte{"_f": []byte("7")}}},
-		{"last", session.Change{Set: map[string][]byte{"z": []byte("7")}}},
-		{"middle and escaped look-alike", session.Change{Set: map[string][]byte{"c": []byte(`"new"`)}}},
+		{"first", session.Change{Set: []session.KeyValue{{Key: "_f", Value: []byte("7")}}}},
+		{"last", session.Change{Set: []session.KeyValue{{Key: "z", Value: []byte("7")}}}},
+		{"middle and escaped look-alike", session.Change{Set: []session.KeyValue{{Key: "c", Value: []byte(`"new"`)}}}},
 		{"delete first", session.Change{Delete: []string{" sp"}}},
 		{"delete adjacent", session.Change{Delete: []string{"a", "b", "c"}}},
 		{"delete last two", session.Change{Delete: []string{"w2", "z"}}},
 		{"delete all but one", session.Change{Delete: []string{" sp", ":c", "_f", "a", "b", "c", "d", "e", "w1", "w2"}}},
-		{"key also a string value", session.Change{Set: map[string][]byte{"w2": []byte("1"), "d": []byte("2")}}},
-		{"key to walk to", session.Change{Set: map[string][]byte{":c": []byte("8")}}},
-		{"new key", session.Change{Set: map[string][]byte{"b2": []byte("8"), "a": []byte("0")}}},
-		{"missing key deleted", session.Change{Delete: []string{"nope"}, Set: map[string][]byte{"e": []byte("false")}}},
-		{"expect met", session.Change{Expect: map[string][]byte{"a": []byte("1"), "b": []byte(`"x,\"c\":9"`), "nope": nil}, Set: map[string][]byte{"a": []byte("2")}}},
+		{"key also a string value", session.Change{Set: []session.KeyValue{{Key: "w2", Value: []byte("1")}, {Key: "d", Value: []byte("2")}}}},
+		{"key to walk to", session.Change{Set: []session.KeyValue{{Key: ":c", Value: []byte("8")}}}},
+		{"new key", session.Change{Set: []session.KeyValue{{Key: "b2", Value: []byte("8")}, {Key: "a", Value: []byte("0")}}}},
+		{"missing key deleted", session.Change{Delete: []string{"nope"}, Set: []session.KeyValue{{Key: "e", Value: []byte("false")}}}},
+		{"expect met", session.Change{Expect: map[string][]byte{"a": []byte("1"), "b": []byte(`"x,\"c\":9"`), "nope": nil}, Set: []session.KeyValue{{Key: "a", Value: []byte("2")}}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ch := tc.ch
@@ -358,7 +358,7 @@ func TestApplyScriptFindsKeysAmongScalarsAsMergeDoes(t *testing.T) {
 				t.Fatal(err)
 			}
 			ch := session.Change{Token: "CCCCCCCCCCCC", Now: now, Expires: now.Add(time.Hour), TokenAge: time.Hour, TokensKept: 64,
-				Expect: tc.expect, Set: map[string][]byte{"a": []byte("9")}}
+				Expect: tc.expect, Set: []session.KeyValue{{Key: "a", Value: []byte("9")}}}
 			if _, err := st.Apply(t.Context(), key, &ch); !errors.Is(err, session.ErrConflict) {
 				t.Fatalf("Apply with an expectation not met: %v, want session.ErrConflict", err)
 			}

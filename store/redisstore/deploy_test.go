@@ -41,7 +41,7 @@ func TestDeployBesideTheVersionWithBodyTokens(t *testing.T) {
 	applyNew := func(tok, k, v string) session.Record {
 		t.Helper()
 		rec, err := st.Apply(ctx, key, &session.Change{Token: tok, Now: now, Expires: now.Add(time.Hour), TokenAge: time.Hour, TokensKept: 64,
-			Set: map[string][]byte{k: []byte(v)}})
+			Set: []session.KeyValue{{Key: k, Value: []byte(v)}}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -44,7 +44,7 @@ func TestLoadedAndStoredPathsKeepTheSameRecord(t *testing.T) {
 				}
 				change := func(loaded bool) *session.Change {
 					ch := &session.Change{Token: fmt.Sprintf("SAME%08d", i), Now: at, Expires: expires, TokenAge: time.Hour, TokensKept: 12,
-						Set: map[string][]byte{"n": []byte(strconv.Itoa(i))}}
+						Set: []session.KeyValue{{Key: "n", Value: []byte(strconv.Itoa(i))}}}
 					if loaded {
 						ch.Loaded, ch.LoadedVersion = rec.Data, rec.Version
 					}
@@ -103,7 +103,7 @@ func TestLoadedAndStoredPathsKeepTheSameRecord(t *testing.T) {
 			// record has moved past the version it was merged into.
 			rec, _ := st.Load(ctx, loadedKey)
 			again := &session.Change{Token: "SAME00000029", Now: now.Add(2 * time.Hour), Expires: expires, TokenAge: time.Hour, TokensKept: 12,
-				Set: map[string][]byte{"n": []byte("29")}, Loaded: rec.Data, LoadedVersion: rec.Version - 1}
+				Set: []session.KeyValue{{Key: "n", Value: []byte("29")}}, Loaded: rec.Data, LoadedVersion: rec.Version - 1}
 			if got, err := st.Apply(ctx, loadedKey, again); err != nil || got.Version != rec.Version {
 				t.Fatalf("change 29 delivered again: version %d, %v; want %d (not applied again)", got.Version, err, rec.Version)
 			}
