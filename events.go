@@ -109,9 +109,14 @@ func (m *Manager) load(ctx context.Context, st Store, key string) (rec Record, e
 	return rec, err
 }
 
-// save, delete and touch are the Store calls, observed.
+// save, apply, delete and touch are the Store calls, observed.
 func (m *Manager) save(ctx context.Context, st Store, key string, rec Record) error {
 	return m.timed(ctx, "save", func() error { return st.Save(ctx, key, rec) })
+}
+
+func (m *Manager) apply(ctx context.Context, a Applier, key string, ch *Change) (rec Record, err error) {
+	err = m.timed(ctx, "apply", func() (err error) { rec, err = a.Apply(ctx, key, ch); return err })
+	return rec, err
 }
 
 func (m *Manager) delete(ctx context.Context, st Store, key string) error {

@@ -45,6 +45,10 @@ type Applier interface {
 // others (a script in the database) follow the rules Merge documents.
 type Change = state.Change
 
+// KeyValue is one value a Change sets: the key and its encoding by the
+// Manager's codec.
+type KeyValue = state.KeyValue
+
 // apply commits a loaded session's changes through the store's
 // Applier: one call whatever other requests do meanwhile, except when an
 // Update read a key that another request changed first; then the update
@@ -75,17 +79,14 @@ func (s *Session) apply(ctx context.Context, a Applier, expires, now time.Time) 
 		}
 		ch.SetLoaded(loaded, loadedVersion, parsed)
 		key := s.server.key
-		applyOne := func(ctx context.Context, ch *Change) (rec Record, err error) {
-			err = s.m.timed(ctx, "apply", func() (err error) { rec, err = a.Apply(ctx, key, ch); return err })
-			return rec, err
-		}
 		var rec Record
 		if s.m.join && ch.Joinable() {
 			// Joined with the changes other requests of this session make
 			// meanwhile, while one is being applied.
+			applyOne := func(ctx context.Context, ch *Change) (Record, error) { return s.m.apply(ctx, a, key, ch) }
 			rec, err = s.m.combiner.Do(ctx, key, ch, applyOne, s.m.background)
 		} else {
-			rec, err = applyOne(ctx, ch)
+			rec, err = s.m.apply(ctx, a, key, ch)
 		}
 		if err == nil {
 			s.server.version, s.server.expires = rec.Version, expires

@@ -32,12 +32,12 @@ type Session struct {
 	mu        sync.Mutex
 	loaded    bool
 	committed bool
+	permanent bool
 	values    state.ValueSet // each key's encoding by the codec
 	decoded   map[string]any // values decoded so far in this request
 	flashes   []Flash
 	// loadedFlashes counts the flashes that came with the session.
 	loadedFlashes int
-	permanent     bool
 	created       time.Time
 	stampCreated  bool // no creation time came for AbsoluteTimeout (Flask's cookie): commit writes created
 	issued        time.Time

@@ -5,7 +5,8 @@ import "time"
 // Log is what one request did to a session, key by key, so a server-side
 // commit can send the store only the changes (Change), and one that lost a
 // compare-and-set race can apply the same changes to the newer record
-// instead of overwriting it (Replay). The zero value is empty.
+// instead of overwriting it (Replay). The zero value is empty; a Log is
+// not copied once used.
 type Log struct {
 	values []keyChange    // in the order first changed: a request changes few keys
 	index  map[string]int // key -> position in values, once there are many
@@ -14,6 +15,8 @@ type Log struct {
 	FlashesTaken int  // loaded flashes shown, oldest first
 	FlashesAdded []Flash
 	User         *UserChange // the last SetUser, Clear or Destroy; nil for none
+
+	first [1]keyChange // values' array while it holds one: most requests change one key
 }
 
 // keyChange is the change of one key.
@@ -65,6 +68,9 @@ func (l *Log) Set(key string, ch ValueChange) {
 			}
 		}
 		return
+	}
+	if l.values == nil {
+		l.values = l.first[:0]
 	}
 	l.values = append(l.values, keyChange{key, ch})
 	switch n := len(l.values); {
