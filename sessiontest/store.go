@@ -52,7 +52,9 @@ const expiryPrecision = time.Millisecond
 //     session.ErrNotSupported, are skipped.
 //   - A session.Applier, when implemented, on a record a Manager wrote:
 //     Apply of a missing key returns session.ErrNotFound; a change applied
-//     again (same token) changes nothing and succeeds; 32 goroutines
+//     again (same token) changes nothing and succeeds; a Change.Set in
+//     any order, a key repeated, leaves each key its last value (read it
+//     through Change.SortedSet, or let Change.Merge do it); 32 goroutines
 //     applying distinct keys at once all succeed, and every key is kept;
 //     a change whose Expect fails returns session.ErrConflict with the
 //     live record, so 32 writers incrementing a counter with Expect reach
@@ -119,6 +121,7 @@ func runStore(t *testing.T, newStore func(t *testing.T) (session.Store, clock)) 
 		{"KeysIsolated", anyClock(testKeysIsolated)},
 		{"ApplyMissing", anyClock(testApplyMissing)},
 		{"ApplyDuplicate", anyClock(testApplyDuplicate)},
+		{"ApplySetInAnyOrder", anyClock(testApplySetInAnyOrder)},
 		{"ApplyConcurrentKeys", anyClock(testApplyConcurrentKeys)},
 		{"ApplyExpect", anyClock(testApplyExpect)},
 		{"HostileKeys", anyClock(testHostileKeys)},

@@ -132,6 +132,22 @@ func testApplyDuplicate(t *testing.T, st session.Store) {
 	}
 }
 
+// testApplySetInAnyOrder applies a change whose Set is not sorted and
+// repeats a key, as a Change made by hand may be: each key gets the last
+// value Set gives it, among the record's other keys.
+func testApplySetInAnyOrder(t *testing.T, st session.Store) {
+	ap := capability[session.Applier](t, st, "Applier")
+	app := newApplyApp(t, st)
+	id, key := app.start()
+	ch := newChange(t, "tok-order", "z", "1", "b", "2", "z", "3", "0", "4", "b", "5")
+	if _, err := ap.Apply(t.Context(), key, ch); err != nil {
+		t.Fatalf("Apply of a Set out of order with a repeated key: %v", err)
+	}
+	if got, want := app.dump(id), "0=4;a=1;b=5;z=3"; got != want {
+		t.Fatalf("after Apply of Set z=1, b=2, z=3, 0=4, b=5 the session holds %q, want %q (each key's last value)", got, want)
+	}
+}
+
 func testApplyConcurrentKeys(t *testing.T, st session.Store) {
 	ap := capability[session.Applier](t, st, "Applier")
 	app := newApplyApp(t, st)
