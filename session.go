@@ -32,7 +32,7 @@ type Session struct {
 	mu        sync.Mutex
 	loaded    bool
 	committed bool
-	permanent bool
+	permanent bool           // here, in the padding after the flags above, so a Session fits the 1,280-byte size class
 	values    state.ValueSet // each key's encoding by the codec
 	decoded   map[string]any // values decoded so far in this request
 	flashes   []Flash
